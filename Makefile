@@ -1,0 +1,55 @@
+# Front end for the README's commands. Every target creates the virtual environment
+# .venv from the exact pins in requirements/lock.txt when it is missing or out of date,
+# so a fresh clone needs nothing but Python 3.11+ with pip and venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.dangjian-installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: briefs test lint docs validate verify-sources lab bench env clean
+
+env: $(STAMP)
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required (set PYTHON=...)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -r requirements/lock.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+## Main job: validate the data and execute every notebook into build/notebooks/.
+briefs: $(STAMP)
+	$(BIN)/dangjian validate
+	@mkdir -p build/notebooks
+	$(BIN)/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
+
+## The whole test suite: lint, generated-docs check, unit tests and notebook validation.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/dangjian docs --check
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+docs: $(STAMP)
+	$(BIN)/dangjian docs
+
+validate: $(STAMP)
+	$(BIN)/dangjian validate
+
+CORPUS ?= ../shared/seeds
+verify-sources: $(STAMP)
+	$(BIN)/dangjian verify-sources --corpus $(CORPUS)
+
+lab: $(STAMP)
+	$(PIP) install --quiet -r requirements/lab.txt
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_load.py
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,127 @@
+"""The ``dangjian`` command line.
+
+Subcommands:
+
+- ``dangjian validate [--data DIR]``: validate a data package;
+- ``dangjian verify-sources --corpus DIR [--data DIR]``: check every figure's ``raw`` and
+  ``locator`` against the source texts;
+- ``dangjian docs [--check] [--root DIR]``: regenerate the data dictionary and the
+  README's data tables from ``datapackage.json`` (or check that they are current);
+- ``dangjian info [--data DIR]``: print the package and data versions and where the data is.
+
+Errors print one line to stderr and exit with status 1 (2 for usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dangjian_analysis import __version__
+from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError
+
+__all__ = ["main"]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from dangjian_analysis.validation import read_table, validate
+
+    package = validate(args.data)
+    counts = ", ".join(
+        f"{len(read_table(package, name).rows)} {name}"
+        for name in ("sources", "regions", "indicators", "scopes", "figures")
+    )
+    print(f"valid: data package {package.folder} (data version {package.version}): {counts}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from dangjian_analysis.provenance import verify_sources
+
+    report = verify_sources(args.corpus, args.data)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from dangjian_analysis import docs
+
+    root = Path(args.root)
+    data = root / "data"
+    targets = {
+        root / "docs" / "data-dictionary.md": docs.data_dictionary(data),
+        root / "README.md": docs.update_readme(
+            (root / "README.md").read_text(encoding="utf-8"), docs.readme_section(data)
+        ),
+    }
+    stale = [p for p, text in targets.items() if not p.is_file() or p.read_text("utf-8") != text]
+    if args.check:
+        if stale:
+            names = ", ".join(str(p) for p in stale)
+            print(f"error: stale generated docs: {names}; run 'dangjian docs'", file=sys.stderr)
+            return 1
+        print("generated docs are current")
+        return 0
+    for path, text in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from dangjian_analysis.schema import read_datapackage
+
+    package = read_datapackage(args.data)
+    print(f"dangjian-analysis {__version__}")
+    print(f"data version {package.version} at {package.folder}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``dangjian`` command."""
+    parser = argparse.ArgumentParser(
+        prog="dangjian",
+        description="Curated data on party organizations in China's non-public enterprises.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data_help = "data package folder (default: the bundled package)"
+    p = sub.add_parser("validate", help="validate a data package")
+    p.add_argument("--data", type=Path, default=None, help=data_help)
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("verify-sources", help="check figures against the source texts")
+    p.add_argument("--corpus", type=Path, required=True, help="folder holding the source texts")
+    p.add_argument("--data", type=Path, default=None, help=data_help)
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("docs", help="regenerate the data docs from datapackage.json")
+    p.add_argument("--check", action="store_true", help="fail if the docs are stale")
+    p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    p.set_defaults(func=_cmd_docs)
+
+    p = sub.add_parser("info", help="print versions and the data location")
+    p.add_argument("--data", type=Path, default=None, help=data_help)
+    p.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``dangjian`` command; return its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except DataValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (DataPackageNotFoundError, NotADirectoryError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

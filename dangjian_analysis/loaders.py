@@ -1,0 +1,115 @@
+"""Load the tables of a data package as pandas DataFrames with stable dtypes.
+
+Column dtypes follow the schema in ``datapackage.json``: ``number`` fields become
+``float64`` (empty cells are NaN), ``date`` fields ``datetime64[ns]`` (empty cells are
+NaT), ``integer`` fields nullable ``Int64`` and every other field pandas' ``str`` dtype
+(empty cells are missing). Each loader validates the whole package first unless asked
+not to, so a researcher's own package is checked before it is analysed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dangjian_analysis.schema import UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.validation import validate as _validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "load_figures",
+    "load_indicators",
+    "load_regions",
+    "load_scopes",
+    "load_sources",
+    "load_table",
+]
+
+
+def _package(path: str | Path | None, validate: bool) -> DataPackage:
+    return _validate(path) if validate else read_datapackage(path)
+
+
+def load_table(name: str, path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load resource ``name`` of the package at ``path`` (default: the bundled package).
+
+    The frame's ``attrs`` hold ``data_version`` and ``data_dir``.
+
+    Raises:
+        DataPackageNotFoundError: when ``path`` holds no data package.
+        DataValidationError: when ``validate`` is true and the package is invalid.
+
+    """
+    import pandas as pd
+
+    package = _package(path, validate)
+    fields = package.fields(name)
+    frame = pd.read_csv(
+        package.path(name),
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
+    for fld in fields:
+        col = fld["name"]
+        ftype = fld.get("type", "string")
+        blank = frame[col] == ""
+        if ftype == "number":
+            frame[col] = pd.to_numeric(frame[col].mask(blank), errors="raise").astype("float64")
+        elif ftype == "integer":
+            frame[col] = pd.to_numeric(frame[col].mask(blank), errors="raise").astype("Int64")
+        elif ftype == "date":
+            frame[col] = pd.to_datetime(frame[col].mask(blank), format="%Y-%m-%d").astype(
+                "datetime64[ns]"
+            )
+        else:
+            frame[col] = frame[col].mask(blank).astype("str")
+    frame.attrs["data_version"] = package.version
+    frame.attrs["data_dir"] = str(package.folder)
+    return frame
+
+
+def load_sources(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``sources.csv``: one row per source article."""
+    return load_table("sources", path, validate=validate)
+
+
+def load_regions(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``regions.csv``: one row per region."""
+    return load_table("regions", path, validate=validate)
+
+
+def load_indicators(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``indicators.csv``: indicator codes, unit kinds, definitions and comparability."""
+    return load_table("indicators", path, validate=validate)
+
+
+def load_scopes(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``scopes.csv``: whom figures are about."""
+    return load_table("scopes", path, validate=validate)
+
+
+def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``figures.csv`` with each row's unit attached.
+
+    Besides the columns of ``figures.csv`` the frame has ``unit_kind`` and ``base_unit``,
+    resolved through the ``unit`` property of the ``value`` field (the indicator's unit
+    kind and that kind's base unit from the package's ``unitKinds``). ``value``, ``lower``
+    and ``upper`` are ``float64``.
+    """
+    package = _package(path, validate)
+    figures = load_table("figures", package.folder, validate=False)
+    unit = package.unit_of("figures", "value")
+    if isinstance(unit, dict):
+        table, column = str(unit["unitKindFrom"]).split(".")
+        lookup = load_table(table, package.folder, validate=False).set_index(unit["via"])[column]
+        figures["unit_kind"] = figures[unit["via"]].map(lookup).astype("str")
+    else:
+        figures["unit_kind"] = str(unit)
+    base = {kind: spec.get("unit", "") for kind, spec in package.unit_kinds.items()}
+    figures["base_unit"] = figures["unit_kind"].map(base).astype("str")
+    figures.attrs.update(data_version=package.version, data_dir=str(package.folder))
+    figures.attrs[UNIT_PROPERTY] = {"value": unit, "lower": unit, "upper": unit}
+    return figures

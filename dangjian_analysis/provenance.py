@@ -1,0 +1,162 @@
+"""Check every figure against the text of its source article.
+
+For each source with a ``corpus_file``, the article is read from the corpus folder and
+normalized (:func:`~dangjian_analysis.textnorm.normalize_text`). A figure is *verified*
+when its normalized ``raw`` occurs in the article as a whole number (not inside a longer
+one) and its normalized ``locator`` occurs within :data:`WINDOW` characters of that
+occurrence. Figures whose source has no ``corpus_file`` are reported as not checked,
+never as verified.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from dangjian_analysis.textnorm import normalize_text
+from dangjian_analysis.validation import read_table, validate
+
+__all__ = ["WINDOW", "FigureCheck", "VerificationReport", "verify_sources"]
+
+#: How many characters may separate a locator from the raw figure it points at.
+WINDOW = 40
+
+VERIFIED = "verified"
+NOT_CHECKED = "not checked"
+_NUMERIC_TAIL = re.compile(r"[\d.,零〇一二两三四五六七八九十百千万亿]$")
+_NUMERIC_HEAD = re.compile(r"^[\d.,]")
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """The outcome of checking one figure.
+
+    ``status`` is ``verified``, ``not checked`` (no corpus text for the source), or a
+    failure: ``corpus file missing``, ``raw not found`` or ``locator not near raw``.
+    """
+
+    figure_id: str
+    source_id: str
+    status: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the figure was verified."""
+        return self.status == VERIFIED
+
+    @property
+    def failed(self) -> bool:
+        """Whether the check failed (as opposed to passing or not being possible)."""
+        return self.status not in (VERIFIED, NOT_CHECKED)
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """All figure checks of a run, in the order of ``figures.csv``."""
+
+    checks: tuple[FigureCheck, ...]
+
+    @property
+    def failures(self) -> list[FigureCheck]:
+        """The checks that failed."""
+        return [c for c in self.checks if c.failed]
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed (figures not checked do not fail the run)."""
+        return not self.failures
+
+    def summary(self) -> str:
+        """Return a per-source summary followed by one line per failed or unchecked figure."""
+        lines = []
+        by_source: dict[str, Counter[str]] = {}
+        for c in self.checks:
+            by_source.setdefault(c.source_id, Counter())[c.status] += 1
+        for source, counts in by_source.items():
+            total = sum(counts.values())
+            parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+            lines.append(f"{source}: {total} figures: {parts}")
+        for c in self.checks:
+            if not c.ok:
+                lines.append(f"  {c.figure_id} ({c.source_id}): {c.status}: {c.detail}")
+        verified = sum(c.ok for c in self.checks)
+        unchecked = sum(c.status == NOT_CHECKED for c in self.checks)
+        lines.append(
+            f"{verified} verified, {len(self.failures)} failed, {unchecked} not checked "
+            f"of {len(self.checks)} figures"
+        )
+        return "\n".join(lines)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Start positions of ``needle`` in ``text`` not inside a longer number."""
+    found = []
+    start = text.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        before_ok = start == 0 or not (
+            _NUMERIC_HEAD.match(needle) and _NUMERIC_TAIL.search(text[start - 1])
+        )
+        after_ok = end == len(text) or not (_NUMERIC_TAIL.search(needle) and text[end].isdigit())
+        if before_ok and after_ok:
+            found.append(start)
+        start = text.find(needle, start + 1)
+    return found
+
+
+def check_figure(text: str, raw: str, locator: str) -> tuple[str, str]:
+    """Check one figure against a normalized article; return ``(status, detail)``."""
+    raw_n, loc_n = normalize_text(raw), normalize_text(locator)
+    hits = _occurrences(text, raw_n)
+    if not hits:
+        return "raw not found", f"{raw!r} does not occur in the text"
+    for hit in hits:
+        lo, hi = max(0, hit - WINDOW - len(loc_n)), hit + len(raw_n) + WINDOW + len(loc_n)
+        if loc_n in text[lo:hi]:
+            return VERIFIED, ""
+    return (
+        "locator not near raw",
+        f"{locator!r} is not within {WINDOW} characters of any of the {len(hits)} "
+        f"occurrence(s) of {raw!r}",
+    )
+
+
+def verify_sources(corpus: str | Path, path: str | Path | None = None) -> VerificationReport:
+    """Check every figure of the package at ``path`` against the texts in ``corpus``.
+
+    Raises:
+        DataPackageNotFoundError: when ``path`` holds no data package.
+        DataValidationError: when the package is invalid.
+        NotADirectoryError: when ``corpus`` is not a folder.
+
+    """
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise NotADirectoryError(f"corpus folder {corpus} does not exist or is not a folder")
+    package = validate(path)
+    sources = read_table(package, "sources").rows
+    figures = read_table(package, "figures").rows
+    texts: dict[str, str | None] = {}
+    status_of_source: dict[str, tuple[str, str]] = {}
+    for src in sources:
+        name = src["corpus_file"]
+        if not name:
+            status_of_source[src["source_id"]] = (NOT_CHECKED, "the source has no corpus_file")
+            continue
+        file = corpus / name
+        if not file.is_file():
+            status_of_source[src["source_id"]] = ("corpus file missing", f"{file} not found")
+            continue
+        texts[src["source_id"]] = normalize_text(file.read_text(encoding="utf-8"))
+    checks = []
+    for fig in figures:
+        sid = fig["source_id"]
+        if sid in status_of_source:
+            status, detail = status_of_source[sid]
+        else:
+            status, detail = check_figure(texts[sid] or "", fig["raw"], fig["locator"])
+        checks.append(FigureCheck(fig["figure_id"], sid, status, detail))
+    return VerificationReport(tuple(checks))

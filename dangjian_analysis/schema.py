@@ -1,0 +1,107 @@
+"""Read a Frictionless data package descriptor and answer questions about its schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dangjian_analysis.errors import DataValidationError, Problem
+from dangjian_analysis.paths import DESCRIPTOR, resolve_data_dir
+
+__all__ = [
+    "RESOURCE_NAMES",
+    "UNIT_PROPERTY",
+    "DataPackage",
+    "data_version",
+    "read_datapackage",
+]
+
+#: The tables every data package of this schema holds, in load order.
+RESOURCE_NAMES = ("sources", "regions", "indicators", "scopes", "figures")
+
+#: The custom field property that carries a numeric field's unit. The Frictionless standard
+#: has no unit property; this package uses this one, and only this one, everywhere.
+UNIT_PROPERTY = "unit"
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """A parsed ``datapackage.json`` and the folder it sits in."""
+
+    folder: Path
+    descriptor: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The data version (``version`` in the descriptor)."""
+        return str(self.descriptor.get("version", ""))
+
+    @property
+    def unit_kinds(self) -> dict[str, dict[str, str]]:
+        """The package-level table of unit kinds and their base units."""
+        return dict(self.descriptor.get("unitKinds", {}))
+
+    def resource(self, name: str) -> dict[str, Any]:
+        """Return the resource descriptor called ``name``.
+
+        Raises:
+            DataValidationError: when the descriptor has no such resource.
+
+        """
+        for res in self.descriptor.get("resources", []):
+            if res.get("name") == name:
+                return res
+        raise DataValidationError(
+            str(self.folder),
+            [Problem(DESCRIPTOR, None, None, f"a resource named {name!r}", "none")],
+        )
+
+    def fields(self, name: str) -> list[dict[str, Any]]:
+        """Return the field descriptors of resource ``name``."""
+        return list(self.resource(name)["schema"]["fields"])
+
+    def path(self, name: str) -> Path:
+        """Return the path of resource ``name``'s data file."""
+        return self.folder / self.resource(name)["path"]
+
+    def unit_of(self, resource: str, field: str) -> Any:
+        """Return the ``unit`` property of a field, or ``None`` when it has none."""
+        for fld in self.fields(resource):
+            if fld["name"] == field:
+                return fld.get(UNIT_PROPERTY)
+        raise KeyError(f"{resource} has no field {field!r}")
+
+
+def read_datapackage(path: str | Path | None = None) -> DataPackage:
+    """Read the descriptor of the data package at ``path`` (default: the bundled one).
+
+    Raises:
+        DataPackageNotFoundError: when there is no descriptor at ``path``.
+        DataValidationError: when the descriptor is not valid JSON or lacks a table.
+
+    """
+    folder = resolve_data_dir(path)
+    file = folder / DESCRIPTOR
+    try:
+        descriptor = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(
+            str(folder),
+            [Problem(DESCRIPTOR, None, None, "valid JSON", f"{exc.msg} at line {exc.lineno}")],
+        ) from None
+    if not isinstance(descriptor, dict):
+        raise DataValidationError(
+            str(folder),
+            [Problem(DESCRIPTOR, None, None, "a JSON object", type(descriptor).__name__)],
+        )
+    package = DataPackage(folder, descriptor)
+    for name in RESOURCE_NAMES:
+        package.resource(name)
+    return package
+
+
+def data_version(path: str | Path | None = None) -> str:
+    """Return the data version of the package at ``path`` (default: the bundled one)."""
+    return read_datapackage(path).version

@@ -1,0 +1,505 @@
+"""Validate a data package against its schema and the package's own curation rules.
+
+Two layers of checks, both reported through :class:`~dangjian_analysis.errors.DataValidationError`:
+
+1. What ``datapackage.json`` says: the header of every CSV, required values, types
+   (string, number, integer, date), constraints (enum, pattern, length, range, unique),
+   primary keys and foreign keys.
+2. What the curation rules in ``CURATION.md`` add: ``lower <= value <= upper``; ratio
+   indicators between 0 and 1; ``raw`` parses to the stored value, bounds and qualifier
+   with a unit that fits the indicator; reference periods that are ordered and consistent
+   with their kind and basis; ``see_also`` pointing at existing figures; ``entity`` set
+   exactly for single-enterprise figures; and a ``unit`` property on every numeric field.
+
+Files are read as text with the standard :mod:`csv` module, so nothing is coerced before
+it is checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dangjian_analysis.errors import DataValidationError, Problem
+from dangjian_analysis.paths import DESCRIPTOR
+from dangjian_analysis.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
+from dangjian_analysis.schema import RESOURCE_NAMES, UNIT_PROPERTY, DataPackage, read_datapackage
+
+__all__ = ["Table", "read_table", "validate"]
+
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_INTEGER = re.compile(r"^[-+]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SINGLE_ENTERPRISE = "single_enterprise"
+
+
+@dataclass
+class Table:
+    """A CSV file read as text: its header and its rows (dicts of column to string)."""
+
+    name: str
+    file: str
+    header: list[str]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    key_field: str | None = None
+
+    def key(self, row: dict[str, str]) -> str | None:
+        """Describe the row by its primary key, e.g. ``figure_id=tc-001``."""
+        if self.key_field and row.get(self.key_field):
+            return f"{self.key_field}={row[self.key_field]}"
+        return None
+
+
+def read_table(package: DataPackage, name: str) -> Table:
+    """Read resource ``name`` of ``package`` as text.
+
+    Raises:
+        DataValidationError: when the file is missing, not UTF-8, or its header does not
+            list the schema's fields in order.
+
+    """
+    resource = package.resource(name)
+    file = str(resource["path"])
+    path = package.folder / file
+    problems: list[Problem] = []
+    if not path.is_file():
+        raise DataValidationError(
+            str(package.folder), [Problem(file, None, None, f"the {name} table", "no such file")]
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            str(package.folder),
+            [Problem(file, None, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")],
+        ) from None
+    reader = csv.reader(text.splitlines())
+    header = next(reader, [])
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    if header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        found = f"columns {header}"
+        if missing or extra:
+            found += f" (missing {missing}, unexpected {extra})"
+        else:
+            found += " (same columns, different order)"
+        raise DataValidationError(
+            str(package.folder), [Problem(file, 0, None, f"columns {expected}", found)]
+        )
+    pk = resource["schema"].get("primaryKey") or []
+    table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
+    for number, cells in enumerate(reader, start=1):
+        if not cells:
+            problems.append(Problem(file, number, None, "a data row", "an empty line"))
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                Problem(file, number, None, f"{len(header)} cells", f"{len(cells)} cells")
+            )
+            continue
+        table.rows.append(dict(zip(header, cells, strict=True)))
+    if problems:
+        raise DataValidationError(str(package.folder), problems)
+    return table
+
+
+def _rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+    return enumerate(table.rows, start=1)
+
+
+def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
+    """Check one non-empty cell against its field type and constraints.
+
+    Returns ``(expected, found)`` for the first failed check, or ``None``.
+    """
+    ftype = fld.get("type", "string")
+    cons = fld.get("constraints", {})
+    number: float | None = None
+    if ftype == "number":
+        if not _NUMBER.match(value):
+            return "a number (digits, optional decimal point)", repr(value)
+        number = float(value)
+    elif ftype == "integer":
+        if not _INTEGER.match(value):
+            return "an integer", repr(value)
+        number = float(value)
+    elif ftype == "date":
+        if not _DATE.match(value):
+            return "a date as YYYY-MM-DD", repr(value)
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "a valid calendar date", repr(value)
+    if fld.get("format") == "uri" and not re.match(r"^https?://\S+$", value):
+        return "an http(s) address", repr(value)
+    if "enum" in cons and value not in cons["enum"]:
+        return f"one of {cons['enum']}", repr(value)
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
+        return f"text matching {cons['pattern']}", repr(value)
+    if "minLength" in cons and len(value) < cons["minLength"]:
+        return f"at least {cons['minLength']} characters", f"{len(value)} in {value!r}"
+    if "maxLength" in cons and len(value) > cons["maxLength"]:
+        return f"at most {cons['maxLength']} characters", f"{len(value)} in {value!r}"
+    if number is not None and "minimum" in cons and number < float(cons["minimum"]):
+        return f"a value >= {cons['minimum']}", value
+    if number is not None and "maximum" in cons and number > float(cons["maximum"]):
+        return f"a value <= {cons['maximum']}", value
+    return None
+
+
+def _check_schema(package: DataPackage, table: Table) -> list[Problem]:
+    """Check required values, types, constraints and the primary key of one table."""
+    problems: list[Problem] = []
+    schema = package.resource(table.name)["schema"]
+    fields = schema["fields"]
+    seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
+    for number, row in _rows(table):
+        for fld in fields:
+            name = fld["name"]
+            value = row[name]
+            cons = fld.get("constraints", {})
+            if value == "":
+                if cons.get("required"):
+                    problems.append(
+                        Problem(
+                            table.file, number, name, "a value", "an empty cell", table.key(row)
+                        )
+                    )
+                continue
+            if value != value.strip():
+                problems.append(
+                    Problem(
+                        table.file,
+                        number,
+                        name,
+                        "no leading or trailing spaces",
+                        repr(value),
+                        table.key(row),
+                    )
+                )
+            failed = _check_value(fld, value)
+            if failed:
+                problems.append(Problem(table.file, number, name, *failed, table.key(row)))
+            if cons.get("unique") or schema.get("primaryKey") == [name]:
+                first = seen[name].setdefault(value, number)
+                if first != number:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            number,
+                            name,
+                            "a unique value",
+                            f"{value!r}, already used in row {first}",
+                            table.key(row),
+                        )
+                    )
+    return problems
+
+
+def _check_foreign_keys(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
+    problems: list[Problem] = []
+    for table in tables.values():
+        for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
+            (col,) = fk["fields"]
+            ref_name = fk["reference"]["resource"] or table.name
+            (ref_col,) = fk["reference"]["fields"]
+            ref_table = tables[ref_name]
+            allowed = {r[ref_col] for r in ref_table.rows}
+            for number, row in _rows(table):
+                if row[col] and row[col] not in allowed:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            number,
+                            col,
+                            f"a {ref_col} listed in {ref_table.file}",
+                            repr(row[col]),
+                            table.key(row),
+                        )
+                    )
+    return problems
+
+
+def _check_units(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
+    """Every numeric field carries the ``unit`` property and every unit kind is defined."""
+    problems: list[Problem] = []
+    kinds = package.unit_kinds
+    for name in RESOURCE_NAMES:
+        for fld in package.fields(name):
+            if fld.get("type") not in ("number", "integer"):
+                continue
+            unit = fld.get(UNIT_PROPERTY)
+            where = f"resource {name!r} field {fld['name']!r}"
+            if unit is None:
+                problems.append(
+                    Problem(
+                        DESCRIPTOR, None, None, f"a {UNIT_PROPERTY!r} property on {where}", "none"
+                    )
+                )
+            elif isinstance(unit, dict):
+                ref = str(unit.get("unitKindFrom", ""))
+                if ref != "indicators.unit_kind" or unit.get("via") != "indicator":
+                    problems.append(
+                        Problem(
+                            DESCRIPTOR,
+                            None,
+                            None,
+                            f"{UNIT_PROPERTY!r} of {where} to resolve through "
+                            "indicators.unit_kind via indicator",
+                            repr(unit),
+                        )
+                    )
+    for number, row in _rows(tables["indicators"]):
+        if row["unit_kind"] and row["unit_kind"] not in kinds:
+            problems.append(
+                Problem(
+                    tables["indicators"].file,
+                    number,
+                    "unit_kind",
+                    f"a unit kind defined in unitKinds ({sorted(kinds)})",
+                    repr(row["unit_kind"]),
+                    tables["indicators"].key(row),
+                )
+            )
+    return problems
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value and _NUMBER.match(value) else None
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if _DATE.match(value) else None
+    except ValueError:
+        return None
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _fmt(x: float | None) -> str:
+    """Render a number as written in a CSV cell: ``127000``, ``0.7252``, or ``empty``."""
+    if x is None:
+        return "empty"
+    return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
+
+
+def _check_sources(tables: dict[str, Table]) -> list[Problem]:
+    problems: list[Problem] = []
+    t = tables["sources"]
+    for number, row in _rows(t):
+        early, late, pub = (
+            _date(row["published_earliest"]),
+            _date(row["published_latest"]),
+            _date(row["published"]),
+        )
+        if early and late and early > late:
+            problems.append(
+                Problem(
+                    t.file,
+                    number,
+                    "published_latest",
+                    f"a date on or after published_earliest ({early})",
+                    str(late),
+                    t.key(row),
+                )
+            )
+        if pub and early and late and not (early <= pub <= late):
+            problems.append(
+                Problem(
+                    t.file,
+                    number,
+                    "published",
+                    f"a date between {early} and {late}",
+                    str(pub),
+                    t.key(row),
+                )
+            )
+    return problems
+
+
+def _check_figures(tables: dict[str, Table]) -> list[Problem]:
+    """Check the curation rules that the schema language cannot express."""
+    problems: list[Problem] = []
+    t = tables["figures"]
+    kinds = {r["indicator"]: r["unit_kind"] for r in tables["indicators"].rows}
+    windows = {
+        r["source_id"]: (_date(r["published_earliest"]), _date(r["published_latest"]))
+        for r in tables["sources"].rows
+    }
+    ids = {r["figure_id"] for r in t.rows}
+
+    def add(number: int, row: dict[str, str], column: str, expected: str, found: str) -> None:
+        problems.append(Problem(t.file, number, column, expected, found, t.key(row)))
+
+    for number, row in _rows(t):
+        value, lower, upper = _float(row["value"]), _float(row["lower"]), _float(row["upper"])
+        kind = kinds.get(row["indicator"])
+        if value is not None and lower is not None and lower > value:
+            add(number, row, "lower", f"a bound <= value ({_fmt(value)})", _fmt(lower))
+        if value is not None and upper is not None and upper < value:
+            add(number, row, "upper", f"a bound >= value ({_fmt(value)})", _fmt(upper))
+        if kind == "ratio":
+            for col, x in (("value", value), ("lower", lower), ("upper", upper)):
+                if x is not None and not 0 <= x <= 1:
+                    add(
+                        number,
+                        row,
+                        col,
+                        f"a ratio between 0 and 1 for ratio indicator {row['indicator']!r}",
+                        _fmt(x),
+                    )
+        problems.extend(_check_raw(t, number, row, kind, value, lower, upper))
+
+        early, late = _date(row["period_earliest"]), _date(row["period_latest"])
+        if early and late:
+            if early > late:
+                add(
+                    number,
+                    row,
+                    "period_latest",
+                    f"a date on or after period_earliest ({early})",
+                    str(late),
+                )
+            if row["period_kind"] == "year" and (
+                (early.month, early.day) != (1, 1) or (late.month, late.day) != (12, 31)
+            ):
+                add(
+                    number,
+                    row,
+                    "period_earliest",
+                    "a calendar-year period (1 January to 31 December) for period_kind 'year'",
+                    f"{early} to {late}",
+                )
+            window = windows.get(row["source_id"])
+            if (
+                row["period_basis"] == "publication"
+                and row["period_kind"] == "as_of"
+                and window
+                and window != (early, late)
+            ):
+                add(
+                    number,
+                    row,
+                    "period_earliest",
+                    f"the source's publication window {window[0]} to {window[1]} "
+                    "for period_basis 'publication'",
+                    f"{early} to {late}",
+                )
+        for ref in filter(None, row["see_also"].split(";")):
+            if ref == row["figure_id"]:
+                add(number, row, "see_also", "ids of other figures", f"its own id {ref!r}")
+            elif ref not in ids:
+                add(number, row, "see_also", "ids of figures in figures.csv", repr(ref))
+        if (row["scope"] == _SINGLE_ENTERPRISE) != bool(row["entity"]):
+            add(
+                number,
+                row,
+                "entity",
+                "an entity name exactly when scope is 'single_enterprise'",
+                f"entity {row['entity']!r} with scope {row['scope']!r}",
+            )
+    return problems
+
+
+def _check_raw(
+    t: Table,
+    number: int,
+    row: dict[str, str],
+    kind: str | None,
+    value: float | None,
+    lower: float | None,
+    upper: float | None,
+) -> list[Problem]:
+    """Cross-check the curated numbers against what the parser reads from ``raw``."""
+    out: list[Problem] = []
+    key = t.key(row)
+    try:
+        q = parse_quantity(row["raw"])
+    except QuantityParseError as exc:
+        return [Problem(t.file, number, "raw", "a quantity the parser reads", str(exc), key)]
+    checks = [
+        ("value", value, q.value),
+        ("lower", lower, q.lower),
+        ("upper", upper, q.upper),
+    ]
+    for col, stored, parsed in checks:
+        if row[col] and stored is None:
+            continue  # a type problem, already reported by the schema check
+        if not _same(stored, parsed):
+            out.append(
+                Problem(
+                    t.file,
+                    number,
+                    col,
+                    f"{_fmt(parsed)} as parsed from raw {row['raw']!r}",
+                    _fmt(stored),
+                    key,
+                )
+            )
+    if row["qualifier"] and row["qualifier"] != q.qualifier:
+        out.append(
+            Problem(
+                t.file,
+                number,
+                "qualifier",
+                f"{q.qualifier!r} as parsed from raw {row['raw']!r}",
+                repr(row["qualifier"]),
+                key,
+            )
+        )
+    if kind and not unit_kind_compatible(q.unit_kind, kind):
+        out.append(
+            Problem(
+                t.file,
+                number,
+                "raw",
+                f"a unit fitting indicator {row['indicator']!r} (unit kind {kind!r})",
+                f"{row['raw']!r} (unit {q.unit or 'none'!r}, kind {q.unit_kind})",
+                key,
+            )
+        )
+    return out
+
+
+def validate(path: str | Path | None = None) -> DataPackage:
+    """Validate the data package at ``path`` (default: the bundled one).
+
+    Returns the parsed package when it is valid.
+
+    Raises:
+        DataPackageNotFoundError: when ``path`` holds no ``datapackage.json``.
+        DataValidationError: listing every problem found, each naming file, row, column,
+            what was expected and what was found.
+
+    """
+    package = read_datapackage(path)
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for name in RESOURCE_NAMES:
+        try:
+            tables[name] = read_table(package, name)
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:  # cannot check rows of tables that could not be read
+        raise DataValidationError(str(package.folder), problems)
+    for table in tables.values():
+        problems.extend(_check_schema(package, table))
+    problems.extend(_check_foreign_keys(package, tables))
+    problems.extend(_check_units(package, tables))
+    problems.extend(_check_sources(tables))
+    problems.extend(_check_figures(tables))
+    if problems:
+        raise DataValidationError(str(package.folder), problems)
+    return package

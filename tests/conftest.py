@@ -1,0 +1,192 @@
+"""Shared fixtures: the repository's data folder and small packages made for the tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+FIGURE_COLUMNS = [
+    "figure_id",
+    "source_id",
+    "region_id",
+    "entity",
+    "indicator",
+    "scope",
+    "period_kind",
+    "period_label",
+    "period_earliest",
+    "period_latest",
+    "period_basis",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "raw",
+    "locator",
+    "see_also",
+    "notes",
+]
+
+# Rows written for the tests; the numbers and phrases are invented, not taken from a source.
+MINI_FIGURES = [
+    {
+        "figure_id": "tc-001",
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "indicator": "enterprises",
+        "scope": "nonpublic_enterprises",
+        "period_kind": "as_of",
+        "period_label": "目前",
+        "period_earliest": "2013-01-01",
+        "period_latest": "2014-12-31",
+        "period_basis": "publication",
+        "value": "500",
+        "lower": "500",
+        "upper": "500",
+        "qualifier": "exact",
+        "raw": "500家",
+        "locator": "测试企业",
+    },
+    {
+        "figure_id": "tc-002",
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "indicator": "party_org_coverage_rate",
+        "scope": "nonpublic_enterprises_above_scale",
+        "period_kind": "as_of",
+        "period_label": "",
+        "period_earliest": "2013-01-01",
+        "period_latest": "2014-12-31",
+        "period_basis": "publication",
+        "value": "0.7252",
+        "lower": "0.7252",
+        "upper": "0.7252",
+        "qualifier": "exact",
+        "raw": "72.52%",
+        "locator": "测试覆盖率",
+    },
+    {
+        "figure_id": "tc-003",
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "indicator": "party_members",
+        "scope": "nonpublic_enterprises",
+        "period_kind": "as_of",
+        "period_label": "",
+        "period_earliest": "2013-01-01",
+        "period_latest": "2014-12-31",
+        "period_basis": "publication",
+        "value": "127000",
+        "lower": "127000",
+        "upper": "",
+        "qualifier": "more than",
+        "raw": "12.7万余名",
+        "locator": "测试党员",
+        "see_also": "tc-004",
+        "notes": "Test row.",
+    },
+    {
+        "figure_id": "tc-004",
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "indicator": "output_value",
+        "scope": "nonpublic_enterprises_above_scale",
+        "period_kind": "year",
+        "period_label": "去年",
+        "period_earliest": "2012-01-01",
+        "period_latest": "2013-12-31",
+        "period_basis": "relative",
+        "value": "11500000000",
+        "lower": "11500000000",
+        "upper": "11500000000",
+        "qualifier": "exact",
+        "raw": "115亿元",
+        "locator": "测试产值",
+        "see_also": "tc-003",
+    },
+    {
+        "figure_id": "tc-005",
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "entity": "测试公司",
+        "indicator": "party_members",
+        "scope": "single_enterprise",
+        "period_kind": "as_of",
+        "period_label": "",
+        "period_earliest": "2013-01-01",
+        "period_latest": "2014-12-31",
+        "period_basis": "publication",
+        "value": "1000",
+        "lower": "",
+        "upper": "1000",
+        "qualifier": "nearly",
+        "raw": "近1000名",
+        "locator": "测试公司党员",
+    },
+]
+
+# A text written for the tests in which every MINI_FIGURES raw has its locator nearby.
+MINI_ARTICLE = (
+    "测试企业共有500家。\n测试覆盖率达到７２．５２％，"
+    "测试党员12.7万余名。去年测试产值115亿\n元。测试公司党员近1000名。"
+)
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str]) -> None:
+    """Write rows as CSV with the given header (missing cells are empty)."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Read a CSV file into a list of dicts."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def mini_package(tmp_path: Path) -> Path:
+    """A valid package: the real descriptor and vocabularies with five test figures."""
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    for name in ("datapackage.json", "sources.csv", "regions.csv", "indicators.csv", "scopes.csv"):
+        shutil.copy(DATA / name, folder / name)
+    write_csv(folder / "figures.csv", MINI_FIGURES, FIGURE_COLUMNS)
+    return folder
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path) -> Path:
+    """A corpus folder holding the test article under the Tongcheng source's file name."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = next(r for r in read_csv(DATA / "sources.csv") if r["source_id"] == "src_tongcheng")
+    (folder / source["corpus_file"]).write_text(MINI_ARTICLE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def edit_figures(mini_package: Path) -> Callable[..., Path]:
+    """Return a function that changes one cell of the mini package's figures.csv."""
+
+    def edit(figure_id: str, column: str, value: str) -> Path:
+        path = mini_package / "figures.csv"
+        rows = read_csv(path)
+        for row in rows:
+            if row["figure_id"] == figure_id:
+                row[column] = value
+        write_csv(path, rows, list(rows[0]))
+        return mini_package
+
+    return edit

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dangjian_analysis import docs
+
+from conftest import DATA, ROOT
+
+
+def test_readme_data_section_is_generated():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert docs.update_readme(readme, docs.readme_section(DATA)) == readme
+
+
+def test_data_dictionary_is_generated():
+    assert (ROOT / "docs" / "data-dictionary.md").read_text(
+        encoding="utf-8"
+    ) == docs.data_dictionary(DATA)
+
+
+def test_dictionary_lists_every_field_with_its_unit():
+    text = docs.data_dictionary(DATA)
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        for fld in res["schema"]["fields"]:
+            assert f"| `{fld['name']}` |" in text
+    assert "| `value` | number | required | from `indicators.unit_kind` via `indicator` |" in text
+
+
+def test_update_readme_needs_markers():
+    with pytest.raises(ValueError, match="lacks the markers"):
+        docs.update_readme("no markers here", "x")
+    assert docs.update_readme(f"a\n{docs.BEGIN}\nold\n{docs.END}\nb", "new") == (
+        f"a\n{docs.BEGIN}\nnew\n{docs.END}\nb"
+    )
+
+
+def test_descriptor_is_stored_canonically():
+    assert (DATA / "datapackage.json").read_text(encoding="utf-8") == docs.descriptor_json(DATA)

@@ -1,0 +1,89 @@
+"""The wheel ships the data package and works without the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import dangjian_analysis
+from dangjian_analysis import default_data_dir
+
+from conftest import DATA, ROOT
+
+
+def test_source_tree_falls_back_to_top_level_data():
+    # In a checkout (editable install) there is no dangjian_analysis/data folder.
+    assert not (ROOT / "dangjian_analysis" / "data").exists()
+    assert default_data_dir() == DATA
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    (found,) = out.glob("dangjian_analysis-*.whl")
+    return found
+
+
+@pytest.mark.slow
+def test_wheel_contains_the_data_package(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for file in (
+        "datapackage.json",
+        "figures.csv",
+        "sources.csv",
+        "regions.csv",
+        "indicators.csv",
+        "scopes.csv",
+        "CHANGELOG.md",
+        "CURATION.md",
+    ):
+        assert f"dangjian_analysis/data/{file}" in names
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+@pytest.mark.slow
+def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_path):
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    # -S: no site module, so the editable install's path hook is not loaded; the test's
+    # environment supplies the dependencies by plain path entries after the wheel.
+    deps = sysconfig.get_paths()["purelib"]
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]];"
+        "import dangjian_analysis as d;"
+        "print(d.__file__); print(d.default_data_dir()); print(len(d.load_figures()));"
+        "print(d.__version__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(target), deps],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    module_file, data_dir, count, version = result.stdout.split("\n")[:4]
+    assert Path(module_file).is_relative_to(target)
+    assert Path(data_dir) == target / "dangjian_analysis" / "data"
+    assert int(count) == len(dangjian_analysis.load_figures())
+    assert version == dangjian_analysis.__version__

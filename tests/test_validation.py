@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dangjian_analysis import DataPackageNotFoundError, DataValidationError, validate
+
+from conftest import FIGURE_COLUMNS, read_csv, write_csv
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(DataValidationError) as info:
+        validate(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_bundled_package_is_valid():
+    package = validate()
+    assert package.version
+    assert (package.folder / "figures.csv").is_file()
+
+
+def test_mini_package_is_valid(mini_package):
+    assert validate(mini_package).folder == mini_package
+
+
+def test_wrong_type(edit_figures):
+    path = edit_figures("tc-001", "value", "five hundred")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'value': "
+        "expected a number (digits, optional decimal point), found 'five hundred'"
+    ) in problems
+
+
+def test_unknown_region(edit_figures):
+    path = edit_figures("tc-002", "region_id", "atlantis")
+    assert problems_of(path) == [
+        "figures.csv, row 2 (line 3, figure_id=tc-002), column 'region_id': "
+        "expected a region_id listed in regions.csv, found 'atlantis'"
+    ]
+
+
+def test_inverted_bounds(edit_figures):
+    path = edit_figures("tc-001", "lower", "600")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'lower': "
+        "expected a bound <= value (500), found 600"
+    ) in problems
+
+
+def test_percent_written_into_a_ratio_column(edit_figures, mini_package):
+    edit_figures("tc-002", "value", "72.52")
+    edit_figures("tc-002", "lower", "72.52")
+    path = edit_figures("tc-002", "upper", "72.52")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 2 (line 3, figure_id=tc-002), column 'value': expected a ratio "
+        "between 0 and 1 for ratio indicator 'party_org_coverage_rate', found 72.52"
+    ) in problems
+    # The parser cross-check catches the same slip from the other side.
+    assert (
+        "figures.csv, row 2 (line 3, figure_id=tc-002), column 'value': "
+        "expected 0.7252 as parsed from raw '72.52%', found 72.52"
+    ) in problems
+
+
+def test_duplicate_id(edit_figures):
+    path = edit_figures("tc-002", "figure_id", "tc-001")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 2 (line 3, figure_id=tc-001), column 'figure_id': "
+        "expected a unique value, found 'tc-001', already used in row 1"
+    ) in problems
+
+
+def test_missing_source(edit_figures):
+    path = edit_figures("tc-003", "source_id", "src_nowhere")
+    assert (
+        "figures.csv, row 3 (line 4, figure_id=tc-003), column 'source_id': "
+        "expected a source_id listed in sources.csv, found 'src_nowhere'"
+    ) in problems_of(path)
+
+
+def test_missing_sources_file(mini_package):
+    (mini_package / "sources.csv").unlink()
+    assert problems_of(mini_package) == [
+        "sources.csv: expected the sources table, found no such file"
+    ]
+
+
+def test_required_cell_empty(edit_figures):
+    path = edit_figures("tc-004", "indicator", "")
+    assert (
+        "figures.csv, row 4 (line 5, figure_id=tc-004), column 'indicator': "
+        "expected a value, found an empty cell"
+    ) in problems_of(path)
+
+
+def test_raw_disagrees_with_value(edit_figures):
+    path = edit_figures("tc-004", "raw", "116亿元")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 4 (line 5, figure_id=tc-004), column 'value': "
+        "expected 11600000000 as parsed from raw '116亿元', found 11500000000"
+    ) in problems
+
+
+def test_qualifier_disagrees_with_raw(edit_figures):
+    path = edit_figures("tc-001", "qualifier", "about")
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'qualifier': "
+        "expected 'exact' as parsed from raw '500家', found 'about'"
+    ) in problems_of(path)
+
+
+def test_bound_missing_for_more_than(edit_figures):
+    path = edit_figures("tc-003", "lower", "")
+    assert (
+        "figures.csv, row 3 (line 4, figure_id=tc-003), column 'lower': "
+        "expected 127000 as parsed from raw '12.7万余名', found empty"
+    ) in problems_of(path)
+
+
+def test_unit_does_not_fit_indicator(edit_figures):
+    path = edit_figures("tc-001", "raw", "500名")
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'raw': expected a unit "
+        "fitting indicator 'enterprises' (unit kind 'count'), found '500名' "
+        "(unit '名', kind persons)"
+    ) in problems_of(path)
+
+
+def test_unparseable_raw(edit_figures):
+    path = edit_figures("tc-001", "raw", "五六百家")
+    problems = problems_of(path)
+    assert any(
+        p.startswith(
+            "figures.csv, row 1 (line 2, figure_id=tc-001), column 'raw': "
+            "expected a quantity the parser reads, found '五六百家'"
+        )
+        for p in problems
+    )
+
+
+def test_enum_and_pattern(edit_figures):
+    edit_figures("tc-001", "period_kind", "decade")
+    path = edit_figures("tc-002", "see_also", "tc-1")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'period_kind': "
+        "expected one of ['as_of', 'year', 'span'], found 'decade'"
+    ) in problems
+    assert any("row 2" in p and "'see_also'" in p and "matching" in p for p in problems)
+
+
+def test_locator_length(edit_figures):
+    path = edit_figures("tc-001", "locator", "这是一个远远超过二十个字符长度限制的定位短语用于测试")
+    assert any("column 'locator': expected at most 20 characters" in p for p in problems_of(path))
+
+
+def test_period_order_and_year_shape(edit_figures):
+    edit_figures("tc-001", "period_earliest", "2015-01-01")
+    path = edit_figures("tc-004", "period_latest", "2013-06-30")
+    problems = problems_of(path)
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'period_latest': "
+        "expected a date on or after period_earliest (2015-01-01), found 2014-12-31"
+    ) in problems
+    assert any("row 4" in p and "calendar-year period" in p for p in problems)
+
+
+def test_publication_basis_must_match_window(edit_figures):
+    path = edit_figures("tc-001", "period_latest", "2013-12-31")
+    assert any(
+        "row 1" in p and "publication window 2013-01-01 to 2014-12-31" in p
+        for p in problems_of(path)
+    )
+
+
+def test_invalid_date(edit_figures):
+    path = edit_figures("tc-001", "period_earliest", "2013-02-30")
+    assert (
+        "figures.csv, row 1 (line 2, figure_id=tc-001), column 'period_earliest': "
+        "expected a valid calendar date, found '2013-02-30'"
+    ) in problems_of(path)
+
+
+def test_see_also_must_exist(edit_figures):
+    path = edit_figures("tc-003", "see_also", "tc-099")
+    assert (
+        "figures.csv, row 3 (line 4, figure_id=tc-003), column 'see_also': "
+        "expected ids of figures in figures.csv, found 'tc-099'"
+    ) in problems_of(path)
+
+
+def test_entity_only_for_single_enterprise(edit_figures):
+    path = edit_figures("tc-005", "entity", "")
+    assert any("row 5" in p and "column 'entity'" in p for p in problems_of(path))
+
+
+def test_bad_header(mini_package):
+    rows = read_csv(mini_package / "figures.csv")
+    columns = [c for c in FIGURE_COLUMNS if c != "locator"]
+    write_csv(mini_package / "figures.csv", rows, columns)
+    (problem,) = problems_of(mini_package)
+    assert problem.startswith("figures.csv, row 0 (line 1): expected columns")
+    assert "missing ['locator']" in problem
+
+
+def test_ragged_row(mini_package):
+    path = mini_package / "figures.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "tc-006,src_tongcheng\n", encoding="utf-8")
+    assert problems_of(mini_package) == [
+        "figures.csv, row 6 (line 7): expected 19 cells, found 2 cells"
+    ]
+
+
+def test_unknown_unit_kind_and_missing_unit_property(mini_package):
+    descriptor = json.loads((mini_package / "datapackage.json").read_text(encoding="utf-8"))
+    figures = next(r for r in descriptor["resources"] if r["name"] == "figures")
+    for fld in figures["schema"]["fields"]:
+        if fld["name"] == "upper":
+            del fld["unit"]
+    del descriptor["unitKinds"]["yuan"]
+    (mini_package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    problems = problems_of(mini_package)
+    assert (
+        "datapackage.json: expected a 'unit' property on resource 'figures' field 'upper', "
+        "found none"
+    ) in problems
+    assert any(
+        p.startswith("indicators.csv, row") and "'unit_kind'" in p and "'yuan'" in p
+        for p in problems
+    )
+
+
+def test_all_problems_are_reported_at_once(edit_figures):
+    edit_figures("tc-001", "region_id", "atlantis")
+    path = edit_figures("tc-002", "value", "2")
+    with pytest.raises(DataValidationError) as info:
+        validate(path)
+    error = info.value
+    assert len(error.problems) >= 3
+    assert str(error).splitlines()[0].endswith(f"has {len(error.problems)} problems:")
+
+
+def test_not_a_package(tmp_path):
+    with pytest.raises(DataPackageNotFoundError, match=r"holds no datapackage\.json"):
+        validate(tmp_path)
+    with pytest.raises(DataPackageNotFoundError, match="does not exist"):
+        validate(tmp_path / "missing")
+
+
+def test_invalid_json(mini_package):
+    (mini_package / "datapackage.json").write_text("{not json", encoding="utf-8")
+    (problem,) = problems_of(mini_package)
+    assert problem.startswith("datapackage.json: expected valid JSON, found")
