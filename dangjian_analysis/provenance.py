@@ -10,7 +10,6 @@ never as verified.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ WINDOW = 40
 
 VERIFIED = "verified"
 NOT_CHECKED = "not checked"
-_NUMERIC_TAIL = re.compile(r"[\d.,零〇一二两三四五六七八九十百千万亿]$")
-_NUMERIC_HEAD = re.compile(r"^[\d.,]")
 
 
 @dataclass(frozen=True)
@@ -91,17 +88,30 @@ class VerificationReport:
         return "\n".join(lines)
 
 
+def _continues_number(text: str, pos: int, step: int) -> bool:
+    """Tell whether the character at ``pos`` extends a number lying next to it.
+
+    A digit does; so does a decimal point or thousands comma with a digit beyond it. A
+    comma followed by text is punctuation (full-width commas become ``,`` when normalized).
+    """
+    if not 0 <= pos < len(text):
+        return False
+    if text[pos].isdigit():
+        return True
+    beyond = pos + step
+    return text[pos] in ".," and 0 <= beyond < len(text) and text[beyond].isdigit()
+
+
 def _occurrences(text: str, needle: str) -> list[int]:
-    """Start positions of ``needle`` in ``text`` not inside a longer number."""
+    """Return the start positions of ``needle`` in ``text`` not inside a longer number."""
     found = []
     start = text.find(needle)
     while start != -1:
         end = start + len(needle)
-        before_ok = start == 0 or not (
-            _NUMERIC_HEAD.match(needle) and _NUMERIC_TAIL.search(text[start - 1])
+        inside = (needle[0].isdigit() and _continues_number(text, start - 1, -1)) or (
+            needle[-1].isdigit() and _continues_number(text, end, +1)
         )
-        after_ok = end == len(text) or not (_NUMERIC_TAIL.search(needle) and text[end].isdigit())
-        if before_ok and after_ok:
+        if not inside:
             found.append(start)
         start = text.find(needle, start + 1)
     return found

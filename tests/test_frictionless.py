@@ -6,7 +6,7 @@ import shutil
 
 from frictionless import Package
 
-from conftest import DATA
+from conftest import DATA, read_csv, write_csv
 
 
 def test_frictionless_validates_the_bundled_package():
@@ -17,12 +17,9 @@ def test_frictionless_validates_the_bundled_package():
 def test_frictionless_catches_a_foreign_key_break(tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
-    path = folder / "figures.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first = lines[1].split(",")
-    first[2] = "atlantis"  # region_id
-    lines[1] = ",".join(first)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = read_csv(folder / "figures.csv")
+    rows[0]["region_id"] = "atlantis"
+    write_csv(folder / "figures.csv", rows, list(rows[0]))
     report = Package(str(folder / "datapackage.json")).validate()
     assert not report.valid
     assert "foreign-key" in {row[0] for row in report.flatten(["type"])}

@@ -32,6 +32,16 @@ def test_check_figure_statuses():
     assert check_figure(text, "53家", "甲地")[0] == "raw not found"
 
 
+def test_numbers_after_punctuation_count_but_not_inside_longer_numbers():
+    text = normalize_text("服务专员,28名干部;另有1,528名;增长6.9%;约6%")
+    assert check_figure(text, "28名", "服务专员")[0] == "verified"  # after a comma
+    assert check_figure(text, "528名", "另有")[0] == "raw not found"  # inside 1,528
+    assert check_figure(text, "6%", "约")[0] == "verified"
+    assert check_figure(text, "9%", "增长")[0] == "raw not found"  # inside 6.9%
+    text = normalize_text("共计１２，５００家")
+    assert check_figure(text, "12,500家", "共计")[0] == "verified"
+
+
 def test_verify_mini_package(mini_package, mini_corpus):
     report = verify_sources(mini_corpus, mini_package)
     assert report.ok
