@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.dangjian-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: briefs test lint docs validate verify-sources lab bench env clean
+.PHONY: briefs test lint docs validate verify-sources lab bench env rebaseline clean
 
 env: $(STAMP)
 
@@ -30,6 +30,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/dangjian docs --check
 	$(BIN)/python -m pytest
+
+## Re-execute the notebooks in place, refreshing the outputs that nbval compares.
+rebaseline: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

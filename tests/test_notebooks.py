@@ -1,0 +1,62 @@
+"""The notebook validation fails when the data behind a checked output changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, ROOT, read_csv, write_csv
+
+NOTEBOOK = ROOT / "notebooks" / "01_data_overview.ipynb"
+NBVAL = [
+    "--nbval-lax",
+    "--nbval-current-env",
+    f"--nbval-sanitize-with={ROOT / 'notebooks' / 'nbval-sanitize.cfg'}",
+    "-p",
+    "no:cacheprovider",
+]
+
+
+def run_nbval(tmp_path, data_dir):
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    (param,) = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    param["source"] = f"DATA_DIR = {str(data_dir)!r}\n"
+    copy = tmp_path / NOTEBOOK.name
+    copy.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *NBVAL, "-c", "/dev/null", str(copy)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+
+
+@pytest.mark.slow
+def test_unchanged_copy_passes(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    result = run_nbval(tmp_path, data)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_changing_one_figure_fails_validation(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    row = next(r for r in rows if r["figure_id"] == "tc-001")
+    assert row["raw"] == "927家"
+    # A curator reads the figure as approximate: one exact figure becomes a lower bound.
+    row.update(raw="927余家", qualifier="more than", upper="")
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    result = run_nbval(tmp_path, data)
+    assert result.returncode == 1, result.stdout
+    assert "1 failed" in result.stdout
+    # The qualifier table is the checked output that no longer matches: 149 exact became 148.
+    assert "Cell outputs differ" in result.stdout
+    assert "print(qualifier_counts(figures).to_string())" in result.stdout
+    assert "148" in result.stdout
