@@ -8,11 +8,11 @@ the markers :data:`BEGIN` and :data:`END`). ``dangjian docs`` writes both and
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from dangjian_analysis.schema import RESOURCE_NAMES, UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.validation import read_table
 
 __all__ = ["BEGIN", "END", "data_dictionary", "readme_section", "update_readme"]
 
@@ -25,8 +25,7 @@ def _cell(text: object) -> str:
 
 
 def _rows(package: DataPackage, name: str) -> list[dict[str, str]]:
-    with package.path(name).open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_table(package, name).rows
 
 
 def _constraints(field: dict) -> str:

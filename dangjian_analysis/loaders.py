@@ -42,9 +42,13 @@ def load_table(name: str, path: str | Path | None = None, *, validate: bool = Tr
         DataValidationError: when ``validate`` is true and the package is invalid.
 
     """
+    return _frame(_package(path, validate), name)
+
+
+def _frame(package: DataPackage, name: str) -> pd.DataFrame:
+    """Read resource ``name`` of an already opened package with schema-typed columns."""
     import pandas as pd
 
-    package = _package(path, validate)
     fields = package.fields(name)
     frame = pd.read_csv(
         package.path(name),
@@ -100,11 +104,11 @@ def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd
     and ``upper`` are ``float64``.
     """
     package = _package(path, validate)
-    figures = load_table("figures", package.folder, validate=False)
+    figures = _frame(package, "figures")
     unit = package.unit_of("figures", "value")
     if isinstance(unit, dict):
         table, column = str(unit["unitKindFrom"]).split(".")
-        lookup = load_table(table, package.folder, validate=False).set_index(unit["via"])[column]
+        lookup = _frame(package, table).set_index(unit["via"])[column]
         figures["unit_kind"] = figures[unit["via"]].map(lookup).astype("str")
     else:
         figures["unit_kind"] = str(unit)
