@@ -40,3 +40,18 @@ def test_qualifier_counts(mini_package):
         "about": 0,
     }
     assert table.loc["nearly", "open bound"] == "lower"
+
+
+def test_code_constants_match_the_schema_enums():
+    # TOPICS and QUALIFIERS fix display order in code; the schema owns the allowed values.
+    from dangjian_analysis import read_datapackage
+    from dangjian_analysis.quantity import QUALIFIERS
+
+    package = read_datapackage()
+
+    def enum(resource, field):
+        (fld,) = [f for f in package.fields(resource) if f["name"] == field]
+        return tuple(fld["constraints"]["enum"])
+
+    assert enum("indicators", "topic") == TOPICS
+    assert enum("figures", "qualifier") == QUALIFIERS
