@@ -36,18 +36,91 @@ _EXPORTS: dict[str, str] = {
     "load_figures": "dangjian_analysis.loaders",
     "normalize_text": "dangjian_analysis.textnorm",
     "verify_sources": "dangjian_analysis.provenance",
+    "Interval": "dangjian_analysis.intervals",
+    "interval_from_figure": "dangjian_analysis.intervals",
+    "compound_growth": "dangjian_analysis.intervals",
+    "elapsed_years": "dangjian_analysis.intervals",
+    "printed_step": "dangjian_analysis.quantity",
+    "Derived": "dangjian_analysis.derived",
+    "RATIO_MEASURES": "dangjian_analysis.derived",
+    "PARTIAL_COUNTS": "dangjian_analysis.derived",
+    "derived_ratios": "dangjian_analysis.derived",
+    "reported_growth_rates": "dangjian_analysis.derived",
+    "compound_growth_rates": "dangjian_analysis.derived",
+    "derived_frame": "dangjian_analysis.derived",
+    "scope_chain": "dangjian_analysis.derived",
+    "InsufficientDataError": "dangjian_analysis.models",
+    "ols_hc3": "dangjian_analysis.models",
+    "rank_correlation": "dangjian_analysis.models",
+    "slope_bounds": "dangjian_analysis.models",
+    "rank_correlation_bounds": "dangjian_analysis.models",
+    "required_n": "dangjian_analysis.models",
+    "min_detectable_r": "dangjian_analysis.models",
+    "min_attainable_p": "dangjian_analysis.models",
+    "TREND_WARNING": "dangjian_analysis.crosssection",
+    "coverage_candidates": "dangjian_analysis.crosssection",
+    "outcome_candidates": "dangjian_analysis.crosssection",
+    "cross_section": "dangjian_analysis.crosssection",
+    "comparability_summary": "dangjian_analysis.crosssection",
+    "preferred_pairs": "dangjian_analysis.crosssection",
+    "specification_range": "dangjian_analysis.crosssection",
+    "within_region_change": "dangjian_analysis.crosssection",
+    "figures_by_topic": "dangjian_analysis.overview",
+    "sources_overview": "dangjian_analysis.overview",
+    "qualifier_counts": "dangjian_analysis.overview",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from dangjian_analysis.crosssection import (
+        TREND_WARNING,
+        comparability_summary,
+        coverage_candidates,
+        cross_section,
+        outcome_candidates,
+        preferred_pairs,
+        specification_range,
+        within_region_change,
+    )
+    from dangjian_analysis.derived import (
+        PARTIAL_COUNTS,
+        RATIO_MEASURES,
+        Derived,
+        compound_growth_rates,
+        derived_frame,
+        derived_ratios,
+        reported_growth_rates,
+        scope_chain,
+    )
     from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError, Problem
+    from dangjian_analysis.intervals import (
+        Interval,
+        compound_growth,
+        elapsed_years,
+        interval_from_figure,
+    )
     from dangjian_analysis.loaders import (
         load_figures,
         load_indicators,
         load_regions,
         load_scopes,
         load_sources,
+    )
+    from dangjian_analysis.models import (
+        InsufficientDataError,
+        min_attainable_p,
+        min_detectable_r,
+        ols_hc3,
+        rank_correlation,
+        rank_correlation_bounds,
+        required_n,
+        slope_bounds,
+    )
+    from dangjian_analysis.overview import (
+        figures_by_topic,
+        qualifier_counts,
+        sources_overview,
     )
     from dangjian_analysis.paths import default_data_dir, resolve_data_dir
     from dangjian_analysis.provenance import verify_sources
@@ -56,6 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         QuantityParseError,
         parse_chinese_numeral,
         parse_quantity,
+        printed_step,
     )
     from dangjian_analysis.schema import data_version, read_datapackage
     from dangjian_analysis.textnorm import normalize_text

@@ -33,6 +33,7 @@ __all__ = [
     "normalize_width",
     "parse_chinese_numeral",
     "parse_quantity",
+    "printed_step",
     "unit_kind_compatible",
 ]
 
@@ -340,6 +341,49 @@ def parse_quantity(raw: str) -> Quantity:
         unit=unit,
         unit_kind=unit_kind,
     )
+
+
+def printed_step(raw: str) -> float | None:
+    """Return one unit of the last printed digit of ``raw``, in base units.
+
+    This is the step that the usual reading of 余 and 多 stays below: ``1200余`` is read as
+    at least 1200 and less than 1300 (step 100), ``12.7万余`` as less than 12.8万 (step
+    1000), ``70余`` as less than 80 (step 10). The analysis layer offers this reading as an
+    explicit, labelled assumption; the data package itself keeps such figures open above.
+
+    >>> printed_step("12.7万余家"), printed_step("1200余个"), printed_step("72.52%")
+    (1000.0, 100.0, 0.0001)
+
+    Returns ``None`` when the number is not written in Arabic digits (``十余``,
+    ``三分之一``), because there is no printed last digit to read a step from.
+
+    Raises:
+        QuantityParseError: when ``raw`` is not a quantity the parser understands.
+
+    """
+    quantity = parse_quantity(raw)  # validates the whole expression first
+    text = _THOUSANDS.sub("", re.sub(r"\s+", "", normalize_width(raw)))
+    _, text = _strip_prefix(text, _PREFIXES)
+    if _FRACTION.match(text):
+        return None
+    arabic = _ARABIC.match(text)
+    if arabic is None:
+        return None
+    digits = arabic.group()
+    if "." in digits:
+        step = Decimal(1).scaleb(-len(digits.split(".")[1]))
+    else:
+        stripped = digits.rstrip("0") or "0"
+        step = Decimal(1).scaleb(len(digits) - len(stripped))
+    rest = text[arabic.end() :]
+    _, rest = _strip_prefix(rest, _APPROX_SUFFIXES)
+    for mult in _MULTIPLIERS_BY_LENGTH:
+        if rest.startswith(mult):
+            step *= _MULTIPLIERS[mult]
+            break
+    if quantity.unit_kind in ("ratio", "percentage_points"):
+        step /= 100
+    return float(step)
 
 
 def unit_kind_compatible(parsed_kind: str | None, indicator_kind: str) -> bool:

@@ -4,7 +4,7 @@ Two layers of checks, both reported through :class:`~dangjian_analysis.errors.Da
 
 1. What ``datapackage.json`` says: the header of every CSV, required values, types
    (string, number, integer, date), constraints (enum, pattern, length, range, unique),
-   primary keys and foreign keys.
+   primary keys and foreign keys (self-references without cycles).
 2. What the curation rules in ``CURATION.md`` add: ``lower <= value <= upper``; ratio
    indicators between 0 and 1; ``raw`` parses to the stored value, bounds and qualifier
    with a unit that fits the indicator; reference periods that are ordered and consistent
@@ -221,6 +221,36 @@ def _check_foreign_keys(package: DataPackage, tables: dict[str, Table]) -> list[
                             col,
                             f"a {ref_col} listed in {ref_table.file}",
                             repr(row[col]),
+                            table.key(row),
+                        )
+                    )
+    return problems
+
+
+def _check_hierarchies(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
+    """Self-referencing foreign keys (region parents, broader scopes) form no cycle."""
+    problems: list[Problem] = []
+    for table in tables.values():
+        for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
+            if fk["reference"]["resource"]:
+                continue
+            (col,) = fk["fields"]
+            (ref_col,) = fk["reference"]["fields"]
+            parent = {r[ref_col]: r[col] for r in table.rows if r.get(ref_col)}
+            for number, row in _rows(table):
+                seen = [row[ref_col]]
+                node = parent.get(row[ref_col], "")
+                while node and node not in seen:
+                    seen.append(node)
+                    node = parent.get(node, "")
+                if node and node == row[ref_col]:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            number,
+                            col,
+                            f"a {col} chain that does not lead back to this row",
+                            " -> ".join([*seen, node]),
                             table.key(row),
                         )
                     )
@@ -497,6 +527,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     for table in tables.values():
         problems.extend(_check_schema(package, table))
     problems.extend(_check_foreign_keys(package, tables))
+    problems.extend(_check_hierarchies(package, tables))
     problems.extend(_check_units(package, tables))
     problems.extend(_check_sources(tables))
     problems.extend(_check_figures(tables))

@@ -259,3 +259,27 @@ def test_invalid_json(mini_package):
     (mini_package / "datapackage.json").write_text("{not json", encoding="utf-8")
     (problem,) = problems_of(mini_package)
     assert problem.startswith("datapackage.json: expected valid JSON, found")
+
+
+def test_broader_scope_cycle_is_rejected(mini_package):
+    path = mini_package / "scopes.csv"
+    rows = read_csv(path)
+    for row in rows:
+        if row["scope"] == "two_new_orgs":
+            row["broader_scope"] = "nonpublic_enterprises"
+    write_csv(path, rows, list(rows[0]))
+    with pytest.raises(DataValidationError) as info:
+        validate(mini_package)
+    problems = [p for p in info.value.problems if p.column == "broader_scope"]
+    assert {p.key for p in problems} >= {"scope=two_new_orgs", "scope=nonpublic_enterprises"}
+    assert all(p.file == "scopes.csv" for p in problems)
+    assert "nonpublic_enterprises -> nonpublic_economic_orgs -> two_new_orgs" in str(info.value)
+
+
+def test_unknown_broader_scope_is_rejected(mini_package):
+    path = mini_package / "scopes.csv"
+    rows = read_csv(path)
+    rows[0]["broader_scope"] = "nowhere"
+    write_csv(path, rows, list(rows[0]))
+    with pytest.raises(DataValidationError, match="broader_scope"):
+        validate(mini_package)

@@ -1,0 +1,393 @@
+"""Cross-region tables: coverage against an outcome, with every comparability caveat marked.
+
+A region may offer several coverage measures (a reported coverage rate for above-scale
+firms, a formation rate, a share derived from counts) and several outcome measures (a
+one-year growth rate of output, a multi-year compound rate of industrial output). Nothing
+here picks one silently:
+
+- :func:`cross_section` lists every coverage × outcome pair per region, with the scopes,
+  definitions, spans and reference years that make rows differ, in a ``flags`` column;
+- :func:`preferred_pairs` picks one pair per region by a stated preference order;
+- :func:`specification_range` runs a rank correlation over *every* combination of the
+  pairs, so a reader sees how much the answer depends on choices the data leave open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.derived import (
+    Derived,
+    compound_growth_rates,
+    derived_ratios,
+    reported_growth_rates,
+    scope_chain,
+)
+from dangjian_analysis.intervals import Interval, interval_from_figure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COMPARABILITY_DIMENSIONS",
+    "COVERAGE_DEFINITIONS",
+    "OUTCOMES",
+    "TREND_WARNING",
+    "Candidate",
+    "comparability_summary",
+    "coverage_candidates",
+    "cross_section",
+    "outcome_candidates",
+    "preferred_pairs",
+    "specification_range",
+    "within_region_change",
+]
+
+#: Coverage measures in order of preference, with the definition shown to readers.
+COVERAGE_DEFINITIONS: dict[str, str] = {
+    "party_org_coverage_rate": "coverage rate (reported)",
+    "party_org_formation_rate": "formation rate (reported)",
+    "enterprise_coverage": "share of enterprises with an organization (derived)",
+    "orgs_per_enterprise": "organizations per enterprise (derived)",
+}
+
+#: Outcomes and the measures that stand for each, in order of preference.
+OUTCOMES: dict[str, dict[str, str]] = {
+    "output_growth": {
+        "output_value_growth_1y": "output growth, one year (reported)",
+        "value_added_growth_1y": "value-added growth, one year (reported)",
+        "output_value_cagr": "output, compound annual growth (derived)",
+        "industrial_output_value_cagr": "industrial output, compound annual growth (derived)",
+        "value_added_cagr": "value added, compound annual growth (derived)",
+    },
+    "tax_growth": {
+        "tax_revenue_growth_1y": "tax growth, one year (reported)",
+        "tax_revenue_cagr": "tax, compound annual growth (derived)",
+    },
+    "tax_intensity": {
+        "tax_to_output": "tax as a share of output (derived)",
+    },
+}
+
+#: Scopes under which a coverage figure is about enterprises (any scope nested in these).
+_ENTERPRISE_ROOTS = (
+    "nonpublic_economic_orgs",
+    "park_enterprises",
+    "industrial_enterprises_above_scale",
+)
+
+#: Columns compared across rows to build the ``flags`` column.
+COMPARABILITY_DIMENSIONS: dict[str, str] = {
+    "coverage_definition": "coverage definition",
+    "coverage_scope": "coverage scope",
+    "outcome_definition": "outcome definition",
+    "outcome_scope": "outcome scope",
+    "outcome_span": "growth span (years)",
+    "coverage_period": "coverage reference period",
+    "outcome_period": "outcome reference period",
+}
+
+#: Said wherever two series of one region are compared over time.
+TREND_WARNING = (
+    "Two series that both grow over the same years say nothing about each other: almost "
+    "everything in a fast-growing county grew between these dates. A shared upward trend "
+    "is not evidence that one drove the other."
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One coverage or outcome measure available for a region."""
+
+    region_id: str
+    measure: str
+    definition: str
+    interval: Interval
+    scope: str
+    period: str
+    span: str
+    inputs: tuple[str, ...]
+    flags: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+
+def _period(early: str, late: str) -> str:
+    a, b = early[:4], late[:4]
+    if early == late:
+        return early
+    return a if a == b else f"{a}–{b}"
+
+
+def _from_derived(d: Derived, definition: str) -> Candidate:
+    span = ""
+    if d.span_years is not None:
+        s = d.span_years
+        span = f"{s.value:g}" if s.is_exact else f"{s.lower:.3g}–{s.upper:.3g}"
+    return Candidate(
+        region_id=d.region_id,
+        measure=d.measure,
+        definition=definition,
+        interval=d.interval,
+        scope=d.scope,
+        period=_period(d.period_earliest, d.period_latest),
+        span=span,
+        inputs=d.inputs,
+        flags=d.flags,
+        assumptions=d.assumptions,
+    )
+
+
+def _about_enterprises(scopes: pd.DataFrame, scope: str) -> bool:
+    return any(root in scope_chain(scopes, scope) for root in _ENTERPRISE_ROOTS)
+
+
+def coverage_candidates(
+    figures: pd.DataFrame, scopes: pd.DataFrame, *, open_bounds: str = "strict"
+) -> list[Candidate]:
+    """List every coverage measure of every region.
+
+    These are the reported rates about enterprises and the coverage ratios derived from
+    counts of the same scope (see :data:`COVERAGE_DEFINITIONS`).
+
+    Rates about social organizations or clusters are left out: they are not about firms.
+    """
+    from dangjian_analysis.derived import _date, _usable
+
+    out: list[Candidate] = []
+    for row in _usable(figures).to_dict("records"):
+        if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
+            continue
+        if not _about_enterprises(scopes, row["scope"]):
+            continue
+        interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
+        from dangjian_analysis.intervals import PRINTED_STEP_ASSUMPTION
+
+        out.append(
+            Candidate(
+                region_id=str(row["region_id"]),
+                measure=str(row["indicator"]),
+                definition=COVERAGE_DEFINITIONS[row["indicator"]],
+                interval=interval,
+                scope=str(row["scope"]),
+                period=_period(_date(row["period_earliest"]), _date(row["period_latest"])),
+                span="",
+                inputs=(str(row["figure_id"]),),
+                flags=(),
+                assumptions=(PRINTED_STEP_ASSUMPTION,) if assumed else (),
+            )
+        )
+    for d in derived_ratios(figures, scopes, open_bounds=open_bounds):
+        if d.measure in COVERAGE_DEFINITIONS and _about_enterprises(scopes, d.scope):
+            out.append(_from_derived(d, COVERAGE_DEFINITIONS[d.measure]))
+    order = list(COVERAGE_DEFINITIONS)
+    return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
+
+
+def outcome_candidates(
+    figures: pd.DataFrame, scopes: pd.DataFrame, outcome: str, *, open_bounds: str = "strict"
+) -> list[Candidate]:
+    """Every measure of ``outcome`` (a key of :data:`OUTCOMES`) of every region.
+
+    Raises:
+        ValueError: on an unknown outcome.
+
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {sorted(OUTCOMES)}, got {outcome!r}")
+    wanted = OUTCOMES[outcome]
+    pool = [
+        *reported_growth_rates(figures, open_bounds=open_bounds),
+        *compound_growth_rates(figures, open_bounds=open_bounds),
+        *derived_ratios(figures, scopes, open_bounds=open_bounds),
+    ]
+    out = [_from_derived(d, wanted[d.measure]) for d in pool if d.measure in wanted]
+    order = list(wanted)
+    return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
+
+
+def cross_section(
+    figures: pd.DataFrame,
+    scopes: pd.DataFrame,
+    outcome: str,
+    *,
+    open_bounds: str = "strict",
+    regions: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every coverage × outcome pair of every region that has both, with flags.
+
+    Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
+    coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
+    ``*_upper``, ``*_scope``, ``*_period``, ``outcome_span``, ``inputs`` (figure ids),
+    ``flags`` (how the row differs from the others and caveats of its inputs) and
+    ``assumptions``. Regions with only one side are listed in ``frame.attrs["missing"]``
+    with what they lack.
+    """
+    import pandas as pd
+
+    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds)
+    outs = outcome_candidates(figures, scopes, outcome, open_bounds=open_bounds)
+    keep = None if regions is None else set(regions)
+    names = sorted({c.region_id for c in cover} | {c.region_id for c in outs})
+    rows: list[dict[str, Any]] = []
+    missing: dict[str, str] = {}
+    for region in names:
+        if keep is not None and region not in keep:
+            continue
+        cs = [c for c in cover if c.region_id == region]
+        os_ = [o for o in outs if o.region_id == region]
+        if not cs or not os_:
+            missing[region] = "no coverage measure" if not cs else f"no {outcome} measure"
+            continue
+        for number, (c, o) in enumerate(product(cs, os_), start=1):
+            rows.append(_pair_row(region, number, c, o))
+    columns = [
+        "region_id", "pair", "coverage_measure", "coverage_definition", "coverage_value",
+        "coverage_lower", "coverage_upper", "coverage_scope", "coverage_period",
+        "outcome_measure", "outcome_definition", "outcome_value", "outcome_lower",
+        "outcome_upper", "outcome_scope", "outcome_period", "outcome_span", "inputs",
+        "caveats", "assumptions",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["pair"] = frame["pair"].astype("int64")
+    for col in columns:
+        if col.endswith(("_value", "_lower", "_upper")):
+            frame[col] = frame[col].astype("float64")
+    frame = _add_flags(frame)
+    frame.attrs["missing"] = missing
+    frame.attrs["outcome"] = outcome
+    return frame
+
+
+def _pair_row(region: str, number: int, c: Candidate, o: Candidate) -> dict[str, Any]:
+    return {
+        "region_id": region,
+        "pair": number,
+        "coverage_measure": c.measure,
+        "coverage_definition": c.definition,
+        "coverage_value": c.interval.value,
+        "coverage_lower": c.interval.lower,
+        "coverage_upper": c.interval.upper,
+        "coverage_scope": c.scope,
+        "coverage_period": c.period,
+        "outcome_measure": o.measure,
+        "outcome_definition": o.definition,
+        "outcome_value": o.interval.value,
+        "outcome_lower": o.interval.lower,
+        "outcome_upper": o.interval.upper,
+        "outcome_scope": o.scope,
+        "outcome_period": o.period,
+        "outcome_span": o.span,
+        "inputs": ";".join([*c.inputs, *o.inputs]),
+        "caveats": "; ".join(dict.fromkeys([*c.flags, *o.flags])),
+        "assumptions": "; ".join(dict.fromkeys([*c.assumptions, *o.assumptions])),
+    }
+
+
+def _add_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``flags`` column: per row, each dimension on which rows differ, then caveats."""
+    varying = [d for d in COMPARABILITY_DIMENSIONS if frame[d].nunique(dropna=False) > 1]
+    flags = []
+    for _, row in frame.iterrows():
+        parts = [f"{COMPARABILITY_DIMENSIONS[d]}: {row[d] or 'none'}" for d in varying]
+        if row["caveats"]:
+            parts.append(row["caveats"])
+        flags.append("; ".join(parts))
+    return frame.assign(flags=flags)
+
+
+def comparability_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per comparability dimension: whether rows differ on it and the values seen."""
+    import pandas as pd
+
+    rows = []
+    for dim, label in COMPARABILITY_DIMENSIONS.items():
+        values = sorted({str(v) if v else "none" for v in frame[dim]})
+        rows.append({"dimension": label, "differs": len(values) > 1, "values": " | ".join(values)})
+    return pd.DataFrame(rows, columns=["dimension", "differs", "values"])
+
+
+def preferred_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep one pair per region, the first in preference order.
+
+    Reported coverage comes before derived, one-year reported growth before compound
+    growth, then the lowest figure ids.
+    """
+    return frame[frame["pair"] == 1].reset_index(drop=True)
+
+
+def specification_range(
+    frame: pd.DataFrame, *, method: str = "spearman", max_specifications: int = 10_000
+) -> pd.DataFrame:
+    """Compute the rank correlation under every combination of one pair per region.
+
+    Returns one row per specification with ``n``, the statistic and exact p-value, or the
+    reason it could not be computed (``note``). The number of specifications is the
+    product of the pairs per region.
+
+    Raises:
+        ValueError: when there are more than ``max_specifications`` combinations.
+
+    """
+    import pandas as pd
+
+    from dangjian_analysis.models import InsufficientDataError, rank_correlation
+
+    groups = [g for _, g in frame.groupby("region_id", sort=True)]
+    total = 1
+    for g in groups:
+        total *= len(g)
+    if total > max_specifications:
+        raise ValueError(f"{total} specifications exceed max_specifications={max_specifications}")
+    rows = []
+    for number, combo in enumerate(product(*(g.to_dict("records") for g in groups)), start=1):
+        x = [r["coverage_value"] for r in combo]
+        y = [r["outcome_value"] for r in combo]
+        pairs = ", ".join(f"{r['region_id']}#{r['pair']}" for r in combo)
+        try:
+            res = rank_correlation(x, y, method=method)
+            rows.append({"specification": number, "pairs": pairs, "n": res.n,
+                         "statistic": res.statistic, "p_value": res.p_value,
+                         "min_p_value": res.min_p_value, "note": ""})
+        except InsufficientDataError as exc:
+            rows.append({"specification": number, "pairs": pairs, "n": len(combo),
+                         "statistic": float("nan"), "p_value": float("nan"),
+                         "min_p_value": float("nan"), "note": str(exc)})
+    return pd.DataFrame(
+        rows, columns=["specification", "pairs", "n", "statistic", "p_value", "min_p_value", "note"]
+    )
+
+
+def within_region_change(
+    figures: pd.DataFrame,
+    region_id: str,
+    indicators: Sequence[str],
+    *,
+    open_bounds: str = "strict",
+) -> pd.DataFrame:
+    """Compute compound annual growth of several series of one region.
+
+    Each series runs from its first to its last figure (e.g. Pinghu's party organizations
+    and its industrial output, 2003 to now).
+
+    Read it with :data:`TREND_WARNING`: a shared trend is not a relationship.
+
+    Raises:
+        ValueError: when the region has no series with two separate periods for the
+            indicators asked.
+
+    """
+    from dangjian_analysis.derived import derived_frame
+
+    rates = [
+        d
+        for d in compound_growth_rates(figures, indicators=indicators, open_bounds=open_bounds)
+        if d.region_id == region_id
+    ]
+    if not rates:
+        raise ValueError(
+            f"region {region_id!r} has no series of {list(indicators)} with two separate periods"
+        )
+    return derived_frame(rates)

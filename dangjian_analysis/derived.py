@@ -1,0 +1,509 @@
+"""Derived indicators: ratios, per-enterprise values and growth, interval-aware and traceable.
+
+Every derived value is computed from the interval endpoints of its inputs (see
+:mod:`dangjian_analysis.intervals`), records the figure ids it came from and the formula,
+and carries comparability flags where its inputs differ in scope or reference period.
+
+Pairing rules for a ratio, within one region (figures about a single named enterprise
+are never used):
+
+- numerator and denominator have the same scope; on request (``allow_nested_scopes``)
+  also scopes nested in one another along ``scopes.broader_scope``, always flagged
+  (``scopes differ``), because a numerator about a narrower or wider population than its
+  denominator biases the ratio;
+- their reference periods overlap, or they are flagged (``periods differ``);
+- printed repeats (same indicator, scope, period and bounds) count once, under the first
+  figure id; figures that contradict each other (``see_also`` with another value) each give
+  their own derived value, flagged ``conflicting inputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.intervals import (
+    PRINTED_STEP_ASSUMPTION,
+    Interval,
+    compound_growth,
+    elapsed_years,
+    interval_from_figure,
+    ratio,
+    scale,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DERIVED_COLUMNS",
+    "GROWTH_LEVEL_INDICATORS",
+    "PARTIAL_COUNTS",
+    "RATIO_MEASURES",
+    "REPORTED_GROWTH",
+    "Derived",
+    "RatioMeasure",
+    "compound_growth_rates",
+    "derived_frame",
+    "derived_ratios",
+    "reported_growth_rates",
+    "scope_chain",
+]
+
+
+@dataclass(frozen=True)
+class RatioMeasure:
+    """A derived ratio: a numerator indicator over a denominator indicator, times a factor."""
+
+    name: str
+    label_en: str
+    numerators: tuple[str, ...]
+    denominators: tuple[str, ...]
+    unit_kind: str
+    factor: float = 1.0
+    caveat: str = ""
+
+
+#: The derived ratios, in display order.
+RATIO_MEASURES: tuple[RatioMeasure, ...] = (
+    RatioMeasure(
+        "enterprise_coverage",
+        "Share of enterprises with a party organization (derived)",
+        ("enterprises_with_party_org",),
+        ("enterprises",),
+        "ratio",
+    ),
+    RatioMeasure(
+        "orgs_per_enterprise",
+        "Party organizations per enterprise (derived)",
+        ("party_orgs",),
+        ("enterprises",),
+        "ratio",
+        caveat="not a coverage rate: one organization can serve several firms (joint "
+        "organizations) and one firm can hold several",
+    ),
+    RatioMeasure(
+        "members_per_enterprise",
+        "Party members per enterprise",
+        ("party_members",),
+        ("enterprises",),
+        "persons",
+    ),
+    RatioMeasure(
+        "members_per_org",
+        "Party members per party organization",
+        ("party_members",),
+        ("party_orgs",),
+        "persons",
+    ),
+    RatioMeasure(
+        "instructors_per_1000_enterprises",
+        "Instructors per 1,000 enterprises",
+        ("instructors",),
+        ("enterprises",),
+        "persons",
+        factor=1000.0,
+    ),
+    RatioMeasure(
+        "output_per_enterprise",
+        "Output value per enterprise (yuan)",
+        ("output_value", "industrial_output_value"),
+        ("enterprises",),
+        "yuan",
+    ),
+    RatioMeasure(
+        "tax_per_enterprise",
+        "Tax per enterprise (yuan)",
+        ("tax_revenue",),
+        ("enterprises",),
+        "yuan",
+    ),
+    RatioMeasure(
+        "tax_to_output",
+        "Tax as a share of output value",
+        ("tax_revenue",),
+        ("output_value", "industrial_output_value"),
+        "ratio",
+    ),
+)
+
+#: Figures that count only part of the population their scope names, according to the
+#: curators' notes, so that dividing them by a count of the whole scope would mislead.
+#: Left out of derived ratios by default (``exclude``); shown with their reason in the
+#: notebooks. Ids of another data package that are not here are simply not matched.
+PARTIAL_COUNTS: dict[str, str] = {
+    "ph-009": "21 'global industry leaders' introduced: a subset of foreign-invested firms",
+    "yc-001": "town/street umbrella committees, not primary organizations",
+    "yc-027": "repeat of yc-001 (umbrella committees)",
+    "yc-002": "organizations managed directly by the district committee: a subset",
+    "yc-008": "non-demonstration organizations only: a subset of the 375",
+}
+
+#: Period words that mark a running total (firms introduced, organizations set up so far).
+_CUMULATIVE_WORDS = ("累计", "先后")
+
+#: Growth rates printed in the sources, mapped to the level indicator they are growth of.
+REPORTED_GROWTH: dict[str, str] = {
+    "output_growth_rate": "output_value",
+    "tax_growth_rate": "tax_revenue",
+    "value_added_growth_rate": "value_added",
+    "gdp_growth_rate": "gdp",
+}
+
+#: Level indicators for which compound annual growth is computed between two periods.
+GROWTH_LEVEL_INDICATORS: tuple[str, ...] = (
+    "output_value",
+    "industrial_output_value",
+    "value_added",
+    "gdp",
+    "tax_revenue",
+    "sales_revenue",
+    "enterprises",
+    "party_orgs",
+    "party_members",
+)
+
+#: Columns of :func:`derived_frame`, in order.
+DERIVED_COLUMNS: tuple[str, ...] = (
+    "region_id",
+    "measure",
+    "value",
+    "lower",
+    "upper",
+    "exact",
+    "unit_kind",
+    "scope",
+    "period_earliest",
+    "period_latest",
+    "span_years",
+    "inputs",
+    "formula",
+    "flags",
+    "assumptions",
+)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """One derived value with everything needed to trace and qualify it."""
+
+    region_id: str
+    measure: str
+    interval: Interval
+    unit_kind: str
+    scope: str
+    period_earliest: str
+    period_latest: str
+    inputs: tuple[str, ...]
+    formula: str
+    span_years: Interval | None = None
+    flags: tuple[str, ...] = field(default_factory=tuple)
+    assumptions: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_row(self) -> dict[str, Any]:
+        """Return the value as a flat dict with the keys of :data:`DERIVED_COLUMNS`."""
+        span = self.span_years
+        return {
+            "region_id": self.region_id,
+            "measure": self.measure,
+            "value": self.interval.value,
+            "lower": self.interval.lower,
+            "upper": self.interval.upper,
+            "exact": self.interval.is_exact,
+            "unit_kind": self.unit_kind,
+            "scope": self.scope,
+            "period_earliest": self.period_earliest,
+            "period_latest": self.period_latest,
+            "span_years": "" if span is None else _span_text(span),
+            "inputs": ";".join(self.inputs),
+            "formula": self.formula,
+            "flags": "; ".join(self.flags),
+            "assumptions": "; ".join(self.assumptions),
+        }
+
+
+def _span_text(span: Interval) -> str:
+    if span.is_exact:
+        return f"{span.value:g}"
+    return f"{span.lower:g}–{span.upper:g}"
+
+
+def scope_chain(scopes: pd.DataFrame, scope: str) -> list[str]:
+    """Return the scope and every broader scope above it, narrowest first.
+
+    Raises:
+        ValueError: on an unknown scope code or a cycle in ``broader_scope``.
+
+    """
+    broader = _broader_map(scopes)
+    if scope not in broader:
+        raise ValueError(f"unknown scope {scope!r}")
+    chain = [scope]
+    while broader.get(chain[-1]):
+        nxt = broader[chain[-1]]
+        if nxt in chain:
+            raise ValueError(f"cycle in broader_scope: {' -> '.join([*chain, nxt])}")
+        chain.append(nxt)
+    return chain
+
+
+def _broader_map(scopes: pd.DataFrame) -> dict[str, str]:
+    if "broader_scope" not in scopes.columns:
+        return {s: "" for s in scopes["scope"]}
+    return {
+        s: ("" if not isinstance(b, str) else b)
+        for s, b in zip(scopes["scope"], scopes["broader_scope"], strict=True)
+    }
+
+
+def _nested(scopes: pd.DataFrame, a: str, b: str) -> bool:
+    return a == b or b in scope_chain(scopes, a) or a in scope_chain(scopes, b)
+
+
+def _usable(figures: pd.DataFrame) -> pd.DataFrame:
+    """Region-wide figures with printed repeats collapsed onto the first figure id."""
+    frame = figures[figures["entity"].isna()].sort_values("figure_id", kind="stable")
+    key = [
+        "region_id",
+        "indicator",
+        "scope",
+        "period_earliest",
+        "period_latest",
+        "value",
+        "lower",
+        "upper",
+    ]
+    filled = frame[key].astype("string").fillna("")
+    return frame.loc[~filled.duplicated(keep="first")]
+
+
+def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Ids in ``see_also`` that give the same indicator and scope another value."""
+    see_also = row.get("see_also")
+    if not isinstance(see_also, str) or not see_also:
+        return []
+    out = []
+    for other_id in see_also.split(";"):
+        other = by_id.get(other_id)
+        if (
+            other is not None
+            and other["indicator"] == row["indicator"]
+            and other["scope"] == row["scope"]
+            and other["region_id"] == row["region_id"]
+            and other["value"] != row["value"]
+        ):
+            out.append(other_id)
+    return sorted(out)
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+
+
+def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a["period_earliest"] <= b["period_latest"] and b["period_earliest"] <= a["period_latest"]
+
+
+def _period_text(row: Mapping[str, Any]) -> str:
+    early, late = row["period_earliest"], row["period_latest"]
+    if early.year == late.year:
+        if early.month == 1 and early.day == 1 and late.month == 12 and late.day == 31:
+            return f"{early.year}"
+        return _date(early) if early == late else f"{_date(early)}..{_date(late)}"
+    return f"{early.year}–{late.year}"
+
+
+def _input_flags(
+    rows: Iterable[Mapping[str, Any]], by_id: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    flags = []
+    for row in rows:
+        conflicts = _conflicts(row, by_id)
+        if conflicts:
+            flags.append(f"conflicting inputs: {row['figure_id']} vs {', '.join(conflicts)}")
+        label = row.get("period_label")
+        if isinstance(label, str) and any(word in label for word in _CUMULATIVE_WORDS):
+            flags.append(f"cumulative count: {row['figure_id']} ({label})")
+    return flags
+
+
+def derived_ratios(
+    figures: pd.DataFrame,
+    scopes: pd.DataFrame,
+    *,
+    measures: Iterable[RatioMeasure] = RATIO_MEASURES,
+    open_bounds: str = "strict",
+    allow_nested_scopes: bool = False,
+    exclude: Iterable[str] = tuple(PARTIAL_COUNTS),
+) -> list[Derived]:
+    """Compute every ratio of ``measures`` that the figures allow, region by region.
+
+    ``figures`` and ``scopes`` are the frames of ``load_figures()`` and ``load_scopes()``.
+    ``open_bounds`` is ``"strict"`` or ``"printed_step"`` (see
+    :mod:`dangjian_analysis.intervals`). Results are sorted by region, measure order and
+    input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used.
+    """
+    excluded = set(exclude)
+    usable = _usable(figures)
+    usable = usable[~usable["figure_id"].isin(excluded)]
+    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    records = usable.to_dict("records")
+    out: list[Derived] = []
+    for region in sorted({r["region_id"] for r in records}):
+        rows = [r for r in records if r["region_id"] == region]
+        for measure in measures:
+            nums = [r for r in rows if r["indicator"] in measure.numerators]
+            dens = [r for r in rows if r["indicator"] in measure.denominators]
+            for num in nums:
+                for den in dens:
+                    if num["figure_id"] == den["figure_id"]:
+                        continue
+                    same = num["scope"] == den["scope"]
+                    if not same and not (
+                        allow_nested_scopes and _nested(scopes, num["scope"], den["scope"])
+                    ):
+                        continue
+                    out.append(_ratio_value(measure, num, den, by_id, open_bounds))
+    return out
+
+
+def _ratio_value(
+    measure: RatioMeasure,
+    num: Mapping[str, Any],
+    den: Mapping[str, Any],
+    by_id: Mapping[str, Mapping[str, Any]],
+    open_bounds: str,
+) -> Derived:
+    a, a_assumed = interval_from_figure(num, open_bounds=open_bounds)
+    b, b_assumed = interval_from_figure(den, open_bounds=open_bounds)
+    try:
+        result = ratio(a, b)
+    except ValueError as exc:
+        ids = f"{num['figure_id']}/{den['figure_id']}"
+        raise ValueError(f"{measure.name} from {ids}: {exc}") from None
+    if measure.factor != 1.0:
+        result = scale(result, measure.factor)
+    flags = []
+    if num["scope"] != den["scope"]:
+        flags.append(f"scopes differ: {num['scope']} / {den['scope']}")
+    if not _overlap(num, den):
+        flags.append(f"periods differ: {_period_text(num)} / {_period_text(den)}")
+    flags.extend(_input_flags((num, den), by_id))
+    if measure.caveat:
+        flags.append(measure.caveat)
+    factor = "" if measure.factor == 1.0 else f" × {measure.factor:g}"
+    scope = num["scope"] if num["scope"] == den["scope"] else f"{num['scope']} / {den['scope']}"
+    return Derived(
+        region_id=str(num["region_id"]),
+        measure=measure.name,
+        interval=result,
+        unit_kind=measure.unit_kind,
+        scope=scope,
+        period_earliest=_date(min(num["period_earliest"], den["period_earliest"])),
+        period_latest=_date(max(num["period_latest"], den["period_latest"])),
+        inputs=(str(num["figure_id"]), str(den["figure_id"])),
+        formula=f"{num['indicator']} / {den['indicator']}{factor}",
+        flags=tuple(flags),
+        assumptions=(PRINTED_STEP_ASSUMPTION,) if (a_assumed or b_assumed) else (),
+    )
+
+
+def reported_growth_rates(
+    figures: pd.DataFrame, *, open_bounds: str = "strict"
+) -> list[Derived]:
+    """Growth rates as printed (year on year), as derived values with one input each."""
+    usable = _usable(figures)
+    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    out = []
+    for row in usable.to_dict("records"):
+        if row["indicator"] not in REPORTED_GROWTH:
+            continue
+        interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
+        out.append(
+            Derived(
+                region_id=str(row["region_id"]),
+                measure=f"{REPORTED_GROWTH[row['indicator']]}_growth_1y",
+                interval=interval,
+                unit_kind="growth_rate",
+                scope=str(row["scope"]),
+                period_earliest=_date(row["period_earliest"]),
+                period_latest=_date(row["period_latest"]),
+                inputs=(str(row["figure_id"]),),
+                formula=f"{row['indicator']} as printed (one year)",
+                span_years=Interval.exact(1.0),
+                flags=tuple(_input_flags((row,), by_id)),
+                assumptions=(PRINTED_STEP_ASSUMPTION,) if assumed else (),
+            )
+        )
+    return sorted(out, key=lambda d: (d.region_id, d.measure, d.inputs))
+
+
+def compound_growth_rates(
+    figures: pd.DataFrame,
+    *,
+    indicators: Iterable[str] = GROWTH_LEVEL_INDICATORS,
+    open_bounds: str = "strict",
+) -> list[Derived]:
+    """Compound annual growth between the earliest and latest figure of each series.
+
+    A series is one region, indicator and scope. The elapsed time is an interval taken
+    from the two reference periods (see :func:`~dangjian_analysis.intervals.elapsed_years`),
+    so an uncertain end year gives a range of rates. Series whose two periods overlap are
+    skipped: there is no elapsed time to compound over.
+    """
+    usable = _usable(figures)
+    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    wanted = set(indicators)
+    out = []
+    records = [r for r in usable.to_dict("records") if r["indicator"] in wanted]
+    series: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in records:
+        series.setdefault((row["region_id"], row["indicator"], row["scope"]), []).append(row)
+    for (region, indicator, scope), rows in sorted(series.items()):
+        rows = sorted(
+            rows, key=lambda r: (r["period_earliest"], r["period_latest"], r["figure_id"])
+        )
+        first, last = rows[0], rows[-1]
+        if first["period_latest"] >= last["period_earliest"]:
+            continue
+        annual = first["period_kind"] == "year" and last["period_kind"] == "year"
+        years = elapsed_years(
+            (first["period_earliest"].date(), first["period_latest"].date()),
+            (last["period_earliest"].date(), last["period_latest"].date()),
+            annual_flows=annual,
+        )
+        start, s_assumed = interval_from_figure(first, open_bounds=open_bounds)
+        end, e_assumed = interval_from_figure(last, open_bounds=open_bounds)
+        flags = _input_flags((first, last), by_id)
+        if first["period_kind"] != last["period_kind"]:
+            flags.append(f"period kinds differ: {first['period_kind']} / {last['period_kind']}")
+        out.append(
+            Derived(
+                region_id=str(region),
+                measure=f"{indicator}_cagr",
+                interval=compound_growth(start, end, years),
+                unit_kind="growth_rate",
+                scope=str(scope),
+                period_earliest=_date(first["period_earliest"]),
+                period_latest=_date(last["period_latest"]),
+                inputs=(str(first["figure_id"]), str(last["figure_id"])),
+                formula=f"({indicator} end / start) ** (1 / years) - 1",
+                span_years=years,
+                flags=tuple(flags),
+                assumptions=(PRINTED_STEP_ASSUMPTION,) if (s_assumed or e_assumed) else (),
+            )
+        )
+    return out
+
+
+def derived_frame(values: Iterable[Derived]) -> pd.DataFrame:
+    """Tabulate derived values with the columns of :data:`DERIVED_COLUMNS`."""
+    import pandas as pd
+
+    rows = [d.as_row() for d in values]
+    frame = pd.DataFrame(rows, columns=list(DERIVED_COLUMNS))
+    for col in ("value", "lower", "upper"):
+        frame[col] = frame[col].astype("float64")
+    frame["exact"] = frame["exact"].astype("bool")
+    return frame

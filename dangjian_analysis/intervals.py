@@ -1,0 +1,254 @@
+"""Interval arithmetic for approximate figures.
+
+A figure such as ``12.7万余家`` is a bound, not a number: the data package stores it as
+``lower = 127000`` with no upper bound. Every derived value is computed from the interval
+endpoints, so a bound in gives a bound out, never a silently exact number.
+
+Two readings of an open bound are offered:
+
+- ``"strict"`` (the default): an open side stays open (``inf`` above; below, 0 for
+  quantities that cannot be negative and ``-inf`` for growth rates);
+- ``"printed_step"``: 余/多 are read as staying below the next step of the last printed
+  digit (``1200余`` is less than 1300, see :func:`~dangjian_analysis.quantity.printed_step`)
+  and 近 as staying above the previous step. This is an assumption about usage, not a
+  fact printed in the source; results computed under it say so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import product
+from typing import Any
+
+__all__ = [
+    "NONNEGATIVE_KINDS",
+    "OPEN_BOUND_POLICIES",
+    "PRINTED_STEP_ASSUMPTION",
+    "Interval",
+    "compound_growth",
+    "elapsed_years",
+    "interval_from_figure",
+    "ratio",
+    "scale",
+]
+
+#: Unit kinds whose values cannot be negative (an open lower bound becomes 0).
+NONNEGATIVE_KINDS = frozenset({"count", "persons", "person_times", "yuan", "ratio"})
+
+#: Accepted values of the ``open_bounds`` argument.
+OPEN_BOUND_POLICIES = ("strict", "printed_step")
+
+#: Text recorded with every value computed under the ``printed_step`` policy.
+PRINTED_STEP_ASSUMPTION = (
+    "open bounds of 余/多/近 closed at the next step of the last printed digit (assumption)"
+)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A value with the interval it is known to lie in.
+
+    ``lower`` may be ``-inf`` and ``upper`` ``inf`` for open sides. ``value`` is the
+    number as printed (or computed from printed numbers) and always lies in the interval.
+    """
+
+    value: float
+    lower: float
+    upper: float
+
+    def __post_init__(self) -> None:
+        """Reject NaN and intervals that do not contain their value."""
+        for name in ("value", "lower", "upper"):
+            if math.isnan(getattr(self, name)):
+                raise ValueError(f"Interval {name} is NaN")
+        if not self.lower <= self.value <= self.upper:
+            raise ValueError(
+                f"Interval must satisfy lower <= value <= upper, "
+                f"got {self.lower!r} <= {self.value!r} <= {self.upper!r}"
+            )
+
+    @classmethod
+    def exact(cls, value: float) -> Interval:
+        """Make an interval holding one number."""
+        return cls(value, value, value)
+
+    @property
+    def is_exact(self) -> bool:
+        """True when the interval is a single number."""
+        return self.lower == self.upper
+
+    @property
+    def is_bounded(self) -> bool:
+        """True when both sides are finite."""
+        return math.isfinite(self.lower) and math.isfinite(self.upper)
+
+    def __str__(self) -> str:
+        """``value`` for exact intervals, else ``value [lower, upper]``."""
+        if self.is_exact:
+            return f"{self.value:.6g}"
+        return f"{self.value:.6g} [{self.lower:.6g}, {self.upper:.6g}]"
+
+
+def _open_lower(unit_kind: str) -> float:
+    return 0.0 if unit_kind in NONNEGATIVE_KINDS else -math.inf
+
+
+def interval_from_figure(
+    figure: Mapping[str, Any], *, open_bounds: str = "strict"
+) -> tuple[Interval, bool]:
+    """Build the interval of one row of ``figures`` (as loaded by ``load_figures``).
+
+    The row needs ``value``, ``lower``, ``upper``, ``unit_kind`` and (for the
+    ``printed_step`` policy) ``raw``. Returns the interval and whether the
+    ``printed_step`` assumption was used to close an open side.
+
+    Raises:
+        ValueError: on an unknown policy or a row whose bounds do not contain its value.
+
+    """
+    if open_bounds not in OPEN_BOUND_POLICIES:
+        raise ValueError(f"open_bounds must be one of {OPEN_BOUND_POLICIES}, got {open_bounds!r}")
+    value = float(figure["value"])
+    lower = _missing_to(figure.get("lower"), None)
+    upper = _missing_to(figure.get("upper"), None)
+    assumed = False
+    if (lower is None or upper is None) and open_bounds == "printed_step":
+        from dangjian_analysis.quantity import printed_step
+
+        step = printed_step(str(figure["raw"]))
+        if step is not None:
+            assumed = True
+            if upper is None:
+                upper = value + step
+            if lower is None:
+                lower = max(value - step, _open_lower(str(figure["unit_kind"])))
+    lower = _open_lower(str(figure["unit_kind"])) if lower is None else lower
+    upper = math.inf if upper is None else upper
+    try:
+        interval = Interval(value, lower, upper)
+    except ValueError as exc:
+        raise ValueError(f"figure {figure.get('figure_id', '?')}: {exc}") from None
+    return interval, assumed
+
+
+def _missing_to(value: Any, default: float | None) -> float | None:
+    if value is None:
+        return default
+    number = float(value)
+    return default if math.isnan(number) else number
+
+
+def _corners(
+    func: Callable[..., float], point: float, intervals: Iterable[Interval]
+) -> Interval:
+    """Evaluate ``func`` at every corner of the box of ``intervals``.
+
+    Valid for functions monotone in each argument over the box (ratios, products and
+    compound growth of positive inputs).
+    """
+    boxes = [(i.lower, i.upper) for i in intervals]
+    values = [func(*corner) for corner in product(*boxes)]
+    values = [v for v in values if not math.isnan(v)]
+    low, high = min(values), max(values)
+    return Interval(point, min(low, point), max(high, point))
+
+
+def _div(a: float, b: float) -> float:
+    if b == 0:
+        return math.inf if a > 0 else math.nan
+    if math.isinf(b):
+        return 0.0 if math.isfinite(a) else math.inf
+    return a / b
+
+
+def ratio(numerator: Interval, denominator: Interval) -> Interval:
+    """Divide two non-negative intervals.
+
+    Raises:
+        ValueError: when an input can be negative or the printed denominator is zero.
+
+    """
+    if numerator.lower < 0 or denominator.lower < 0:
+        raise ValueError("ratio() needs non-negative intervals")
+    if denominator.value == 0:
+        raise ValueError("ratio() denominator is zero")
+    point = numerator.value / denominator.value
+    return _corners(_div, point, (numerator, denominator))
+
+
+def scale(interval: Interval, factor: float) -> Interval:
+    """Multiply an interval by a positive constant."""
+    if factor <= 0:
+        raise ValueError(f"scale() needs a positive factor, got {factor!r}")
+    return Interval(interval.value * factor, interval.lower * factor, interval.upper * factor)
+
+
+def compound_growth(start: Interval, end: Interval, years: Interval) -> Interval:
+    """Compound annual growth rate ``(end / start) ** (1 / years) - 1`` over intervals.
+
+    ``years`` is the elapsed time, itself an interval when a reference period is uncertain
+    (an end year of 2021 to 2023 gives a range of rates, not one rate).
+
+    Raises:
+        ValueError: when a level can be zero or negative, or the elapsed time can be zero.
+
+    """
+    if start.lower <= 0 or end.lower <= 0:
+        raise ValueError("compound_growth() needs levels that are positive at every bound")
+    if years.lower <= 0:
+        raise ValueError("compound_growth() needs an elapsed time above zero")
+
+    def cagr(s: float, e: float, y: float) -> float:
+        if math.isinf(e) or s == 0:
+            return math.inf
+        if math.isinf(s):
+            return -1.0
+        if math.isinf(y):
+            return 0.0
+        return (e / s) ** (1.0 / y) - 1.0
+
+    point = cagr(start.value, end.value, years.value)
+    return _corners(cagr, point, (start, end, years))
+
+
+def _year_fraction(day: date) -> float:
+    start = date(day.year, 1, 1)
+    length = (date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def elapsed_years(
+    start: tuple[date, date], end: tuple[date, date], *, annual_flows: bool
+) -> Interval:
+    """Elapsed time between two reference periods, as an interval of years.
+
+    ``start`` and ``end`` are ``(earliest, latest)`` dates of the reference periods. For
+    two annual flows (``annual_flows=True``, e.g. output of one year against output of a
+    later year), time runs between calendar years: 2003 to a year between 2021 and 2023 is
+    18 to 20 years, 19 at the middle. For stocks at a date, time runs between the dates.
+
+    Raises:
+        ValueError: when the end can come before the start.
+
+    """
+    (s_early, s_late), (e_early, e_late) = start, end
+    if annual_flows:
+        low = e_early.year - s_late.year
+        high = e_late.year - s_early.year
+        mid = (e_early.year + e_late.year) / 2 - (s_early.year + s_late.year) / 2
+    else:
+        low = _year_fraction(e_early) - _year_fraction(s_late)
+        high = _year_fraction(e_late) - _year_fraction(s_early)
+        mid = (
+            (_year_fraction(e_early) + _year_fraction(e_late)) / 2
+            - (_year_fraction(s_early) + _year_fraction(s_late)) / 2
+        )
+    if low <= 0:
+        raise ValueError(
+            f"reference periods overlap or run backwards: {s_early}..{s_late} to "
+            f"{e_early}..{e_late}"
+        )
+    return Interval(mid, low, high)

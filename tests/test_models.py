@@ -1,0 +1,188 @@
+"""Small-sample statistics: refusals, exact permutation p-values, bounds and power."""
+
+from __future__ import annotations
+
+import math
+from itertools import permutations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from dangjian_analysis.intervals import Interval
+from dangjian_analysis.models import (
+    InsufficientDataError,
+    min_attainable_p,
+    min_detectable_r,
+    ols_hc3,
+    rank_correlation,
+    rank_correlation_bounds,
+    required_n,
+    slope_bounds,
+)
+
+RNG = np.random.default_rng(7)
+X7 = RNG.normal(size=7)
+Y7 = X7 + RNG.normal(size=7)
+
+
+def test_ols_hc3_matches_statsmodels_and_reports_df() -> None:
+    import statsmodels.api as sm
+
+    res = ols_hc3(X7, Y7)
+    ref = sm.OLS(Y7, sm.add_constant(X7)).fit(cov_type="HC3", use_t=True)
+    assert res.n == 7 and res.df_resid == 5
+    assert res.slope == pytest.approx(ref.params[1])
+    assert res.se_slope == pytest.approx(ref.bse[1])
+    assert res.p_value == pytest.approx(ref.pvalues[1])
+    assert res.ci_low < res.slope < res.ci_high
+    assert "n = 7" in res.summary() and "5 df" in res.summary()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_ols_refuses_small_n(n: int) -> None:
+    with pytest.raises(InsufficientDataError, match=f"got n = {n}"):
+        ols_hc3(list(range(n)), list(range(n)))
+
+
+def test_ols_refuses_constant_x_and_leverage_one() -> None:
+    with pytest.raises(InsufficientDataError, match="constant"):
+        ols_hc3([1, 1, 1, 1], [1, 2, 3, 4])
+    with pytest.raises(InsufficientDataError, match="leverage 1"):
+        ols_hc3([0, 0, 0, 1], [1, 2, 3, 4])
+
+
+def test_ols_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="equal length"):
+        ols_hc3([1, 2, 3, 4], [1, 2, 3])
+    with pytest.raises(ValueError, match="finite"):
+        ols_hc3([1, 2, math.nan, 4, 5], [1, 2, 3, 4, 5])
+
+
+@pytest.mark.parametrize("method", ["spearman", "kendall"])
+def test_exact_p_value_with_four_regions(method: str) -> None:
+    res = rank_correlation([0.1, 0.5, 0.3, 0.9], [1, 3, 2, 4], method=method)
+    assert res.exact and res.n_permutations == 24
+    assert res.statistic == pytest.approx(1.0)
+    assert res.p_value == pytest.approx(2 / 24)
+    assert res.min_p_value == pytest.approx(2 / 24)
+    assert res.min_p_value > 0.05
+
+
+def test_exact_p_values_match_brute_force_and_scipy() -> None:
+    res = rank_correlation(X7, Y7, method="spearman")
+    rho = stats.spearmanr(X7, Y7).statistic
+    brute = np.mean(
+        [abs(stats.spearmanr(X7, Y7[list(p)]).statistic) >= abs(rho) - 1e-12
+         for p in permutations(range(7))]
+    )
+    assert res.statistic == pytest.approx(rho)
+    assert res.p_value == pytest.approx(brute)
+    kendall = rank_correlation(X7, Y7, method="kendall")
+    assert kendall.p_value == pytest.approx(stats.kendalltau(X7, Y7, method="exact").pvalue)
+
+
+def test_ties_are_midranked() -> None:
+    res = rank_correlation([1, 1, 2, 3], [1, 2, 3, 4])
+    assert res.statistic == pytest.approx(stats.spearmanr([1, 1, 2, 3], [1, 2, 3, 4]).statistic)
+
+
+def test_monte_carlo_above_exact_limit_is_seeded() -> None:
+    x = RNG.normal(size=30)
+    y = x + RNG.normal(size=30)
+    a = rank_correlation(x, y, n_resamples=999)
+    b = rank_correlation(x, y, n_resamples=999)
+    assert not a.exact and a.n_permutations == 999
+    assert a.p_value == b.p_value
+    assert a.p_value >= 1 / 1000
+
+
+def test_rank_correlation_refusals() -> None:
+    with pytest.raises(InsufficientDataError, match="at least 3"):
+        rank_correlation([1, 2], [2, 1])
+    with pytest.raises(InsufficientDataError, match="constant"):
+        rank_correlation([1, 1, 1], [1, 2, 3])
+    with pytest.raises(ValueError, match="method"):
+        rank_correlation([1, 2, 3], [1, 2, 3], method="pearson")
+
+
+def test_slope_bounds_exact_x_is_closed_form() -> None:
+    x = [Interval.exact(v) for v in (1, 2, 3)]
+    y = [Interval(1, 0.5, 1.5), Interval.exact(2), Interval(3, 2.5, 3.5)]
+    res = slope_bounds(x, y)
+    assert (res.lower, res.point, res.upper) == pytest.approx((0.5, 1.0, 1.5))
+    assert res.method == "exact"
+
+
+def test_slope_bounds_interval_x_contains_grid_extremes() -> None:
+    x = [Interval(1, 0.8, 1.2), Interval.exact(2), Interval(3, 2.9, 3.3)]
+    y = [Interval(1, 0.5, 1.5), Interval.exact(2), Interval(3, 2.5, 3.5)]
+    res = slope_bounds(x, y)
+    grid = np.linspace(0, 1, 7)
+    slopes = []
+    for a in grid:
+        for b in grid:
+            for c in grid:
+                for d in grid:
+                    xs = np.array([0.8 + 0.4 * a, 2, 2.9 + 0.4 * b])
+                    ys = np.array([0.5 + c, 2, 2.5 + d])
+                    slopes.append(np.polyfit(xs, ys, 1)[0])
+    assert res.lower <= min(slopes) + 1e-9
+    assert res.upper >= max(slopes) - 1e-9
+    assert res.upper < 2.0
+
+
+def test_slope_bounds_unidentified_and_unbounded() -> None:
+    overlapping = [Interval(1, 0, 3), Interval(2, 1, 4), Interval(2.5, 2, 5)]
+    y = [Interval.exact(v) for v in (1, 2, 3)]
+    assert slope_bounds(overlapping, y).method == "unidentified"
+    open_y = [Interval(1, 1, math.inf), Interval.exact(2), Interval.exact(3)]
+    res = slope_bounds([Interval.exact(v) for v in (1, 2, 3)], open_y)
+    assert (res.lower, res.upper, res.method) == (-math.inf, math.inf, "unbounded")
+    with pytest.raises(InsufficientDataError):
+        slope_bounds(y[:2], y[:2])
+
+
+def test_rank_correlation_bounds_enumerates_orderings() -> None:
+    x = [Interval.exact(1), Interval(2, 1.5, 3.5), Interval.exact(3), Interval.exact(4)]
+    y = [Interval.exact(v) for v in (1, 2, 3, 0)]
+    res = rank_correlation_bounds(x, y)
+    at_two = stats.spearmanr([1, 2, 3, 4], [1, 2, 3, 0]).statistic
+    swapped = stats.spearmanr([1, 3, 2, 4], [1, 2, 3, 0]).statistic
+    assert res.point == pytest.approx(at_two)
+    assert (res.lower, res.upper) == pytest.approx((min(at_two, swapped), max(at_two, swapped)))
+    assert "2 orderings of x" in res.note
+    kendall = rank_correlation_bounds(x, y, method="kendall")
+    assert kendall.lower <= kendall.point <= kendall.upper
+
+
+def test_rank_correlation_bounds_keeps_exact_ties() -> None:
+    x = [Interval.exact(1), Interval.exact(1), Interval.exact(2)]
+    y = [Interval.exact(v) for v in (1, 2, 3)]
+    res = rank_correlation_bounds(x, y)
+    expected = stats.spearmanr([1, 1, 2], [1, 2, 3]).statistic
+    assert (res.lower, res.upper) == pytest.approx((expected, expected))
+    assert res.note == "1 orderings of x × 1 of y"
+
+
+def test_rank_correlation_bounds_limit() -> None:
+    wide = [Interval(float(i), 0.0, 10.0) for i in range(8)]
+    with pytest.raises(ValueError, match="orderings"):
+        rank_correlation_bounds(wide, wide, max_orderings=100)
+
+
+def test_power() -> None:
+    assert required_n(0.5) == 30
+    assert required_n(0.3) == 85
+    assert required_n(-0.5) == required_n(0.5)
+    assert min_detectable_r(30) == pytest.approx(math.tanh(2.8016 / math.sqrt(27)), abs=1e-4)
+    assert min_detectable_r(4) > 0.99
+    with pytest.raises(InsufficientDataError, match="n = 3"):
+        min_detectable_r(3)
+    with pytest.raises(ValueError, match="0 < \\|r\\| < 1"):
+        required_n(1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        required_n(0.5, alpha=0)
+    assert min_attainable_p(4) == pytest.approx(1 / 12)
+    assert min_attainable_p(5) == pytest.approx(1 / 60)
+    assert min_attainable_p(2) == 1.0
