@@ -14,6 +14,15 @@ no qualifier word         ``exact``       value           value
 约, 大约, 左右               ``about``       value × 0.95    value × 1.05
 ========================  ==============  ==============  ==============
 
+English-language reports of the same statistics (national figures reprinted by Xinhua's
+or China Daily's English services) print the same kinds of quantity in English words:
+``1.579 million``, ``53.1 percent``, ``over 53%``, ``Nearly 1.88 million``,
+``More than 300,000``. These forms are read too, with the same bounds rule: *more than*
+and *over* give ``more than``, *at least* gives ``at least``, *nearly* and *almost* give
+``nearly``, *about* and *around* give ``about``; *thousand*, *million* and *billion* are
+multipliers; *percent* (or *per cent*) is a percentage and *percentage points* a
+difference of percentages. Letter case and spaces between words do not matter.
+
 Arithmetic is done in :class:`decimal.Decimal` so that ``72.52%`` becomes exactly the float
 nearest to 0.7252, the same float that ``float("0.7252")`` gives when the CSV is read.
 """
@@ -113,8 +122,6 @@ UNIT_KINDS: dict[str, str] = {
     "種": "count",
 }
 
-# Longest first, so that 人次 wins over 人 and 个百分点 over 个.
-_UNITS_BY_LENGTH = sorted(UNIT_KINDS, key=len, reverse=True)
 
 _PREFIXES: dict[str, str] = {
     "大约": "about",
@@ -127,6 +134,14 @@ _PREFIXES: dict[str, str] = {
     "過": "more than",
     "逾": "more than",
     "近": "nearly",
+    # English words, matched after spaces are removed and letters lowered.
+    "morethan": "more than",
+    "over": "more than",
+    "atleast": "at least",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "about": "about",
+    "around": "about",
 }
 _POSTFIXES: dict[str, str] = {
     "以上": "at least",
@@ -146,6 +161,28 @@ _MULTIPLIERS: dict[str, Decimal] = {
     "十": Decimal(10),
 }
 _MULTIPLIERS_BY_LENGTH = sorted(_MULTIPLIERS, key=len, reverse=True)
+
+# English multipliers: only after a number (a bare "million" is not read as one million).
+_WORD_MULTIPLIERS: dict[str, Decimal] = {
+    "thousand": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+}
+_ALL_MULTIPLIERS = {**_MULTIPLIERS, **_WORD_MULTIPLIERS}
+_ALL_MULTIPLIERS_BY_LENGTH = sorted(_ALL_MULTIPLIERS, key=len, reverse=True)
+
+# English units as matched (spaces removed, lower case) -> (unit as reported, unit kind).
+_WORD_UNITS: dict[str, tuple[str, str]] = {
+    "percentagepoints": ("percentage points", "percentage_points"),
+    "percentagepoint": ("percentage point", "percentage_points"),
+    "percent": ("percent", "ratio"),
+}
+_UNIT_FORMS: dict[str, tuple[str, str]] = {
+    **{unit: (unit, kind) for unit, kind in UNIT_KINDS.items()},
+    **_WORD_UNITS,
+}
+# Longest first, so that 人次 wins over 人 and 个百分点 over 个.
+_UNIT_FORMS_BY_LENGTH = sorted(_UNIT_FORMS, key=len, reverse=True)
 
 _CN_DIGITS: dict[str, int] = {
     "零": 0,
@@ -174,7 +211,7 @@ _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _CN_NUMBER = re.compile(f"[{_CN_NUMERAL_CHARS}]+")
 _FRACTION = re.compile(f"([{_CN_NUMERAL_CHARS}]+|\\d+)分之([{_CN_NUMERAL_CHARS}]+|\\d+)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_RANGE = re.compile(r"\d\s*(?:、|至|到|-|~|—|–)\s*\d")
+_RANGE = re.compile(r"\d\s*(?:、|至|到|-|~|—|–|to)\s*\d")
 
 
 def normalize_width(text: str) -> str:
@@ -264,13 +301,20 @@ def _set_qualifier(current: str | None, new: str | None, raw: str) -> str | None
     return new
 
 
+def _prepare(raw: str) -> str:
+    """Return ``raw`` as matched: ASCII width, no spaces, no thousands commas, lower case."""
+    text = re.sub(r"\s+", "", normalize_width(raw))
+    return _THOUSANDS.sub("", text).lower()
+
+
 def parse_quantity(raw: str) -> Quantity:
-    """Parse a quantity as printed in a Chinese text.
+    """Parse a quantity as printed in a Chinese text (or an English report of one).
 
     Handles Arabic digits with 十/百/千/万/亿/万亿 multipliers (``12.7万余家``), Chinese
     numerals (``一千二百``, ``两万``), fractions (``三分之一``), percent and percentage
     points (``72.52%``, ``3个百分点``), full-width digits and thousands commas, and the
-    qualifier words of the bounds rule.
+    qualifier words of the bounds rule; and the English forms ``1.579 million``,
+    ``53.1 percent``, ``over 53%``, ``Nearly 1.88 million``, ``More than 300,000``.
 
     >>> q = parse_quantity("12.7万余家")
     >>> (q.value, q.lower, q.upper, q.unit, q.qualifier)
@@ -283,8 +327,7 @@ def parse_quantity(raw: str) -> Quantity:
     """
     if not isinstance(raw, str) or not raw.strip():
         raise QuantityParseError(f"{raw!r} is empty")
-    text = re.sub(r"\s+", "", normalize_width(raw))
-    text = _THOUSANDS.sub("", text)
+    text = _prepare(raw)
     if _RANGE.search(text):
         raise QuantityParseError(f"{raw!r} is a range, not a single figure")
 
@@ -299,25 +342,24 @@ def parse_quantity(raw: str) -> Quantity:
 
     approx, rest = _strip_prefix(rest, _APPROX_SUFFIXES)  # 3000多万
     qualifier = _set_qualifier(qualifier, approx, raw)
-    for mult in _MULTIPLIERS_BY_LENGTH:
+    for mult in _ALL_MULTIPLIERS_BY_LENGTH:
         if rest.startswith(mult):
-            number *= _MULTIPLIERS[mult]
+            number *= _ALL_MULTIPLIERS[mult]
             rest = rest[len(mult) :]
             break
     approx, rest = _strip_prefix(rest, _APPROX_SUFFIXES)  # 12.7万余
     qualifier = _set_qualifier(qualifier, approx, raw)
 
-    unit = ""
-    for candidate in _UNITS_BY_LENGTH:
+    unit, unit_kind = "", None
+    for candidate in _UNIT_FORMS_BY_LENGTH:
         if rest.startswith(candidate):
-            unit, rest = candidate, rest[len(candidate) :]
+            (unit, unit_kind), rest = _UNIT_FORMS[candidate], rest[len(candidate) :]
             break
     approx, rest = _strip_prefix(rest, _APPROX_SUFFIXES)  # 10人多 (rare)
     qualifier = _set_qualifier(qualifier, approx, raw)
     if rest:
         raise QuantityParseError(f"{raw!r}: cannot read {rest!r} after the number")
 
-    unit_kind = UNIT_KINDS.get(unit)
     if unit_kind in ("ratio", "percentage_points"):
         number /= 100
     elif not unit and _FRACTION.match(text):
@@ -362,8 +404,7 @@ def printed_step(raw: str) -> float | None:
 
     """
     quantity = parse_quantity(raw)  # validates the whole expression first
-    text = _THOUSANDS.sub("", re.sub(r"\s+", "", normalize_width(raw)))
-    _, text = _strip_prefix(text, _PREFIXES)
+    _, text = _strip_prefix(_prepare(raw), _PREFIXES)
     if _FRACTION.match(text):
         return None
     arabic = _ARABIC.match(text)
@@ -377,9 +418,9 @@ def printed_step(raw: str) -> float | None:
         step = Decimal(1).scaleb(len(digits) - len(stripped))
     rest = text[arabic.end() :]
     _, rest = _strip_prefix(rest, _APPROX_SUFFIXES)
-    for mult in _MULTIPLIERS_BY_LENGTH:
+    for mult in _ALL_MULTIPLIERS_BY_LENGTH:
         if rest.startswith(mult):
-            step *= _MULTIPLIERS[mult]
+            step *= _ALL_MULTIPLIERS[mult]
             break
     if quantity.unit_kind in ("ratio", "percentage_points"):
         step /= 100

@@ -12,6 +12,7 @@ from dangjian_analysis.quantity import (
     QuantityParseError,
     parse_chinese_numeral,
     parse_quantity,
+    printed_step,
     unit_kind_compatible,
 )
 
@@ -248,3 +249,83 @@ def test_bounds_contain_value(x):
         q = parse_quantity(raw)
         assert q.lower is None or q.lower <= q.value or math.isclose(q.lower, q.value)
         assert q.upper is None or q.upper >= q.value or math.isclose(q.upper, q.value)
+
+
+# ---- English forms (national statistics reprinted by English-language services) --------
+
+# raw, value, lower, upper, unit, kind, qualifier; the raws are forms, not quotations.
+ENGLISH_FORMS = [
+    ("1.579 million", 1579000, 1579000, 1579000, "", None, "exact"),
+    ("53.1 percent", 0.531, 0.531, 0.531, "percent", "ratio", "exact"),
+    ("67.9 per cent", 0.679, 0.679, 0.679, "percent", "ratio", "exact"),
+    ("over 53%", 0.53, 0.53, None, "%", "ratio", "more than"),
+    ("over 2.9 million", 2900000, 2900000, None, "", None, "more than"),
+    ("Nearly 1.88 million", 1880000, None, 1880000, "", None, "nearly"),
+    ("almost 40 million", 40000000, None, 40000000, "", None, "nearly"),
+    ("More than 300,000", 300000, 300000, None, "", None, "more than"),
+    ("at least 12 thousand", 12000, 12000, None, "", None, "at least"),
+    ("about 2 billion", 2000000000, 1900000000, 2100000000, "", None, "about"),
+    ("around 95 percent", 0.95, 0.9025, 0.9975, "percent", "ratio", "about"),
+    ("1.4 percentage points", 0.014, 0.014, 0.014, "percentage points", "percentage_points",
+     "exact"),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "lower", "upper", "unit", "kind", "qualifier"), ENGLISH_FORMS
+)
+def test_english_forms(raw, value, lower, upper, unit, kind, qualifier):
+    q = parse_quantity(raw)
+    assert q.value == pytest.approx(value, rel=1e-12)
+    assert q.lower == (None if lower is None else pytest.approx(lower, rel=1e-12))
+    assert q.upper == (None if upper is None else pytest.approx(upper, rel=1e-12))
+    assert (q.unit, q.unit_kind, q.qualifier, q.raw) == (unit, kind, qualifier, raw)
+
+
+def test_english_percent_is_the_same_float_as_the_csv_text():
+    assert parse_quantity("53.1 percent").value == float("0.531")
+    assert parse_quantity("37.6 percent").value == float("0.376")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("million", "no number"),
+        ("1.5 millions", "cannot read 's'"),
+        ("53 percent of firms", "cannot read 'offirms'"),
+        ("over 53%以上", "conflicting qualifiers"),
+        ("nearly 2 to 3 million", "range"),
+    ],
+)
+def test_english_errors_name_the_problem(raw, message):
+    with pytest.raises(QuantityParseError, match=message):
+        parse_quantity(raw)
+
+
+def test_english_forms_fit_the_indicator_kinds():
+    assert unit_kind_compatible(parse_quantity("1.579 million").unit_kind, "count")
+    assert not unit_kind_compatible(parse_quantity("1.579 million").unit_kind, "ratio")
+    assert unit_kind_compatible(parse_quantity("53.1 percent").unit_kind, "ratio")
+
+
+@pytest.mark.parametrize(
+    ("raw", "step"),
+    [
+        ("1.579 million", 1000.0),
+        ("Nearly 1.88 million", 10000.0),
+        ("53.1 percent", 0.001),
+        ("over 53%", 0.01),
+    ],
+)
+def test_printed_step_of_english_forms(raw, step):
+    assert printed_step(raw) == pytest.approx(step, rel=1e-12)
+
+
+ENGLISH_MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+
+
+@given(decimals, st.sampled_from(sorted(ENGLISH_MULTIPLIERS)))
+def test_round_trip_english_multipliers(number, word):
+    q = parse_quantity(f"{_format_decimal(number)} {word}")
+    assert q.value == pytest.approx(float(number * ENGLISH_MULTIPLIERS[word]), rel=1e-12)
+    assert (q.qualifier, q.unit_kind) == ("exact", None)
