@@ -190,14 +190,19 @@ def compound_growth(start: Interval, end: Interval, years: Interval) -> Interval
     """Compound annual growth rate ``(end / start) ** (1 / years) - 1`` over intervals.
 
     ``years`` is the elapsed time, itself an interval when a reference period is uncertain
-    (an end year of 2021 to 2023 gives a range of rates, not one rate).
+    (an end year of 2021 to 2023 gives a range of rates, not one rate). A level whose
+    lower bound is zero (a 近 figure under the strict policy) is allowed: at the start it
+    leaves the rate unbounded above, at the end it lets the rate fall to -1.
 
     Raises:
-        ValueError: when a level can be zero or negative, or the elapsed time can be zero.
+        ValueError: when a printed level is not above zero, a bound of a level is negative,
+            or the elapsed time can be zero.
 
     """
-    if start.lower <= 0 or end.lower <= 0:
-        raise ValueError("compound_growth() needs levels that are positive at every bound")
+    if start.value <= 0 or end.value <= 0:
+        raise ValueError("compound_growth() needs printed levels above zero")
+    if start.lower < 0 or end.lower < 0:
+        raise ValueError("compound_growth() needs levels whose bounds are not negative")
     if years.lower <= 0:
         raise ValueError("compound_growth() needs an elapsed time above zero")
 

@@ -4,12 +4,14 @@ For each source with a ``corpus_file``, the article is read from the corpus fold
 normalized (:func:`~dangjian_analysis.textnorm.normalize_text`). A figure is *verified*
 when its normalized ``raw`` occurs in the article as a whole number (not inside a longer
 one) and its normalized ``locator`` occurs within :data:`WINDOW` characters of that
-occurrence. Figures whose source has no ``corpus_file`` are reported as not checked,
-never as verified.
+occurrence. Figures whose source has no ``corpus_file`` (web pages, whose text is not kept
+locally) are reported as not checked, never as verified: the report lists them by source
+with the reason, beside the figures it did verify.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +19,28 @@ from pathlib import Path
 from dangjian_analysis.textnorm import normalize_text
 from dangjian_analysis.validation import read_table, validate
 
-__all__ = ["WINDOW", "FigureCheck", "VerificationReport", "verify_sources"]
+__all__ = [
+    "NO_LOCAL_TEXT",
+    "NO_LOCAL_TEXT_WEB",
+    "WINDOW",
+    "FigureCheck",
+    "VerificationReport",
+    "id_ranges",
+    "verify_sources",
+]
 
 #: How many characters may separate a locator from the raw figure it points at.
 WINDOW = 40
 
 VERIFIED = "verified"
 NOT_CHECKED = "not checked"
+
+#: Reason given for figures of a source that has no corpus_file but a url.
+NO_LOCAL_TEXT_WEB = "no local text for this source (web page)"
+#: Reason given for figures of a source that has neither a corpus_file nor a url.
+NO_LOCAL_TEXT = "no local text for this source (no corpus_file)"
+
+_ID = re.compile(r"^(.*?)(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -62,12 +79,34 @@ class VerificationReport:
         return [c for c in self.checks if c.failed]
 
     @property
+    def verified(self) -> list[FigureCheck]:
+        """The checks that verified their figure."""
+        return [c for c in self.checks if c.ok]
+
+    @property
+    def not_checked(self) -> list[FigureCheck]:
+        """The figures that could not be checked (their source has no local text)."""
+        return [c for c in self.checks if c.status == NOT_CHECKED]
+
+    @property
     def ok(self) -> bool:
         """True when no check failed (figures not checked do not fail the run)."""
         return not self.failures
 
+    def not_checked_by_source(self) -> dict[str, tuple[str, list[str]]]:
+        """Map each source with unchecked figures to the reason and the figure ids."""
+        out: dict[str, tuple[str, list[str]]] = {}
+        for c in self.not_checked:
+            out.setdefault(c.source_id, (c.detail, []))[1].append(c.figure_id)
+        return out
+
     def summary(self) -> str:
-        """Return a per-source summary followed by one line per failed or unchecked figure."""
+        """Return the report as text.
+
+        A line per source with its counts, one line per failed figure, the verified
+        figure ids by source, the figures that could not be checked by source with the
+        reason, and a closing count.
+        """
         lines = []
         by_source: dict[str, Counter[str]] = {}
         for c in self.checks:
@@ -75,17 +114,51 @@ class VerificationReport:
         for source, counts in by_source.items():
             total = sum(counts.values())
             parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-            lines.append(f"{source}: {total} figures: {parts}")
-        for c in self.checks:
-            if not c.ok:
-                lines.append(f"  {c.figure_id} ({c.source_id}): {c.status}: {c.detail}")
-        verified = sum(c.ok for c in self.checks)
-        unchecked = sum(c.status == NOT_CHECKED for c in self.checks)
+            noun = "figure" if total == 1 else "figures"
+            lines.append(f"{source}: {total} {noun}: {parts}")
+        for c in self.failures:
+            lines.append(f"  {c.figure_id} ({c.source_id}): {c.status}: {c.detail}")
+        verified: dict[str, list[str]] = {}
+        for c in self.verified:
+            verified.setdefault(c.source_id, []).append(c.figure_id)
+        if verified:
+            lines.append(f"verified ({len(self.verified)} figures):")
+            lines += [f"  {s}: {id_ranges(ids)}" for s, ids in verified.items()]
+        unchecked = self.not_checked_by_source()
+        if unchecked:
+            lines.append(f"not checked ({len(self.not_checked)} figures):")
+            lines += [
+                f"  {s}: {id_ranges(ids)}: {reason}" for s, (reason, ids) in unchecked.items()
+            ]
         lines.append(
-            f"{verified} verified, {len(self.failures)} failed, {unchecked} not checked "
-            f"of {len(self.checks)} figures"
+            f"{len(self.verified)} verified, {len(self.failures)} failed, "
+            f"{len(self.not_checked)} not checked of {len(self.checks)} figures"
         )
         return "\n".join(lines)
+
+
+def id_ranges(ids: list[str]) -> str:
+    """Write figure ids compactly: runs of consecutive numbers become ``tc-001–tc-050``.
+
+    >>> id_ranges(["tc-001", "tc-002", "tc-003", "tc-007", "yc-001"])
+    'tc-001–tc-003, tc-007, yc-001'
+    """
+    runs: list[list[str]] = []
+    previous: tuple[str, int] | None = None
+    for figure_id in ids:
+        match = _ID.match(figure_id)
+        key = (match.group(1), int(match.group(2))) if match else None
+        if (
+            runs
+            and key is not None
+            and previous is not None
+            and key == (previous[0], previous[1] + 1)
+        ):
+            runs[-1].append(figure_id)
+        else:
+            runs.append([figure_id])
+        previous = key
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def _continues_number(text: str, pos: int, step: int) -> bool:
@@ -154,7 +227,8 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
     for src in sources:
         name = src["corpus_file"]
         if not name:
-            status_of_source[src["source_id"]] = (NOT_CHECKED, "the source has no corpus_file")
+            reason = NO_LOCAL_TEXT_WEB if src["url"] else NO_LOCAL_TEXT
+            status_of_source[src["source_id"]] = (NOT_CHECKED, reason)
             continue
         file = corpus / name
         if not file.is_file():

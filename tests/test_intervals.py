@@ -87,10 +87,24 @@ def test_compound_growth_open_start_falls_to_minus_one() -> None:
 
 
 def test_compound_growth_rejects_zero_levels_and_time() -> None:
-    with pytest.raises(ValueError, match="positive"):
-        compound_growth(Interval(1, 0, 1), Interval.exact(2), Interval.exact(1))
+    with pytest.raises(ValueError, match="above zero"):
+        compound_growth(Interval(0, 0, 1), Interval.exact(2), Interval.exact(1))
+    with pytest.raises(ValueError, match="not negative"):
+        compound_growth(Interval(1, -1, 1), Interval.exact(2), Interval.exact(1))
     with pytest.raises(ValueError, match="elapsed"):
         compound_growth(Interval.exact(1), Interval.exact(2), Interval(1, 0, 1))
+
+
+def test_compound_growth_with_a_zero_bound_is_open() -> None:
+    # 近30万 (at most 300,000, at least 0) to more than 300,000 over two years.
+    rate = compound_growth(
+        Interval(300000, 0, 300000), Interval(300000, 300000, math.inf), Interval.exact(2)
+    )
+    assert (rate.value, rate.lower, rate.upper) == (0.0, 0.0, math.inf)
+    # An end that can be zero lets the rate fall to -1.
+    rate = compound_growth(Interval.exact(100), Interval(121, 0, 121), Interval.exact(2))
+    assert rate.value == pytest.approx(0.1)
+    assert (rate.lower, rate.upper) == (-1.0, pytest.approx(0.1))
 
 
 def test_elapsed_years_for_stocks_uses_dates_and_rejects_overlap() -> None:

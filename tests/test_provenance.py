@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from dangjian_analysis import normalize_text, verify_sources
-from dangjian_analysis.provenance import check_figure
+from dangjian_analysis.provenance import NO_LOCAL_TEXT, NO_LOCAL_TEXT_WEB, check_figure, id_ranges
 from dangjian_analysis.textnorm import strip_pinyin_annotations
 
-from conftest import SEEDS
+from conftest import DATA, SEEDS, read_csv, write_csv
 
 
 def test_normalize_strips_pinyin_and_converts_script():
@@ -76,8 +76,52 @@ def test_missing_corpus_file_fails_and_no_corpus_file_is_not_checked(mini_packag
     sources.write_text(text, encoding="utf-8")
     report = verify_sources(empty, mini_package)
     assert {c.status for c in report.checks} == {"not checked"}
+    assert {c.detail for c in report.checks} == {NO_LOCAL_TEXT}
     assert report.ok
-    assert "0 verified, 0 failed, 5 not checked of 5 figures" in report.summary()
+    summary = report.summary()
+    assert "0 verified, 0 failed, 5 not checked of 5 figures" in summary
+    assert f"  src_tongcheng: tc-001–tc-005: {NO_LOCAL_TEXT}" in summary
+    assert "verified (" not in summary
+
+
+def test_web_sources_are_listed_as_not_checked_beside_verified_figures(
+    mini_package, mini_corpus
+):
+    # Two of the five test figures move to a source with a url and no local text.
+    rows = read_csv(mini_package / "sources.csv")
+    web = dict(rows[0], source_id="src_test_web", corpus_file="", url="https://example.org/a")
+    write_csv(mini_package / "sources.csv", [*rows, web], list(rows[0]))
+    figures = read_csv(mini_package / "figures.csv")
+    for row in figures:
+        if row["figure_id"] in ("tc-002", "tc-004"):
+            row["source_id"] = "src_test_web"
+    write_csv(mini_package / "figures.csv", figures, list(figures[0]))
+
+    report = verify_sources(mini_corpus, mini_package)
+    assert report.ok
+    assert [c.figure_id for c in report.verified] == ["tc-001", "tc-003", "tc-005"]
+    assert [c.figure_id for c in report.not_checked] == ["tc-002", "tc-004"]
+    assert report.not_checked_by_source() == {
+        "src_test_web": (NO_LOCAL_TEXT_WEB, ["tc-002", "tc-004"])
+    }
+    summary = report.summary().splitlines()
+    assert "src_tongcheng: 3 figures: 3 verified" in summary
+    assert "src_test_web: 2 figures: 2 not checked" in summary
+    assert summary[summary.index("verified (3 figures):") + 1] == (
+        "  src_tongcheng: tc-001, tc-003, tc-005"
+    )
+    assert summary[summary.index("not checked (2 figures):") + 1] == (
+        "  src_test_web: tc-002, tc-004: no local text for this source (web page)"
+    )
+    assert summary[-1] == "3 verified, 0 failed, 2 not checked of 5 figures"
+
+
+def test_id_ranges():
+    assert id_ranges(["cn-001", "cn-002", "cn-003", "cn-005", "tc-006"]) == (
+        "cn-001–cn-003, cn-005, tc-006"
+    )
+    assert id_ranges(["tc-009", "tc-010", "yc-011"]) == "tc-009–tc-010, yc-011"
+    assert id_ranges([]) == ""
 
 
 def test_corpus_must_be_a_folder(mini_package, tmp_path):
@@ -89,4 +133,15 @@ def test_corpus_must_be_a_folder(mini_package, tmp_path):
 def test_every_bundled_figure_is_in_its_source():
     report = verify_sources(SEEDS)
     assert report.ok, report.summary()
-    assert all(c.ok for c in report.checks)
+    sources = {r["source_id"]: r for r in read_csv(DATA / "sources.csv")}
+    local = {s for s, r in sources.items() if r["corpus_file"]}
+    # Every figure of a source with a local text is verified ...
+    assert all(c.ok for c in report.checks if c.source_id in local)
+    # ... and every other one (the national web pages) is listed as not checked, with why.
+    others = [c for c in report.checks if c.source_id not in local]
+    assert others and all(c.status == "not checked" for c in others)
+    assert {c.detail for c in others} == {NO_LOCAL_TEXT_WEB}
+    summary = report.summary()
+    for source, (reason, ids) in report.not_checked_by_source().items():
+        assert f"  {source}: {id_ranges(ids)}: {reason}" in summary
+    assert f"{len(report.checks) - len(others)} verified, 0 failed" in summary
