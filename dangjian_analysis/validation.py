@@ -9,7 +9,11 @@ Two layers of checks, both reported through :class:`~dangjian_analysis.errors.Da
    indicators between 0 and 1; ``raw`` parses to the stored value, bounds and qualifier
    with a unit that fits the indicator; reference periods that are ordered and consistent
    with their kind and basis; ``see_also`` pointing at existing figures; ``entity`` set
-   exactly for single-enterprise figures; and a ``unit`` property on every numeric field.
+   exactly for single-enterprise figures; a ``unit`` property on every numeric field; and
+   one definition per ratio code: two figures of a ratio indicator with the same region,
+   scope (and entity) and reference year but different values must be linked by
+   ``see_also`` (conflicting pages or a self-contradiction, explained in ``notes``), since
+   otherwise the table puts two definitions under one code.
 
 Files are read as text with the standard :mod:`csv` module, so nothing is coerced before
 it is checked.
@@ -443,6 +447,71 @@ def _check_figures(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _years(row: dict[str, str]) -> tuple[int, int] | None:
+    early, late = _date(row["period_earliest"]), _date(row["period_latest"])
+    if early is None or late is None or early > late:
+        return None
+    return early.year, late.year
+
+
+def _year_text(years: tuple[int, int]) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+
+
+def _check_ratio_definitions(tables: dict[str, Table]) -> list[Problem]:
+    """Reject two definitions of one ratio under one code in the same reference year.
+
+    Two figures of an indicator of unit kind ``ratio`` with the same region, scope and
+    entity whose reference periods share a calendar year and whose values differ must be
+    linked by ``see_also`` (in either direction): the curator has then said that they
+    measure the same population and disagree (conflicting pages, a self-contradiction).
+    Otherwise the problem names both figures and asks for distinct indicator codes when
+    the definitions differ. Figures about different single enterprises never clash.
+    """
+    problems: list[Problem] = []
+    t = tables["figures"]
+    ratio_codes = {
+        r["indicator"] for r in tables["indicators"].rows if r["unit_kind"] == "ratio"
+    }
+    links = {
+        r["figure_id"]: set(filter(None, r["see_also"].split(";"))) for r in t.rows
+    }
+    groups: dict[tuple[str, str, str, str], list[tuple[int, dict[str, str]]]] = {}
+    for number, row in _rows(t):
+        if row["indicator"] in ratio_codes and _float(row["value"]) is not None:
+            key = (row["region_id"], row["indicator"], row["scope"], row["entity"])
+            groups.setdefault(key, []).append((number, row))
+    for (region, indicator, scope, _entity), members in groups.items():
+        for i, (first_no, first) in enumerate(members):
+            for number, row in members[i + 1 :]:
+                a, b = _years(first), _years(row)
+                if a is None or b is None or a[1] < b[0] or b[1] < a[0]:
+                    continue
+                if _same(_float(first["value"]), _float(row["value"])):
+                    continue
+                one, other = first["figure_id"], row["figure_id"]
+                if other in links.get(one, set()) or one in links.get(row["figure_id"], set()):
+                    continue
+                years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
+                problems.append(
+                    Problem(
+                        t.file,
+                        number,
+                        "indicator",
+                        "one definition per ratio code: a distinct indicator code for each "
+                        "definition (denominator) of the ratio, or see_also linking the two "
+                        "figures when they measure the same population (conflicting pages "
+                        "or a self-contradiction, explained in notes)",
+                        f"{other} = {_fmt(_float(row['value']))} and {one} (row {first_no}) "
+                        f"= {_fmt(_float(first['value']))} under indicator {indicator!r}, "
+                        f"region {region!r}, scope {scope!r}, reference year {years}, "
+                        "not linked by see_also",
+                        t.key(row),
+                    )
+                )
+    return problems
+
+
 def _check_raw(
     t: Table,
     number: int,
@@ -531,6 +600,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(_check_units(package, tables))
     problems.extend(_check_sources(tables))
     problems.extend(_check_figures(tables))
+    problems.extend(_check_ratio_definitions(tables))
     if problems:
         raise DataValidationError(str(package.folder), problems)
     return package

@@ -283,3 +283,108 @@ def test_unknown_broader_scope_is_rejected(mini_package):
     write_csv(path, rows, list(rows[0]))
     with pytest.raises(DataValidationError, match="broader_scope"):
         validate(mini_package)
+
+
+# ---- one definition per ratio code -------------------------------------------------------
+
+
+def _ratio_row(figure_id, raw, value, **cells):
+    """A test coverage figure (invented numbers) at the end of 2012."""
+    row = {
+        "figure_id": figure_id,
+        "source_id": "src_tongcheng",
+        "region_id": "tongcheng",
+        "indicator": "party_org_coverage_rate",
+        "scope": "nonpublic_enterprises",
+        "period_kind": "as_of",
+        "period_earliest": "2012-12-31",
+        "period_latest": "2012-12-31",
+        "period_basis": "stated",
+        "value": value,
+        "lower": value,
+        "upper": value,
+        "qualifier": "exact",
+        "raw": raw,
+        "locator": "测试覆盖率",
+    }
+    row.update(cells)
+    return row
+
+
+def _add_figures(package: Path, *rows) -> Path:
+    path = package / "figures.csv"
+    write_csv(path, [*read_csv(path), *rows], FIGURE_COLUMNS)
+    return package
+
+
+def test_two_definitions_under_one_ratio_code_fail(mini_package):
+    path = _add_figures(
+        mini_package,
+        _ratio_row("tc-006", "99.9%", "0.999"),
+        _ratio_row("tc-007", "73.1%", "0.731"),
+    )
+    assert problems_of(path) == [
+        "figures.csv, row 7 (line 8, figure_id=tc-007), column 'indicator': expected one "
+        "definition per ratio code: a distinct indicator code for each definition "
+        "(denominator) of the ratio, or see_also linking the two figures when they measure "
+        "the same population (conflicting pages or a self-contradiction, explained in "
+        "notes), found tc-007 = 0.731 and tc-006 (row 6) = 0.999 under indicator "
+        "'party_org_coverage_rate', region 'tongcheng', scope 'nonpublic_enterprises', "
+        "reference year 2012, not linked by see_also"
+    ]
+
+
+def test_distinct_codes_for_distinct_definitions_pass(mini_package):
+    path = _add_figures(
+        mini_package,
+        _ratio_row("tc-006", "99.9%", "0.999", indicator="party_org_coverage_qualifying"),
+        _ratio_row("tc-007", "73.1%", "0.731", indicator="party_org_coverage_all_nonpublic"),
+    )
+    assert validate(path).folder == mini_package
+
+
+@pytest.mark.parametrize("linked_from", ["tc-006", "tc-007"])
+def test_conflicting_figures_linked_by_see_also_pass(mini_package, linked_from):
+    other = {"tc-006": "tc-007", "tc-007": "tc-006"}[linked_from]
+    rows = [_ratio_row("tc-006", "99.9%", "0.999"), _ratio_row("tc-007", "73.1%", "0.731")]
+    for row in rows:
+        if row["figure_id"] == linked_from:
+            row["see_also"] = other
+            row["notes"] = "Two pages disagree (test)."
+    assert validate(_add_figures(mini_package, *rows)).folder == mini_package
+
+
+def test_ratio_rule_reads_reference_years(mini_package):
+    # Different years: a series, not a clash.
+    a = _ratio_row("tc-006", "99.9%", "0.999")
+    b = _ratio_row("tc-007", "73.1%", "0.731", period_earliest="2014-12-31",
+                   period_latest="2014-12-31")
+    assert validate(_add_figures(mini_package, a, b))
+    # A window that may fall in 2014 clashes with the end-2014 figure.
+    c = _ratio_row("tc-008", "53.1%", "0.531", period_earliest="2013-01-01",
+                   period_latest="2014-12-31", period_basis="publication")
+    problems = problems_of(_add_figures(mini_package, c))
+    assert len(problems) == 1
+    assert "found tc-008 = 0.531 and tc-007 (row 7) = 0.731" in problems[0]
+    assert "reference year 2014 and 2013–2014" in problems[0]
+
+
+def test_ratio_rule_ignores_repeats_other_entities_and_counts(mini_package):
+    rows = [
+        # The same value printed twice is a repeat, not two definitions.
+        _ratio_row("tc-006", "73.1%", "0.731"),
+        _ratio_row("tc-007", "73.1%", "0.731"),
+        # Two different enterprises may have different shares in one year ...
+        _ratio_row("tc-008", "30%", "0.3", scope="single_enterprise", entity="甲公司",
+                   indicator="party_members_in_management_share"),
+        _ratio_row("tc-009", "40%", "0.4", scope="single_enterprise", entity="乙公司",
+                   indicator="party_members_in_management_share"),
+        # ... and counts are not ratios.
+        _ratio_row("tc-010", "927家", "927", indicator="enterprises"),
+        _ratio_row("tc-011", "52家", "52", indicator="enterprises"),
+    ]
+    assert validate(_add_figures(mini_package, *rows)).folder == mini_package
+    same_firm = _ratio_row("tc-012", "50%", "0.5", scope="single_enterprise", entity="乙公司",
+                           indicator="party_members_in_management_share")
+    problems = problems_of(_add_figures(mini_package, same_firm))
+    assert len(problems) == 1 and "tc-012 = 0.5 and tc-009" in problems[0]
