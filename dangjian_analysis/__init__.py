@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "reported_growth_rates": "dangjian_analysis.derived",
     "compound_growth_rates": "dangjian_analysis.derived",
     "derived_frame": "dangjian_analysis.derived",
+    "implied_denominators": "dangjian_analysis.derived",
     "scope_chain": "dangjian_analysis.derived",
     "InsufficientDataError": "dangjian_analysis.models",
     "ols_hc3": "dangjian_analysis.models",
@@ -90,6 +91,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         compound_growth_rates,
         derived_frame,
         derived_ratios,
+        implied_denominators,
         reported_growth_rates,
         scope_chain,
     )

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DERIVED_COLUMNS",
     "GROWTH_LEVEL_INDICATORS",
+    "IMPLIED_DENOMINATOR_COUNTS",
+    "IMPLIED_DENOMINATOR_RATES",
     "PARTIAL_COUNTS",
     "RATIO_MEASURES",
     "REPORTED_GROWTH",
@@ -47,6 +49,7 @@ __all__ = [
     "compound_growth_rates",
     "derived_frame",
     "derived_ratios",
+    "implied_denominators",
     "reported_growth_rates",
     "scope_chain",
 ]
@@ -163,6 +166,16 @@ GROWTH_LEVEL_INDICATORS: tuple[str, ...] = (
     "party_orgs",
     "party_members",
 )
+
+#: Coverage rates whose denominator can be recovered from a count of covered enterprises.
+IMPLIED_DENOMINATOR_RATES: tuple[str, ...] = (
+    "party_org_coverage_rate",
+    "party_org_coverage_qualifying",
+    "party_org_coverage_all_nonpublic",
+)
+
+#: Counts of enterprises with a party organization (the numerators of those rates).
+IMPLIED_DENOMINATOR_COUNTS: tuple[str, ...] = ("enterprises_with_party_org",)
 
 #: Columns of :func:`derived_frame`, in order.
 DERIVED_COLUMNS: tuple[str, ...] = (
@@ -495,6 +508,74 @@ def compound_growth_rates(
             )
         )
     return out
+
+
+def implied_denominators(
+    figures: pd.DataFrame,
+    *,
+    rates: Iterable[str] = IMPLIED_DENOMINATOR_RATES,
+    counts: Iterable[str] = IMPLIED_DENOMINATOR_COUNTS,
+    open_bounds: str = "strict",
+) -> list[Derived]:
+    """Derive the number of enterprises a coverage rate is a share of: count ÷ rate.
+
+    A count of enterprises with a party organization (``counts``) and a coverage rate
+    (``rates``) are paired when they are about the same region and scope (the rate's
+    definition: a count printed with a rate carries that rate's scope) and their reference
+    periods overlap. Each pair gives an ``implied_denominator``: the number of enterprises
+    that the rate implies, an interval computed from the bounds of both inputs (a count of
+    "nearly" 1.88 million over 73.1% leaves the result open below), for the period the two
+    reference periods share. Figures about single
+    enterprises are not used; printed repeats count once (see :func:`derived_ratios`).
+
+    The result is only as good as the assumption that the two figures share a definition:
+    compare it with a printed count of the denominator where one exists. Results are sorted
+    by region, reference period and input ids.
+    """
+    rate_codes, count_codes = set(rates), set(counts)
+    usable = _usable(figures)
+    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    records = usable.to_dict("records")
+    out: list[Derived] = []
+    for rate in (r for r in records if r["indicator"] in rate_codes):
+        for count in records:
+            if (
+                count["indicator"] not in count_codes
+                or count["region_id"] != rate["region_id"]
+                or count["scope"] != rate["scope"]
+                or not _overlap(count, rate)
+            ):
+                continue
+            out.append(_implied_denominator(count, rate, by_id, open_bounds))
+    return sorted(out, key=lambda d: (d.region_id, d.period_earliest, d.period_latest, d.inputs))
+
+
+def _implied_denominator(
+    count: Mapping[str, Any],
+    rate: Mapping[str, Any],
+    by_id: Mapping[str, Mapping[str, Any]],
+    open_bounds: str,
+) -> Derived:
+    a, a_assumed = interval_from_figure(count, open_bounds=open_bounds)
+    b, b_assumed = interval_from_figure(rate, open_bounds=open_bounds)
+    try:
+        result = ratio(a, b)
+    except ValueError as exc:
+        ids = f"{count['figure_id']}/{rate['figure_id']}"
+        raise ValueError(f"implied_denominator from {ids}: {exc}") from None
+    return Derived(
+        region_id=str(count["region_id"]),
+        measure="implied_denominator",
+        interval=result,
+        unit_kind="count",
+        scope=str(rate["scope"]),
+        period_earliest=_date(max(count["period_earliest"], rate["period_earliest"])),
+        period_latest=_date(min(count["period_latest"], rate["period_latest"])),
+        inputs=(str(count["figure_id"]), str(rate["figure_id"])),
+        formula=f"{count['indicator']} / {rate['indicator']}",
+        flags=tuple(_input_flags((count, rate), by_id)),
+        assumptions=(PRINTED_STEP_ASSUMPTION,) if (a_assumed or b_assumed) else (),
+    )
 
 
 def derived_frame(values: Iterable[Derived]) -> pd.DataFrame:

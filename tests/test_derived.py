@@ -24,6 +24,7 @@ from dangjian_analysis.derived import (
     compound_growth_rates,
     derived_frame,
     derived_ratios,
+    implied_denominators,
     reported_growth_rates,
     scope_chain,
 )
@@ -168,3 +169,99 @@ def test_within_region_change_and_warning(figures) -> None:
     assert "say nothing about each other" in TREND_WARNING
     with pytest.raises(ValueError, match="no series"):
         within_region_change(figures, "lishui", ["output_value"])
+
+
+# ---- implied denominators -----------------------------------------------------------------
+
+
+def test_implied_denominators_of_the_national_series(figures) -> None:
+    frame = derived_frame(implied_denominators(figures))
+    assert set(frame.region_id) == {"china"}
+    assert list(frame.inputs) == [
+        "cn-002;cn-003",
+        "cn-007;cn-008",
+        "cn-014;cn-015",
+        "cn-016;cn-017",
+        "cn-022;cn-023",
+        "cn-027;cn-023",
+    ]
+    # Qualifying firms: the count divided by a rate close to 100%.
+    row = _one(frame, "china", "implied_denominator", "cn-002;cn-003")
+    assert row.value == pytest.approx(380000 / 0.994)
+    assert (row.scope, row.period_earliest, row.exact) == (
+        "nonpublic_enterprises_qualifying",
+        "2008-12-31",
+        True,
+    )
+    assert row.formula == "enterprises_with_party_org / party_org_coverage_qualifying"
+    # All non-public enterprises: about 2.97 million at the end of 2014.
+    row = _one(frame, "china", "implied_denominator", "cn-016;cn-017")
+    assert row.value == pytest.approx(1579000 / 0.531) == pytest.approx(2973634.65)
+    assert row.lower == row.upper == row.value
+    assert row.scope == "nonpublic_enterprises_party_stats"
+    assert row.unit_kind == "count"
+    # 2017: the exact count and the rounded 'Nearly 1.88 million', which stays open below.
+    exact = _one(frame, "china", "implied_denominator", "cn-022;cn-023")
+    assert exact.value == pytest.approx(1877000 / 0.731)
+    nearly = _one(frame, "china", "implied_denominator", "cn-027;cn-023")
+    assert nearly.value == pytest.approx(1880000 / 0.731)
+    assert (nearly.lower, nearly.upper) == (0.0, pytest.approx(1880000 / 0.731))
+    assert not nearly.exact
+    # A rate contradicted by another page is flagged on the derived value.
+    row = _one(frame, "china", "implied_denominator", "cn-014;cn-015")
+    assert row["flags"] == "conflicting inputs: cn-015 vs cn-010"
+
+
+def _figure(figure_id, indicator, scope, value, lower, upper, year="2014", **cells):
+    row = {
+        "figure_id": figure_id,
+        "region_id": "r",
+        "entity": None,
+        "indicator": indicator,
+        "scope": scope,
+        "period_kind": "as_of",
+        "period_label": None,
+        "period_earliest": pd.Timestamp(f"{year}-12-31"),
+        "period_latest": pd.Timestamp(f"{year}-12-31"),
+        "value": value,
+        "lower": lower,
+        "upper": upper,
+        "raw": "",
+        "see_also": None,
+        "unit_kind": "ratio" if "coverage" in indicator else "count",
+    }
+    row.update(cells)
+    return row
+
+
+def test_implied_denominators_pair_only_same_scope_and_period() -> None:
+    rows = [
+        _figure("x-001", "enterprises_with_party_org", "a", 300.0, 300.0, math.nan),
+        _figure("x-002", "party_org_coverage_rate", "a", 0.6, 0.6, 0.6),
+        # Another scope (definition) and another year: never paired.
+        _figure("x-003", "party_org_coverage_rate", "b", 0.9, 0.9, 0.9),
+        _figure("x-004", "party_org_coverage_rate", "a", 0.5, 0.5, 0.5, year="2015"),
+        # A formation rate is not a coverage rate unless asked for.
+        _figure("x-005", "party_org_formation_rate", "a", 0.75, 0.75, 0.75),
+        # A single enterprise's figures are left out.
+        _figure("x-006", "enterprises_with_party_org", "a", 1.0, 1.0, 1.0, entity="甲公司"),
+    ]
+    frame = pd.DataFrame(rows)
+    values = implied_denominators(frame)
+    assert [d.inputs for d in values] == [("x-001", "x-002")]
+    (d,) = values
+    # 300余 firms over 60%: at least 500, open above.
+    assert (d.interval.value, d.interval.lower, d.interval.upper) == (500.0, 500.0, math.inf)
+    formation = implied_denominators(frame, rates=("party_org_formation_rate",))
+    assert [(d.inputs, d.interval.value) for d in formation] == [(("x-001", "x-005"), 400.0)]
+
+
+def test_implied_denominator_of_a_zero_rate_names_its_inputs() -> None:
+    frame = pd.DataFrame(
+        [
+            _figure("x-001", "enterprises_with_party_org", "a", 3.0, 3.0, 3.0),
+            _figure("x-002", "party_org_coverage_rate", "a", 0.0, 0.0, 0.0),
+        ]
+    )
+    with pytest.raises(ValueError, match="implied_denominator from x-001/x-002"):
+        implied_denominators(frame)
