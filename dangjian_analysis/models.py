@@ -373,6 +373,15 @@ def _slope_bounds_numeric(
         s = _slope(v[:n], v[n:])
         return 0.0 if math.isnan(s) else s
 
+    def gradient(v: np.ndarray) -> np.ndarray:
+        """Return d slope / d (x, y): (y_i - ȳ - 2 b (x_i - x̄)) / Sxx and (x_i - x̄) / Sxx."""
+        cx, cy = v[:n] - v[:n].mean(), v[n:] - v[n:].mean()
+        sxx = float(cx @ cx)
+        if sxx == 0:
+            return np.zeros_like(v)
+        b = float(cx @ cy) / sxx
+        return np.concatenate([(cy - 2 * b * cx) / sxx, cx / sxx])
+
     values = [slope_of(c) for c in candidates]
     order = np.argsort(values, kind="stable")
     bounds = list(zip(lo, hi, strict=True))
@@ -381,7 +390,7 @@ def _slope_bounds_numeric(
         for idx in picks:
             res = minimize(
                 lambda v, s=sign: s * slope_of(v), candidates[idx], method="L-BFGS-B",
-                bounds=bounds,
+                jac=lambda v, s=sign: s * gradient(v), bounds=bounds,
             )
             val = slope_of(res.x)
             best_low, best_high = min(best_low, val), max(best_high, val)
