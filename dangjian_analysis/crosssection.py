@@ -37,6 +37,7 @@ __all__ = [
     "OUTCOMES",
     "TREND_WARNING",
     "Candidate",
+    "candidate_frame",
     "comparability_summary",
     "coverage_candidates",
     "cross_section",
@@ -112,6 +113,33 @@ class Candidate:
     inputs: tuple[str, ...]
     flags: tuple[str, ...]
     assumptions: tuple[str, ...]
+
+
+def candidate_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
+    """Tabulate candidates in the order given, one row each.
+
+    Columns: region, measure, definition, value and bounds, scope, period, span, inputs,
+    flags and assumptions.
+    """
+    import pandas as pd
+
+    columns = [
+        "region_id", "measure", "definition", "value", "lower", "upper", "scope", "period",
+        "span", "inputs", "flags", "assumptions",
+    ]
+    rows = [
+        {
+            "region_id": c.region_id, "measure": c.measure, "definition": c.definition,
+            "value": c.interval.value, "lower": c.interval.lower, "upper": c.interval.upper,
+            "scope": c.scope, "period": c.period, "span": c.span, "inputs": ";".join(c.inputs),
+            "flags": "; ".join(c.flags), "assumptions": "; ".join(c.assumptions),
+        }
+        for c in candidates
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("value", "lower", "upper"):
+        frame[col] = frame[col].astype("float64")
+    return frame
 
 
 def _period(early: str, late: str) -> str:

@@ -276,8 +276,13 @@ def _usable(figures: pd.DataFrame) -> pd.DataFrame:
         "lower",
         "upper",
     ]
-    filled = frame[key].astype("string").fillna("")
-    return frame.loc[~filled.duplicated(keep="first")]
+    return frame.loc[~frame.duplicated(subset=key, keep="first")]  # NaN equals NaN here
+
+
+def _see_also_targets(figures: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Index the figures that some ``see_also`` points to by figure id."""
+    targets = set(figures["see_also"].dropna().str.split(";").explode())
+    return {r["figure_id"]: r for r in _records(figures[figures["figure_id"].isin(targets)])}
 
 
 def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -398,7 +403,7 @@ def derived_ratios(
     excluded = set(exclude)
     usable = _usable(figures)
     usable = usable[~usable["figure_id"].isin(excluded)]
-    by_id = {r["figure_id"]: r for r in _records(figures)}
+    by_id = _see_also_targets(figures)
     by_region: dict[str, list[dict[str, Any]]] = {}
     for record in _records(usable):
         by_region.setdefault(record["region_id"], []).append(record)
@@ -469,7 +474,7 @@ def reported_growth_rates(
 ) -> list[Derived]:
     """Growth rates as printed (year on year), as derived values with one input each."""
     usable = _usable(figures)
-    by_id = {r["figure_id"]: r for r in _records(figures)}
+    by_id = _see_also_targets(figures)
     out = []
     for row in _records(usable):
         if row["indicator"] not in REPORTED_GROWTH:
@@ -508,7 +513,7 @@ def compound_growth_rates(
     skipped: there is no elapsed time to compound over.
     """
     usable = _usable(figures)
-    by_id = {r["figure_id"]: r for r in _records(figures)}
+    by_id = _see_also_targets(figures)
     wanted = set(indicators)
     out = []
     records = [r for r in _records(usable) if r["indicator"] in wanted]

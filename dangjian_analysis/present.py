@@ -7,6 +7,7 @@ these helpers turn the analysis frames into short, stable text columns.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,12 +15,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAPACITY_MEASURES",
+    "SCATTER_MARKERS",
     "capacity_plot_table",
     "format_interval",
     "format_number",
     "interval_columns",
     "region_label",
     "scatter_table",
+    "scope_table",
+    "show_candidates",
+    "show_cross_section",
+    "show_derived",
 ]
 
 #: Derived measures of party-work capacity, in display order, with short labels.
@@ -31,10 +37,18 @@ CAPACITY_MEASURES: dict[str, str] = {
     "tax_per_enterprise": "tax per enterprise (万元)",
 }
 
+#: Marker shape per coverage definition (the ``marker_group`` of :func:`scatter_table`).
+SCATTER_MARKERS: dict[str, str] = {
+    "coverage rate (reported)": "o",
+    "formation rate (reported)": "s",
+    "share of enterprises with an organization (derived)": "D",
+    "organizations per enterprise (derived)": "^",
+}
+
 _SCALES = {"yuan": 1.0, "亿元": 1e8, "万元": 1e4}
 
 
-def format_number(x: float, unit_kind: str, *, digits: int = 3) -> str:
+def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:
     """Format one number: ratios and growth rates as percentages, yuan in 亿元, else plain.
 
     Infinite values print as ``∞`` and ``-∞``; NaN as an empty string.
@@ -51,7 +65,7 @@ def format_number(x: float, unit_kind: str, *, digits: int = 3) -> str:
 
 
 def format_interval(
-    value: float, lower: float, upper: float, unit_kind: str, *, digits: int = 3
+    value: float, lower: float, upper: float, unit_kind: str, *, digits: int = 4
 ) -> str:
     """Format a value with its interval: ``86.4% [86.4%, ∞)`` or just ``1.47%`` when exact.
 
@@ -88,6 +102,53 @@ def interval_columns(
         )
     ]
     return pd.Series(texts, index=frame.index, dtype="str")
+
+
+def scope_table(scopes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """For each scope code: its English label and the chain of broader scopes it sits in."""
+    import pandas as pd
+
+    from dangjian_analysis.derived import scope_chain
+
+    labels = dict(zip(scopes["scope"], scopes["label_en"], strict=True))
+    rows = [
+        {
+            "scope": code,
+            "label": labels.get(code, code),
+            "part of": " ⊂ ".join(labels.get(c, c) for c in scope_chain(scopes, code)[1:]),
+        }
+        for code in sorted(set(codes))
+    ]
+    return pd.DataFrame(rows, columns=["scope", "label", "part of"])
+
+
+def show_candidates(frame: pd.DataFrame, *, unit_kind: str = "ratio") -> pd.DataFrame:
+    """Short display of :func:`~dangjian_analysis.crosssection.candidate_frame` output."""
+    out = frame[["region_id", "definition", "scope", "period", "inputs"]].copy()
+    out.insert(3, "value", interval_columns(frame, unit_kind=unit_kind))
+    return out
+
+
+def show_cross_section(cross: pd.DataFrame) -> pd.DataFrame:
+    """Short display of :func:`~dangjian_analysis.crosssection.cross_section` rows."""
+    out = cross[["region_id", "pair"]].copy()
+    out["coverage"] = interval_columns(cross, "coverage_", unit_kind="ratio")
+    out["coverage definition"] = cross["coverage_definition"]
+    kind = "growth_rate" if cross.attrs.get("outcome", "").endswith("growth") else "ratio"
+    out["outcome"] = interval_columns(cross, "outcome_", unit_kind=kind)
+    out["outcome definition"] = cross["outcome_definition"]
+    out["span"] = cross["outcome_span"]
+    out["inputs"] = cross["inputs"]
+    return out
+
+
+def show_derived(frame: pd.DataFrame) -> pd.DataFrame:
+    """Short display of a :func:`~dangjian_analysis.derived.derived_frame`."""
+    out = frame[["region_id", "measure"]].copy()
+    out["value"] = interval_columns(frame)
+    out["scope"] = frame["scope"]
+    out["inputs"] = frame["inputs"]
+    return out
 
 
 def region_label(regions: pd.DataFrame, region_id: str) -> str:
