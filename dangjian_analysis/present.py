@@ -82,7 +82,7 @@ def format_interval(
 
 
 def interval_columns(
-    frame: pd.DataFrame, prefix: str = "", *, unit_kind: str | None = None, digits: int = 3
+    frame: pd.DataFrame, prefix: str = "", *, unit_kind: str | None = None, digits: int = 4
 ) -> pd.Series:
     """Format the ``{prefix}value``, ``{prefix}lower`` and ``{prefix}upper`` columns as text.
 
