@@ -68,6 +68,12 @@ _EXPORTS: dict[str, str] = {
     "figures_by_topic": "dangjian_analysis.overview",
     "sources_overview": "dangjian_analysis.overview",
     "qualifier_counts": "dangjian_analysis.overview",
+    "use_style": "dangjian_analysis.style",
+    "cjk_font_family": "dangjian_analysis.style",
+    "MARKER_BY_DEFINITION": "dangjian_analysis.style",
+    "coverage_growth_scatter": "dangjian_analysis.plots",
+    "capacity_bars": "dangjian_analysis.plots",
+    "series_with_breaks": "dangjian_analysis.plots",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -123,6 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         sources_overview,
     )
     from dangjian_analysis.paths import default_data_dir, resolve_data_dir
+    from dangjian_analysis.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
     from dangjian_analysis.provenance import verify_sources
     from dangjian_analysis.quantity import (
         Quantity,
@@ -132,6 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         printed_step,
     )
     from dangjian_analysis.schema import data_version, read_datapackage
+    from dangjian_analysis.style import MARKER_BY_DEFINITION, cjk_font_family, use_style
     from dangjian_analysis.textnorm import normalize_text
     from dangjian_analysis.validation import validate
 
