@@ -36,12 +36,30 @@ _EXPORTS: dict[str, str] = {
     "load_figures": "dangjian_analysis.loaders",
     "normalize_text": "dangjian_analysis.textnorm",
     "verify_sources": "dangjian_analysis.provenance",
+    "ArticleError": "dangjian_analysis.extract",
+    "Candidate": "dangjian_analysis.extract",
+    "Period": "dangjian_analysis.extract",
+    "diff_candidates": "dangjian_analysis.extract",
+    "extract_candidates": "dangjian_analysis.extract",
+    "find_periods": "dangjian_analysis.extract",
+    "read_article": "dangjian_analysis.extract",
+    "extraction_recall": "dangjian_analysis.extract_recall",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError, Problem
+    from dangjian_analysis.extract import (
+        ArticleError,
+        Candidate,
+        Period,
+        diff_candidates,
+        extract_candidates,
+        find_periods,
+        read_article,
+    )
+    from dangjian_analysis.extract_recall import extraction_recall
     from dangjian_analysis.loaders import (
         load_figures,
         load_indicators,
