@@ -74,6 +74,14 @@ _EXPORTS: dict[str, str] = {
     "coverage_growth_scatter": "dangjian_analysis.plots",
     "capacity_bars": "dangjian_analysis.plots",
     "series_with_breaks": "dangjian_analysis.plots",
+    "ArticleError": "dangjian_analysis.extract",
+    "Candidate": "dangjian_analysis.extract",
+    "Period": "dangjian_analysis.extract",
+    "diff_candidates": "dangjian_analysis.extract",
+    "extract_candidates": "dangjian_analysis.extract",
+    "find_periods": "dangjian_analysis.extract",
+    "read_article": "dangjian_analysis.extract",
+    "extraction_recall": "dangjian_analysis.extract_recall",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -106,6 +114,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         elapsed_years,
         interval_from_figure,
     )
+    from dangjian_analysis.extract import (
+        ArticleError,
+        Candidate,
+        Period,
+        diff_candidates,
+        extract_candidates,
+        find_periods,
+        read_article,
+    )
+    from dangjian_analysis.extract_recall import extraction_recall
     from dangjian_analysis.loaders import (
         load_figures,
         load_indicators,

@@ -118,6 +118,7 @@ _UNITS_BY_LENGTH = sorted(UNIT_KINDS, key=len, reverse=True)
 
 _PREFIXES: dict[str, str] = {
     "大约": "about",
+    "大約": "about",
     "約": "about",
     "约": "about",
     "超过": "more than",
