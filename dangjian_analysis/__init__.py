@@ -108,12 +108,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         scope_chain,
     )
     from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError, Problem
-    from dangjian_analysis.intervals import (
-        Interval,
-        compound_growth,
-        elapsed_years,
-        interval_from_figure,
-    )
     from dangjian_analysis.extract import (
         ArticleError,
         Candidate,
@@ -124,6 +118,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         read_article,
     )
     from dangjian_analysis.extract_recall import extraction_recall
+    from dangjian_analysis.intervals import (
+        Interval,
+        compound_growth,
+        elapsed_years,
+        interval_from_figure,
+    )
     from dangjian_analysis.loaders import (
         load_figures,
         load_indicators,
