@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.dangjian-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: briefs test lint docs validate verify-sources lab bench env rebaseline clean
+.PHONY: briefs test lint docs validate verify-sources extract-recall lab bench env rebaseline clean
 
 env: $(STAMP)
 
@@ -48,12 +48,17 @@ CORPUS ?= ../shared/seeds
 verify-sources: $(STAMP)
 	$(BIN)/dangjian verify-sources --corpus $(CORPUS)
 
+## Share of the curated figures that `dangjian extract` finds in the source texts (>= 95%).
+extract-recall: $(STAMP)
+	$(BIN)/dangjian extract-recall --corpus $(CORPUS)
+
 lab: $(STAMP)
 	$(PIP) install --quiet -r requirements/lab.txt
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_extract.py --corpus $(CORPUS)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis

@@ -69,6 +69,20 @@ _EXPORTS: dict[str, str] = {
     "figures_by_topic": "dangjian_analysis.overview",
     "sources_overview": "dangjian_analysis.overview",
     "qualifier_counts": "dangjian_analysis.overview",
+    "use_style": "dangjian_analysis.style",
+    "cjk_font_family": "dangjian_analysis.style",
+    "MARKER_BY_DEFINITION": "dangjian_analysis.style",
+    "coverage_growth_scatter": "dangjian_analysis.plots",
+    "capacity_bars": "dangjian_analysis.plots",
+    "series_with_breaks": "dangjian_analysis.plots",
+    "ArticleError": "dangjian_analysis.extract",
+    "Candidate": "dangjian_analysis.extract",
+    "Period": "dangjian_analysis.extract",
+    "diff_candidates": "dangjian_analysis.extract",
+    "extract_candidates": "dangjian_analysis.extract",
+    "find_periods": "dangjian_analysis.extract",
+    "read_article": "dangjian_analysis.extract",
+    "extraction_recall": "dangjian_analysis.extract_recall",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
@@ -96,6 +110,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         scope_chain,
     )
     from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError, Problem
+    from dangjian_analysis.extract import (
+        ArticleError,
+        Candidate,
+        Period,
+        diff_candidates,
+        extract_candidates,
+        find_periods,
+        read_article,
+    )
+    from dangjian_analysis.extract_recall import extraction_recall
     from dangjian_analysis.intervals import (
         Interval,
         compound_growth,
@@ -125,6 +149,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         sources_overview,
     )
     from dangjian_analysis.paths import default_data_dir, resolve_data_dir
+    from dangjian_analysis.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
     from dangjian_analysis.provenance import verify_sources
     from dangjian_analysis.quantity import (
         Quantity,
@@ -134,6 +159,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         printed_step,
     )
     from dangjian_analysis.schema import data_version, read_datapackage
+    from dangjian_analysis.style import MARKER_BY_DEFINITION, cjk_font_family, use_style
     from dangjian_analysis.textnorm import normalize_text
     from dangjian_analysis.validation import validate
 

@@ -7,7 +7,12 @@ Subcommands:
   ``locator`` against the source texts;
 - ``dangjian docs [--check] [--root DIR]``: regenerate the data dictionary and the
   README's data tables from ``datapackage.json`` (or check that they are current);
-- ``dangjian info [--data DIR]``: print the package and data versions and where the data is.
+- ``dangjian info [--data DIR]``: print the package and data versions and where the data is;
+- ``dangjian extract ARTICLE [--source-id ID] [--region-id ID] [--out FILE] [--bom]
+  [--diff [DATA_DIR]] [--new-only]``: list the figures printed in an article as candidate
+  rows of ``figures.csv``;
+- ``dangjian extract-recall --corpus DIR [--data DIR]``: check that the extractor finds
+  the curated figures in their source texts.
 
 Errors print one line to stderr and exit with status 1 (2 for usage errors).
 """
@@ -80,6 +85,64 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+_BUNDLED = "bundled"
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from dangjian_analysis import extract as ex
+
+    if args.new_only and args.diff is None:
+        raise ValueError("--new-only needs --diff")
+    data = None if args.diff in (None, _BUNDLED) else Path(args.diff)
+    out = args.out
+    if out is not None:
+        if out.exists() and out.resolve() == args.article.resolve():
+            raise ValueError(f"--out {out} is the article itself")
+        if out.exists() and not args.force:
+            raise FileExistsError(f"{out} exists; give --force to overwrite it")
+    text, encoding = ex.read_article(args.article)
+    source_id = args.source_id
+    if args.diff is not None and not source_id:
+        source_id = ex.source_for_article(args.article, data)
+    ex.check_ids(source_id, args.region_id, data)
+    candidates = ex.extract_candidates(text, source_id=source_id, region_id=args.region_id)
+    counts = f"{len(candidates)} candidates"
+    if args.diff is not None:
+        assert source_id is not None
+        candidates = ex.diff_candidates(candidates, text, source_id=source_id, data=data)
+        curated = sum(c.status == "curated" for c in candidates)
+        counts += f" ({curated} curated, {len(candidates) - curated} new in {source_id})"
+        if args.new_only:
+            candidates = [c for c in candidates if c.status == "new"]
+    payload = ex.candidates_csv(candidates, status=args.diff is not None).encode(
+        "utf-8-sig" if args.bom else "utf-8"
+    )
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        where = "stdout"
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(payload)
+        where = str(out)
+    rows = f"{len(candidates)} rows" + (" with a BOM" if args.bom else "")
+    print(f"read {args.article} ({encoding}): {counts}; wrote {rows} to {where}", file=sys.stderr)
+    return 0
+
+
+def _cmd_extract_recall(args: argparse.Namespace) -> int:
+    from dangjian_analysis.extract_recall import MIN_RECALL, extraction_recall
+
+    minimum = MIN_RECALL if args.min is None else args.min
+    report = extraction_recall(args.corpus, args.data)
+    print(report.summary())
+    if report.recall < minimum:
+        print(f"error: recall {report.recall:.1%} is below {minimum:.1%}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``dangjian`` command."""
     parser = argparse.ArgumentParser(
@@ -107,6 +170,40 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="print versions and the data location")
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser(
+        "extract",
+        help="list the figures printed in an article as candidate rows, ready to curate",
+        description="Write one CSV row per quantity printed in ARTICLE, in the columns of "
+        "figures.csv plus unit_kind, offset (0-based character offset in the article), "
+        "period_suggestion and indicator_keyword. Put --diff last (or write --diff=DIR).",
+    )
+    p.add_argument("article", type=Path, metavar="ARTICLE", help="plain-text article")
+    p.add_argument("--source-id", help="source_id written into every row")
+    p.add_argument("--region-id", help="region_id written into every row")
+    p.add_argument("--out", type=Path, help="CSV file to write (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--bom", action="store_true", help="write UTF-8 with a BOM (for Excel)")
+    p.add_argument(
+        "--diff",
+        nargs="?",
+        const=_BUNDLED,
+        default=None,
+        metavar="DATA_DIR",
+        help="add status (curated/new) and curated_as against a data package "
+        "(default: the bundled one); the source is --source-id or the one whose "
+        "corpus_file is ARTICLE's file name",
+    )
+    p.add_argument("--new-only", action="store_true", help="with --diff: write only new rows")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser(
+        "extract-recall", help="check that extract finds the curated figures in their sources"
+    )
+    p.add_argument("--corpus", type=Path, required=True, help="folder holding the source texts")
+    p.add_argument("--data", type=Path, default=None, help=data_help)
+    p.add_argument("--min", type=float, default=None, help="fail below this recall (default: 0.95)")
+    p.set_defaults(func=_cmd_extract_recall)
     return parser
 
 
@@ -118,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (DataPackageNotFoundError, NotADirectoryError, FileNotFoundError, ValueError) as exc:
+    except (DataPackageNotFoundError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -37,6 +37,7 @@ __all__ = [
     "OUTCOMES",
     "TREND_WARNING",
     "Candidate",
+    "candidate_frame",
     "comparability_summary",
     "coverage_candidates",
     "cross_section",
@@ -114,6 +115,33 @@ class Candidate:
     assumptions: tuple[str, ...]
 
 
+def candidate_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
+    """Tabulate candidates in the order given, one row each.
+
+    Columns: region, measure, definition, value and bounds, scope, period, span, inputs,
+    flags and assumptions.
+    """
+    import pandas as pd
+
+    columns = [
+        "region_id", "measure", "definition", "value", "lower", "upper", "scope", "period",
+        "span", "inputs", "flags", "assumptions",
+    ]
+    rows = [
+        {
+            "region_id": c.region_id, "measure": c.measure, "definition": c.definition,
+            "value": c.interval.value, "lower": c.interval.lower, "upper": c.interval.upper,
+            "scope": c.scope, "period": c.period, "span": c.span, "inputs": ";".join(c.inputs),
+            "flags": "; ".join(c.flags), "assumptions": "; ".join(c.assumptions),
+        }
+        for c in candidates
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("value", "lower", "upper"):
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
 def _period(early: str, late: str) -> str:
     a, b = early[:4], late[:4]
     if early == late:
@@ -145,7 +173,11 @@ def _about_enterprises(scopes: pd.DataFrame, scope: str) -> bool:
 
 
 def coverage_candidates(
-    figures: pd.DataFrame, scopes: pd.DataFrame, *, open_bounds: str = "strict"
+    figures: pd.DataFrame,
+    scopes: pd.DataFrame,
+    *,
+    open_bounds: str = "strict",
+    ratios: Sequence[Derived] | None = None,
 ) -> list[Candidate]:
     """List every coverage measure of every region.
 
@@ -153,11 +185,13 @@ def coverage_candidates(
     counts of the same scope (see :data:`COVERAGE_DEFINITIONS`).
 
     Rates about social organizations or clusters are left out: they are not about firms.
+    ``ratios`` are the values of :func:`~dangjian_analysis.derived.derived_ratios` when
+    already computed (with the same ``open_bounds``).
     """
-    from dangjian_analysis.derived import _date, _usable
+    from dangjian_analysis.derived import _records, _usable
 
     out: list[Candidate] = []
-    for row in _usable(figures).to_dict("records"):
+    for row in _records(_usable(figures)):
         if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
             continue
         if not _about_enterprises(scopes, row["scope"]):
@@ -172,14 +206,16 @@ def coverage_candidates(
                 definition=COVERAGE_DEFINITIONS[row["indicator"]],
                 interval=interval,
                 scope=str(row["scope"]),
-                period=_period(_date(row["period_earliest"]), _date(row["period_latest"])),
+                period=_period(row["period_earliest"], row["period_latest"]),
                 span="",
                 inputs=(str(row["figure_id"]),),
                 flags=(),
                 assumptions=(PRINTED_STEP_ASSUMPTION,) if assumed else (),
             )
         )
-    for d in derived_ratios(figures, scopes, open_bounds=open_bounds):
+    if ratios is None:
+        ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
+    for d in ratios:
         if d.measure in COVERAGE_DEFINITIONS and _about_enterprises(scopes, d.scope):
             out.append(_from_derived(d, COVERAGE_DEFINITIONS[d.measure]))
     order = list(COVERAGE_DEFINITIONS)
@@ -187,9 +223,16 @@ def coverage_candidates(
 
 
 def outcome_candidates(
-    figures: pd.DataFrame, scopes: pd.DataFrame, outcome: str, *, open_bounds: str = "strict"
+    figures: pd.DataFrame,
+    scopes: pd.DataFrame,
+    outcome: str,
+    *,
+    open_bounds: str = "strict",
+    ratios: Sequence[Derived] | None = None,
 ) -> list[Candidate]:
-    """Every measure of ``outcome`` (a key of :data:`OUTCOMES`) of every region.
+    """List every measure of ``outcome`` (a key of :data:`OUTCOMES`) of every region.
+
+    ``ratios`` as in :func:`coverage_candidates`.
 
     Raises:
         ValueError: on an unknown outcome.
@@ -198,11 +241,16 @@ def outcome_candidates(
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {sorted(OUTCOMES)}, got {outcome!r}")
     wanted = OUTCOMES[outcome]
-    pool = [
-        *reported_growth_rates(figures, open_bounds=open_bounds),
-        *compound_growth_rates(figures, open_bounds=open_bounds),
-        *derived_ratios(figures, scopes, open_bounds=open_bounds),
-    ]
+    measures = set(wanted)
+    pool: list[Derived] = []
+    if any(m.endswith("_growth_1y") for m in measures):
+        pool += reported_growth_rates(figures, open_bounds=open_bounds)
+    if any(m.endswith("_cagr") for m in measures):
+        pool += compound_growth_rates(figures, open_bounds=open_bounds)
+    if any(not m.endswith(("_growth_1y", "_cagr")) for m in measures):
+        if ratios is None:
+            ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
+        pool += list(ratios)
     out = [_from_derived(d, wanted[d.measure]) for d in pool if d.measure in wanted]
     order = list(wanted)
     return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
@@ -227,17 +275,23 @@ def cross_section(
     """
     import pandas as pd
 
-    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds)
-    outs = outcome_candidates(figures, scopes, outcome, open_bounds=open_bounds)
+    ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
+    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds, ratios=ratios)
+    outs = outcome_candidates(figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios)
     keep = None if regions is None else set(regions)
-    names = sorted({c.region_id for c in cover} | {c.region_id for c in outs})
+    cover_by: dict[str, list[Candidate]] = {}
+    outs_by: dict[str, list[Candidate]] = {}
+    for c in cover:
+        cover_by.setdefault(c.region_id, []).append(c)
+    for o in outs:
+        outs_by.setdefault(o.region_id, []).append(o)
     rows: list[dict[str, Any]] = []
     missing: dict[str, str] = {}
-    for region in names:
+    for region in sorted(set(cover_by) | set(outs_by)):
         if keep is not None and region not in keep:
             continue
-        cs = [c for c in cover if c.region_id == region]
-        os_ = [o for o in outs if o.region_id == region]
+        cs = cover_by.get(region, [])
+        os_ = outs_by.get(region, [])
         if not cs or not os_:
             missing[region] = "no coverage measure" if not cs else f"no {outcome} measure"
             continue

@@ -11,7 +11,8 @@ are never used):
   also scopes nested in one another along ``scopes.broader_scope``, always flagged
   (``scopes differ``), because a numerator about a narrower or wider population than its
   denominator biases the ratio;
-- their reference periods overlap, or they are flagged (``periods differ``);
+- a numerator is paired with the denominators whose reference period overlaps its own;
+  when none does, with the nearest in time, flagged (``periods differ``);
 - printed repeats (same indicator, scope, period and bounds) count once, under the first
   figure id; figures that contradict each other (``see_also`` with another value) each give
   their own derived value, flagged ``conflicting inputs``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.intervals import (
@@ -287,8 +289,13 @@ def _usable(figures: pd.DataFrame) -> pd.DataFrame:
         "lower",
         "upper",
     ]
-    filled = frame[key].astype("string").fillna("")
-    return frame.loc[~filled.duplicated(keep="first")]
+    return frame.loc[~frame.duplicated(subset=key, keep="first")]  # NaN equals NaN here
+
+
+def _see_also_targets(figures: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Index the figures that some ``see_also`` points to by figure id."""
+    targets = set(figures["see_also"].dropna().str.split(";").explode())
+    return {r["figure_id"]: r for r in _records(figures[figures["figure_id"].isin(targets)])}
 
 
 def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -310,6 +317,29 @@ def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -
     return sorted(out)
 
 
+_RECORD_COLUMNS = (
+    "figure_id", "region_id", "entity", "indicator", "scope", "period_kind", "period_label",
+    "period_earliest", "period_latest", "period_basis", "value", "lower", "upper", "raw",
+    "unit_kind", "see_also",
+)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, with reference dates as ISO strings (which sort and compare as dates).
+
+    Built column by column: much faster than ``DataFrame.to_dict("records")`` on
+    Arrow-backed string columns.
+    """
+    columns = [c for c in _RECORD_COLUMNS if c in frame.columns]
+    values = []
+    for col in columns:
+        series = frame[col]
+        if col in ("period_earliest", "period_latest") and hasattr(series, "dt"):
+            series = series.dt.strftime("%Y-%m-%d")
+        values.append(series.astype(object).where(series.notna(), None).tolist())
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
 
@@ -318,13 +348,39 @@ def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return a["period_earliest"] <= b["period_latest"] and b["period_earliest"] <= a["period_latest"]
 
 
+def _dates(row: Mapping[str, Any]) -> tuple[date, date]:
+    return date.fromisoformat(row["period_earliest"]), date.fromisoformat(row["period_latest"])
+
+
+def _gap_days(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
+    """Days between two reference periods (0 when they overlap)."""
+    if _overlap(a, b):
+        return 0
+    if a["period_latest"] < b["period_earliest"]:
+        early, late = a["period_latest"], b["period_earliest"]
+    else:
+        early, late = b["period_latest"], a["period_earliest"]
+    return (date.fromisoformat(late) - date.fromisoformat(early)).days
+
+
+def _nearest_in_time(
+    num: Mapping[str, Any], dens: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Keep the denominators whose period overlaps the numerator's, else the nearest."""
+    if not dens:
+        return []
+    gaps = [_gap_days(num, den) for den in dens]
+    best = min(gaps)
+    return [den for den, gap in zip(dens, gaps, strict=True) if gap == best]
+
+
 def _period_text(row: Mapping[str, Any]) -> str:
-    early, late = row["period_earliest"], row["period_latest"]
-    if early.year == late.year:
-        if early.month == 1 and early.day == 1 and late.month == 12 and late.day == 31:
-            return f"{early.year}"
-        return _date(early) if early == late else f"{_date(early)}..{_date(late)}"
-    return f"{early.year}–{late.year}"
+    early, late = str(row["period_earliest"]), str(row["period_latest"])
+    if early[:4] == late[:4]:
+        if early[5:] == "01-01" and late[5:] == "12-31":
+            return early[:4]
+        return early if early == late else f"{early}..{late}"
+    return f"{early[:4]}–{late[:4]}"
 
 
 def _input_flags(
@@ -360,23 +416,27 @@ def derived_ratios(
     excluded = set(exclude)
     usable = _usable(figures)
     usable = usable[~usable["figure_id"].isin(excluded)]
-    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
-    records = usable.to_dict("records")
+    by_id = _see_also_targets(figures)
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for record in _records(usable):
+        by_region.setdefault(record["region_id"], []).append(record)
     out: list[Derived] = []
-    for region in sorted({r["region_id"] for r in records}):
-        rows = [r for r in records if r["region_id"] == region]
+    for region in sorted(by_region):
+        rows = by_region[region]
         for measure in measures:
             nums = [r for r in rows if r["indicator"] in measure.numerators]
             dens = [r for r in rows if r["indicator"] in measure.denominators]
             for num in nums:
-                for den in dens:
-                    if num["figure_id"] == den["figure_id"]:
-                        continue
-                    same = num["scope"] == den["scope"]
-                    if not same and not (
-                        allow_nested_scopes and _nested(scopes, num["scope"], den["scope"])
-                    ):
-                        continue
+                fits = [
+                    den
+                    for den in dens
+                    if den["figure_id"] != num["figure_id"]
+                    and (
+                        num["scope"] == den["scope"]
+                        or (allow_nested_scopes and _nested(scopes, num["scope"], den["scope"]))
+                    )
+                ]
+                for den in _nearest_in_time(num, fits):
                     out.append(_ratio_value(measure, num, den, by_id, open_bounds))
     return out
 
@@ -427,9 +487,9 @@ def reported_growth_rates(
 ) -> list[Derived]:
     """Growth rates as printed (year on year), as derived values with one input each."""
     usable = _usable(figures)
-    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    by_id = _see_also_targets(figures)
     out = []
-    for row in usable.to_dict("records"):
+    for row in _records(usable):
         if row["indicator"] not in REPORTED_GROWTH:
             continue
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
@@ -466,10 +526,10 @@ def compound_growth_rates(
     skipped: there is no elapsed time to compound over.
     """
     usable = _usable(figures)
-    by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
+    by_id = _see_also_targets(figures)
     wanted = set(indicators)
     out = []
-    records = [r for r in usable.to_dict("records") if r["indicator"] in wanted]
+    records = [r for r in _records(usable) if r["indicator"] in wanted]
     series: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in records:
         series.setdefault((row["region_id"], row["indicator"], row["scope"]), []).append(row)
@@ -482,8 +542,8 @@ def compound_growth_rates(
             continue
         annual = first["period_kind"] == "year" and last["period_kind"] == "year"
         years = elapsed_years(
-            (first["period_earliest"].date(), first["period_latest"].date()),
-            (last["period_earliest"].date(), last["period_latest"].date()),
+            _dates(first),
+            _dates(last),
             annual_flows=annual,
         )
         start, s_assumed = interval_from_figure(first, open_bounds=open_bounds)

@@ -18,10 +18,14 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import permutations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dangjian_analysis.intervals import Interval
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_SEED",
@@ -33,6 +37,7 @@ __all__ = [
     "min_attainable_p",
     "min_detectable_r",
     "ols_hc3",
+    "power_table",
     "rank_correlation",
     "rank_correlation_bounds",
     "required_n",
@@ -355,33 +360,45 @@ def _slope_bounds_numeric(
     lo = np.concatenate([xl, yl])
     hi = np.concatenate([xu, yu])
     free = np.flatnonzero(lo < hi)
-    candidates = [np.concatenate([(xl + xu) / 2, (yl + yu) / 2])]
+    centre = np.concatenate([(xl + xu) / 2, (yl + yu) / 2])[None, :]
     if 2 ** len(free) <= max_corners:
         method = "all corners and local optimization"
-        for mask in range(2 ** len(free)):
-            corner = lo.copy()
-            bits = [(mask >> b) & 1 for b in range(len(free))]
-            corner[free] = np.where(bits, hi[free], lo[free])
-            candidates.append(corner)
+        masks = np.arange(2 ** len(free))[:, None]
+        bits = ((masks >> np.arange(len(free))[None, :]) & 1).astype(bool)
+        corners = np.tile(lo, (len(masks), 1))
+        corners[:, free] = np.where(bits, hi[free], lo[free])
     else:
         method = "sampled corners and local optimization (inner approximation)"
         rng = np.random.default_rng(DEFAULT_SEED)
-        for _ in range(max_corners):
-            candidates.append(np.where(rng.random(len(lo)) < 0.5, lo, hi))
+        corners = np.where(rng.random((max_corners, len(lo))) < 0.5, lo, hi)
+    candidates = np.vstack([centre, corners])
+    cx = candidates[:, :n] - candidates[:, :n].mean(axis=1, keepdims=True)
+    cy = candidates[:, n:] - candidates[:, n:].mean(axis=1, keepdims=True)
+    sxx = (cx * cx).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(sxx > 0, (cx * cy).sum(axis=1) / sxx, 0.0)
 
     def slope_of(v: np.ndarray) -> float:
         s = _slope(v[:n], v[n:])
         return 0.0 if math.isnan(s) else s
 
-    values = [slope_of(c) for c in candidates]
+    def gradient(v: np.ndarray) -> np.ndarray:
+        """Return d slope / d (x, y): (y_i - ȳ - 2 b (x_i - x̄)) / Sxx and (x_i - x̄) / Sxx."""
+        cx, cy = v[:n] - v[:n].mean(), v[n:] - v[n:].mean()
+        sxx = float(cx @ cx)
+        if sxx == 0:
+            return np.zeros_like(v)
+        b = float(cx @ cy) / sxx
+        return np.concatenate([(cy - 2 * b * cx) / sxx, cx / sxx])
+
     order = np.argsort(values, kind="stable")
     bounds = list(zip(lo, hi, strict=True))
-    best_low, best_high = min(values), max(values)
+    best_low, best_high = float(values.min()), float(values.max())
     for sign, picks in ((1.0, order[:starts]), (-1.0, order[::-1][:starts])):
         for idx in picks:
             res = minimize(
                 lambda v, s=sign: s * slope_of(v), candidates[idx], method="L-BFGS-B",
-                bounds=bounds,
+                jac=lambda v, s=sign: s * gradient(v), bounds=bounds,
             )
             val = slope_of(res.x)
             best_low, best_high = min(best_low, val), max(best_high, val)
@@ -558,6 +575,40 @@ def min_attainable_p(n: int) -> float:
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     return 1.0 if n < 3 else 2 / math.factorial(n)
+
+
+def power_table(
+    correlations: Sequence[float] = (0.3, 0.5, 0.7),
+    sizes: Sequence[int] = (3, 4, 5, 10, 30),
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tabulate power: regions needed per correlation, and what n regions can detect.
+
+    Returns two frames: ``needed`` (``r``, ``regions_needed``) and ``detectable`` (``n``,
+    ``min_detectable_r`` or empty when undefined, ``smallest_exact_p``, ``note``).
+    """
+    import pandas as pd
+
+    needed = pd.DataFrame(
+        {
+            "r": list(correlations),
+            "regions_needed": [required_n(r, alpha=alpha, power=power) for r in correlations],
+        }
+    )
+    rows = []
+    for n in sizes:
+        try:
+            r = f"{min_detectable_r(n, alpha=alpha, power=power):.2f}"
+            note = ""
+        except InsufficientDataError:
+            r, note = "", "undefined: n must exceed 3"
+        rows.append(
+            {"n": n, "min_detectable_r": r, "smallest_exact_p": f"{min_attainable_p(n):.3g}",
+             "note": note}
+        )
+    return needed, pd.DataFrame(rows, columns=["n", "min_detectable_r", "smallest_exact_p", "note"])
 
 
 def _check_levels(alpha: float, power: float) -> None:

@@ -125,6 +125,7 @@ UNIT_KINDS: dict[str, str] = {
 
 _PREFIXES: dict[str, str] = {
     "大约": "about",
+    "大約": "about",
     "約": "about",
     "约": "about",
     "超过": "more than",

@@ -60,6 +60,7 @@ def test_wheel_contains_the_data_package(wheel):
     ):
         assert f"dangjian_analysis/data/{file}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
+    assert "dangjian_analysis/extract_rules.csv" in names  # the extractor's keyword rules
 
 
 @pytest.mark.slow
@@ -73,7 +74,8 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]];"
         "import dangjian_analysis as d;"
         "print(d.__file__); print(d.default_data_dir()); print(len(d.load_figures()));"
-        "print(d.__version__)"
+        "print(d.__version__);"
+        "print(d.extract_candidates('共有党员5名')[0].indicator)"
     )
     result = subprocess.run(
         [sys.executable, "-S", "-c", code, str(target), deps],
@@ -82,8 +84,9 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
         text=True,
         cwd=tmp_path,
     )
-    module_file, data_dir, count, version = result.stdout.split("\n")[:4]
+    module_file, data_dir, count, version, indicator = result.stdout.split("\n")[:5]
     assert Path(module_file).is_relative_to(target)
     assert Path(data_dir) == target / "dangjian_analysis" / "data"
     assert int(count) == len(dangjian_analysis.load_figures())
     assert version == dangjian_analysis.__version__
+    assert indicator == "party_members"  # extract_rules.csv read from the wheel

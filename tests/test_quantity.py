@@ -91,6 +91,7 @@ def test_percent_is_the_same_float_as_the_csv_text():
         ("１２．７万余家", 127000, "家", "count"),
         ("43,475人次", 43475, "人次", "person_times"),
         ("约50家", 50, "家", "count"),
+        ("大約50家", 50, "家", "count"),
         ("超过2000名", 2000, "名", "persons"),
     ],
 )
@@ -98,6 +99,11 @@ def test_other_number_forms(raw, value, unit, kind):
     q = parse_quantity(raw)
     assert q.value == pytest.approx(value, rel=1e-12)
     assert (q.unit, q.unit_kind) == (unit, kind)
+
+
+def test_traditional_about():
+    q = parse_quantity("大約50家")
+    assert (q.qualifier, q.lower, q.upper) == ("about", 47.5, 52.5)
 
 
 @pytest.mark.parametrize(

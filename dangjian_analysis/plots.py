@@ -1,0 +1,746 @@
+"""Figures for the analysis, drawn with matplotlib in the project style.
+
+Each function takes a small pandas DataFrame (one row per point or bar), checks it, applies
+:func:`dangjian_analysis.style.use_style` and returns a :class:`matplotlib.figure.Figure`.
+The figure has its own Agg canvas and is not registered with pyplot: return it from a
+notebook cell to show it, or call ``fig.savefig("name.png")``. Nothing random is involved:
+the same table always gives the same picture.
+
+Conventions shared by the functions:
+
+* Bounds (``lower``/``upper``, ``x_lower``/...) give the range a figure can take (an
+  approximate figure, an uncertain reference period). A bound equal to its value draws no
+  bar; an empty bound means the range is open on that side (a "more than" figure) and is
+  drawn as an arrow. A bound on the wrong side of its value is an error.
+* Optional ``note`` texts flag figures that are not strictly comparable (another scope,
+  another definition, a different period). Each distinct note gets a number, shown next to
+  the figures it applies to and listed under the plot.
+* Bad input raises :class:`ValueError` naming the column and the row.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.plot_input import (
+    check_columns,
+    check_interval,
+    check_numeric,
+    check_present,
+    check_text,
+    is_blank,
+    row_name,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+__all__ = [
+    "BAR_COLUMNS",
+    "BREAK_TEXT",
+    "NO_DATA",
+    "SCATTER_COLUMNS",
+    "SERIES_COLUMNS",
+    "capacity_bars",
+    "coverage_growth_scatter",
+    "series_with_breaks",
+]
+
+#: Required columns of each function's table (``note``, and ``kind`` for series, are optional).
+SCATTER_COLUMNS = ("label", "x", "x_lower", "x_upper", "y", "y_lower", "y_upper", "marker_group")
+BAR_COLUMNS = ("label", "metric", "value", "lower", "upper")
+SERIES_COLUMNS = ("x", "y", "lower", "upper", "segment", "label")
+
+#: Text shown where a bar has no value.
+NO_DATA = "no data"
+#: Text beside the dotted line where the definition of a series changes.
+BREAK_TEXT = "口径变化 definition changes"
+#: Footnote explaining the arrows drawn for open bounds.
+OPEN_BOUND_NOTE = "→ range open on that side (the source gives only a lower or upper bound)"
+#: ``kind`` of the rows that form the main line series in :func:`series_with_breaks`.
+SERIES_KIND = "series"
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_EXTRA_MARKERS = ("D", "v", "P", "X", "*", "<", ">")
+_ARROW_POINTS = 16.0
+_NOTE_FONTSIZE = 8.5
+_LABEL_FONTSIZE = 9.0
+# Where a point's label may go, in order of preference: offset in points from the point,
+# then its alignment. Labels set further off get a thin leader line to their point.
+_LABEL_SPOTS = (
+    (7, 3, "left", "bottom"),
+    (7, -3, "left", "top"),
+    (-7, 3, "right", "bottom"),
+    (-7, -3, "right", "top"),
+    (0, 9, "center", "bottom"),
+    (0, -9, "center", "top"),
+    (16, 16, "left", "bottom"),
+    (16, -16, "left", "top"),
+    (-16, 16, "right", "bottom"),
+    (-16, -16, "right", "top"),
+    (0, 26, "center", "bottom"),
+    (0, -26, "center", "top"),
+    (30, 0, "left", "center"),
+    (-30, 0, "right", "center"),
+    (28, 28, "left", "bottom"),
+    (28, -28, "left", "top"),
+    (-28, 28, "right", "bottom"),
+    (-28, -28, "right", "top"),
+)
+_LEADER_FROM = 15.0  # points: labels at least this far off get a leader line
+_LEADER = {"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 1, "shrinkB": 5}
+
+
+def coverage_growth_scatter(
+    table: pd.DataFrame,
+    *,
+    x_label: str,
+    y_label: str,
+    title: str | None = None,
+    x_percent: bool = False,
+    y_percent: bool = False,
+    show_boxes: bool = False,
+    markers: Mapping[str, str] | None = None,
+) -> Figure:
+    """Scatter one point per region with the ranges of both measures as error bars.
+
+    Args:
+        table: one row per point, with the columns :data:`SCATTER_COLUMNS`: ``label``
+            (display label, e.g. ``"桐城 Tongcheng"``), ``x``, ``x_lower``, ``x_upper``,
+            ``y``, ``y_lower``, ``y_upper`` and ``marker_group`` (the definition of
+            coverage, a key of ``markers``); optional ``note`` (a comparability flag such
+            as ``"above-scale only; 1-year growth"``).
+        x_label: title of the x axis.
+        y_label: title of the y axis.
+        title: figure title.
+        x_percent: format x ticks as percentages (the values are ratios, 0.5 = 50%).
+        y_percent: the same for y.
+        show_boxes: shade the rectangle spanned by both ranges of each point.
+        markers: marker shape per ``marker_group``; defaults to
+            :data:`dangjian_analysis.style.MARKER_BY_DEFINITION`.
+
+    Points whose bounds equal their values are drawn without bars. No line is fitted:
+    with a handful of regions measured in different ways, a trend line would mislead.
+
+    Raises:
+        ValueError: a column is missing, ``x`` or ``y`` is empty, a bound lies on the wrong
+            side of its value, or a ``marker_group`` has no marker.
+
+    """
+    from matplotlib.patches import Rectangle
+
+    from dangjian_analysis.style import MARKER_BY_DEFINITION
+
+    palette = _start()
+    what = "coverage_growth_scatter table"
+    data = check_columns(table, what, SCATTER_COLUMNS, ("note",))
+    check_text(data, what, "label")
+    check_text(data, what, "marker_group")
+    if "note" in data.columns:
+        check_text(data, what, "note", allow_blank=True)
+    numbers = ["x", "x_lower", "x_upper", "y", "y_lower", "y_upper"]
+    check_numeric(data, what, numbers)
+    check_present(data, what, ["x", "y"])
+    check_interval(data, what, "x", "x_lower", "x_upper")
+    check_interval(data, what, "y", "y_lower", "y_upper")
+    marker_of = dict(MARKER_BY_DEFINITION if markers is None else markers)
+    for position, group in enumerate(data["marker_group"]):
+        if group not in marker_of:
+            raise ValueError(
+                f"{what}: column 'marker_group' holds {group!r} in {row_name(data, position)}; "
+                f"known groups: {', '.join(repr(g) for g in marker_of)}"
+            )
+    marks, note_lines = _number_notes(data)
+    colour_of = {group: palette[i % len(palette)] for i, group in enumerate(marker_of)}
+
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    open_bounds = 0
+    for row in data.itertuples(index=False):
+        colour = colour_of[row.marker_group]
+        if show_boxes and all(
+            not math.isnan(v) for v in (row.x_lower, row.x_upper, row.y_lower, row.y_upper)
+        ):
+            ax.add_patch(
+                Rectangle(
+                    (row.x_lower, row.y_lower),
+                    row.x_upper - row.x_lower,
+                    row.y_upper - row.y_lower,
+                    facecolor=colour,
+                    edgecolor="none",
+                    alpha=0.12,
+                    zorder=1,
+                    gid="range-box",
+                )
+            )
+        open_bounds += _draw_ranges(
+            ax,
+            row.x,
+            row.y,
+            x_range=(row.x_lower, row.x_upper),
+            y_range=(row.y_lower, row.y_upper),
+            colour=colour,
+        )
+    for group, marker in marker_of.items():
+        rows = data[data["marker_group"] == group]
+        if rows.empty:
+            continue
+        ax.scatter(
+            rows["x"],
+            rows["y"],
+            marker=marker,
+            s=70,
+            color=colour_of[group],
+            edgecolor="white",
+            linewidth=0.9,
+            zorder=3,
+            label=group,
+            gid=f"points:{group}",
+        )
+    ax.margins(0.15)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if title:
+        ax.set_title(title)
+    _percent_axes(ax, x_percent=x_percent, y_percent=y_percent)
+    ax.legend(
+        title="definition",
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+    )
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines)
+    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
+    _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
+    return fig
+
+
+def capacity_bars(
+    table: pd.DataFrame,
+    *,
+    value_label: str,
+    title: str | None = None,
+) -> Figure:
+    """Draw horizontal bars per region, one panel per metric, with interval whiskers.
+
+    Args:
+        table: one row per region and metric, with the columns :data:`BAR_COLUMNS`:
+            ``label`` (region), ``metric`` (e.g. ``"instructors per 1,000 enterprises"``),
+            ``value``, ``lower``, ``upper``; optional ``note``. An empty ``value`` is drawn
+            as the text :data:`NO_DATA`, and so is a region that has no row for a metric.
+        value_label: title of the value axes (under the panels of the bottom row).
+        title: figure title.
+
+    Each panel has its own scale (metrics differ in units); panels share the list of
+    regions, in the order they first appear in ``table``.
+
+    Raises:
+        ValueError: a column is missing, a bound lies on the wrong side of its value, a bound
+            is given without a value, or a region appears twice for one metric.
+
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    palette = _start()
+    what = "capacity_bars table"
+    data = check_columns(table, what, BAR_COLUMNS, ("note",))
+    check_text(data, what, "label")
+    check_text(data, what, "metric")
+    if "note" in data.columns:
+        check_text(data, what, "note", allow_blank=True)
+    check_numeric(data, what, ["value", "lower", "upper"])
+    check_interval(data, what, "value", "lower", "upper")
+    seen: dict[tuple[str, str], int] = {}
+    for position, key in enumerate(zip(data["label"], data["metric"], strict=True)):
+        if key in seen:
+            raise ValueError(
+                f"{what}: region {key[0]!r} appears twice for metric {key[1]!r} "
+                f"({row_name(data, seen[key])} and {row_name(data, position)})"
+            )
+        seen[key] = position
+    marks, note_lines = _number_notes(data)
+    metrics = list(dict.fromkeys(data["metric"]))
+    labels = list(dict.fromkeys(data["label"]))
+    ncols = min(3, len(metrics))
+    nrows = math.ceil(len(metrics) / ncols)
+    width = min(13.0, 3.4 * ncols + 1.8)
+    height = nrows * max(2.0, 0.42 * len(labels) + 1.0) + 0.6
+    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    open_bounds = 0
+    for k, metric in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
+        rows = {
+            label: position
+            for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
+            if m == metric
+        }
+        values = []
+        for y, label in enumerate(labels):
+            position = rows.get(label)
+            value = math.nan if position is None else data["value"].iloc[position]
+            if math.isnan(value):
+                ax.text(
+                    0.02,
+                    y,
+                    NO_DATA,
+                    transform=no_data_at,
+                    va="center",
+                    ha="left",
+                    fontsize=_LABEL_FONTSIZE,
+                    style="italic",
+                    color="0.4",
+                    gid="no-data",
+                )
+                continue
+            values.append(value)
+            ax.barh(y, value, height=0.62, color=palette[0], zorder=2, gid=f"bar:{label}")
+            lower = data["lower"].iloc[position]
+            upper = data["upper"].iloc[position]
+            open_bounds += _draw_ranges(ax, value, y, x_range=(lower, upper), colour="0.15")
+            if marks[position]:
+                end = value if math.isnan(upper) else upper
+                shift = 4.0 + (_ARROW_POINTS if math.isnan(upper) else 0.0)
+                ax.annotate(
+                    marks[position],
+                    (end, y),
+                    xytext=(shift, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left",
+                    fontsize=_LABEL_FONTSIZE + 1,
+                    gid="note-mark",
+                )
+        ax.set_title(metric, fontsize=10, loc="left")
+        if k + ncols >= len(metrics):  # no panel below: label the value axis
+            ax.set_xlabel(value_label, fontsize=10)
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.18)
+        if not values or min(values) >= 0:
+            ax.set_xlim(left=0)
+    for k in range(len(metrics), nrows * ncols):
+        axes[k // ncols][k % ncols].set_axis_off()
+    first = axes[0][0]
+    first.set_yticks(range(len(labels)), labels)
+    first.set_ylim(len(labels) - 0.5, -0.5)  # first region on top
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines)
+    return fig
+
+
+def series_with_breaks(
+    table: pd.DataFrame,
+    *,
+    y_label: str,
+    title: str | None = None,
+    x_label: str | None = None,
+    y_percent: bool = False,
+) -> Figure:
+    """Draw a series whose definition changes, never joining points across a change.
+
+    Args:
+        table: one row per observation, with the columns :data:`SERIES_COLUMNS`: ``x``
+            (year), ``y``, ``lower``, ``upper``, ``segment`` (an id for the definition in
+            force) and ``label`` (how the legend names that definition). Optional ``kind``:
+            rows whose kind is empty or ``"series"`` form the main series; rows of any other
+            kind (e.g. ``"survey wave"``) are drawn as separate points, one marker per kind,
+            never joined by lines (their ``segment`` and ``label`` may be empty).
+        y_label: title of the y axis.
+        title: figure title.
+        x_label: title of the x axis (none by default: years speak for themselves).
+        y_percent: format y ticks as percentages (the values are ratios).
+
+    Points of the main series are joined only while the definition stays the same; where it
+    changes, a dotted vertical line marked :data:`BREAK_TEXT` separates the two.
+
+    Raises:
+        ValueError: a column is missing, ``x`` or ``y`` is empty, a bound lies on the wrong
+            side of its value, a segment has two labels, or two main-series rows share ``x``.
+
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    palette = _start()
+    what = "series_with_breaks table"
+    data = check_columns(table, what, SERIES_COLUMNS, ("kind",))
+    check_numeric(data, what, ["x", "y", "lower", "upper"])
+    check_present(data, what, ["x", "y"])
+    check_interval(data, what, "y", "lower", "upper")
+    if "kind" in data.columns:
+        check_text(data, what, "kind", allow_blank=True)
+        kinds = [SERIES_KIND if is_blank(k) else k for k in data["kind"]]
+    else:
+        kinds = [SERIES_KIND] * len(data)
+    is_main = [k == SERIES_KIND for k in kinds]
+    main = data[is_main]
+    check_text(main, what, "segment")
+    check_text(main, what, "label")
+    check_text(data, what, "segment", allow_blank=True)
+    check_text(data, what, "label", allow_blank=True)
+    label_of: dict[str, tuple[str, int]] = {}
+    first_x: dict[float, int] = {}
+    for position, (x, segment, label) in enumerate(
+        zip(main["x"], main["segment"], main["label"], strict=True)
+    ):
+        if segment in label_of and label_of[segment][0] != label:
+            earlier = row_name(main, label_of[segment][1])
+            raise ValueError(
+                f"{what}: segment {segment!r} has two labels, {label_of[segment][0]!r} "
+                f"({earlier}) and {label!r} ({row_name(main, position)})"
+            )
+        label_of.setdefault(segment, (label, position))
+        if x in first_x:
+            raise ValueError(
+                f"{what}: column 'x' holds {x:g} twice in the main series "
+                f"({row_name(main, first_x[x])} and {row_name(main, position)})"
+            )
+        first_x[x] = position
+
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    ordered = main.sort_values("x", kind="stable")
+    segments = list(dict.fromkeys(ordered["segment"]))
+    colour_of = {s: palette[i % len(palette)] for i, s in enumerate(segments)}
+    runs: list[tuple[str, Any]] = []
+    start = 0
+    seg_list = list(ordered["segment"])
+    for i in range(1, len(seg_list) + 1):
+        if i == len(seg_list) or seg_list[i] != seg_list[start]:
+            runs.append((seg_list[start], ordered.iloc[start:i]))
+            start = i
+    open_bounds = 0
+    legend_done: set[str] = set()
+    for segment, run in runs:
+        colour = colour_of[segment]
+        for row in run.itertuples(index=False):
+            open_bounds += _draw_ranges(
+                ax, row.x, row.y, y_range=(row.lower, row.upper), colour=colour, capsize=2.5
+            )
+        ax.plot(
+            run["x"],
+            run["y"],
+            color=colour,
+            marker="o",
+            markersize=5,
+            linewidth=1.8,
+            zorder=3,
+            label=label_of[segment][0] if segment not in legend_done else "_nolegend_",
+            gid=f"segment:{segment}",
+        )
+        legend_done.add(segment)
+    for (_, before), (_, after) in itertools.pairwise(runs):
+        at = (before["x"].iloc[-1] + after["x"].iloc[0]) / 2
+        ax.axvline(at, linestyle=":", linewidth=1.4, color="0.3", zorder=1, gid="definition-break")
+        ax.annotate(
+            BREAK_TEXT,
+            (at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -4),
+            textcoords="offset points",
+            rotation=90,
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="0.3",
+            gid="break-label",
+        )
+    others = list(dict.fromkeys(k for k in kinds if k != SERIES_KIND))
+    for i, kind in enumerate(others):
+        rows = data[[k == kind for k in kinds]]
+        for row in rows.itertuples(index=False):
+            open_bounds += _draw_ranges(
+                ax, row.x, row.y, y_range=(row.lower, row.upper), colour="0.25", capsize=2.5
+            )
+        ax.scatter(
+            rows["x"],
+            rows["y"],
+            marker=_EXTRA_MARKERS[i % len(_EXTRA_MARKERS)],
+            s=45,
+            color="0.25",
+            zorder=4,
+            label=kind,
+            gid=f"kind:{kind}",
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(x=0.06, y=0.12)
+    ax.set_ylabel(y_label)
+    if x_label:
+        ax.set_xlabel(x_label)
+    if title:
+        ax.set_title(title)
+    _percent_axes(ax, y_percent=y_percent)
+    ax.legend(loc="best", fontsize=9, framealpha=0.9)
+    _add_footnote(fig, [OPEN_BOUND_NOTE] if open_bounds else [])
+    return fig
+
+
+# -- shared drawing helpers ---------------------------------------------------------------
+
+
+def _start() -> list[Any]:
+    """Apply the project style and return its palette."""
+    import seaborn as sns
+
+    from dangjian_analysis.style import PALETTE, use_style
+
+    use_style()
+    return list(sns.color_palette(PALETTE))
+
+
+def _new_figure(
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    figsize: tuple[float, float] | None = None,
+    sharey: bool = False,
+) -> tuple[Figure, Any]:
+    """Create a figure with an Agg canvas and constrained layout, outside pyplot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False)
+    return fig, axes
+
+
+def _number_notes(data: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Give each distinct note a number, in order of appearance.
+
+    Returns the mark of every row (``""`` without a note) and the footnote lines.
+    """
+    marks: list[str] = []
+    number_of: dict[str, int] = {}
+    notes = data["note"] if "note" in data.columns else [None] * len(data)
+    for note in notes:
+        if is_blank(note):
+            marks.append("")
+            continue
+        text = note.strip()
+        number = number_of.setdefault(text, len(number_of) + 1)
+        marks.append(str(number).translate(_SUPERSCRIPT))
+    lines = [f"{str(n).translate(_SUPERSCRIPT)} {text}" for text, n in number_of.items()]
+    return marks, lines
+
+
+def _draw_ranges(
+    ax: Axes,
+    x: float,
+    y: float,
+    *,
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    colour: Any,
+    capsize: float = 3.5,
+) -> int:
+    """Draw the error bars of one point and arrows for open bounds; return the arrow count."""
+    errors: dict[str, Any] = {}
+    arrows = []
+    for axis, centre, bounds in (("x", x, x_range), ("y", y, y_range)):
+        if bounds is None:
+            continue
+        lower, upper = bounds
+        below = 0.0 if math.isnan(lower) else centre - lower
+        above = 0.0 if math.isnan(upper) else upper - centre
+        if below > 0 or above > 0:
+            errors[f"{axis}err"] = [[below], [above]]
+        if math.isnan(lower):
+            arrows.append((-_ARROW_POINTS, 0.0) if axis == "x" else (0.0, -_ARROW_POINTS))
+        if math.isnan(upper):
+            arrows.append((_ARROW_POINTS, 0.0) if axis == "x" else (0.0, _ARROW_POINTS))
+    if errors:
+        ax.errorbar(
+            [x],
+            [y],
+            fmt="none",
+            ecolor=colour,
+            elinewidth=1.3,
+            capsize=capsize,
+            alpha=0.85,
+            zorder=2,
+            gid="range",
+            **errors,
+        )
+    for dx, dy in arrows:
+        ax.annotate(
+            "",
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            arrowprops={"arrowstyle": "<|-", "color": colour, "linewidth": 1.3},
+            zorder=2,
+            gid="open-bound",
+        )
+    return len(arrows)
+
+
+def _percent_axes(ax: Axes, *, x_percent: bool = False, y_percent: bool = False) -> None:
+    """Format ratio axes as percentages."""
+    from matplotlib.ticker import PercentFormatter
+
+    if x_percent:
+        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    if y_percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _text_width(text: str) -> int:
+    """Width of a text in half-em units: CJK and other wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap a note to ``width`` half-em units: at spaces, or between any two CJK characters."""
+    tokens: list[str] = []  # words, single wide characters and single spaces
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        if ch.isspace():
+            tokens.append(" ")
+        elif wide or not tokens or tokens[-1] == " " or _text_width(tokens[-1][-1]) == 2:
+            tokens.append(ch)
+        else:
+            tokens[-1] += ch
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token == " ":
+            line += " " if line else ""
+            continue
+        if line and _text_width(line + token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        while _text_width(token) > width:  # a word longer than a line: cut it
+            lines.append(token[:width])
+            token = token[width:]
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _add_footnote(fig: Figure, lines: Sequence[str]) -> float:
+    """List ``lines`` under the axes, making the figure taller by the space they need.
+
+    Returns the share of the figure's height taken by the notes (0 without notes).
+    """
+    if not lines:
+        return 0.0
+    units = int(fig.get_figwidth() * 72 * 0.96 / (_NOTE_FONTSIZE * 0.56))
+    wrapped = [part for line in lines for part in _wrap(line, units)]
+    extra = (len(wrapped) * _NOTE_FONTSIZE * 1.4 + 8) / 72
+    height = fig.get_figheight()
+    fig.set_figheight(height + extra)
+    share = extra / (height + extra)
+    fig.get_layout_engine().set(rect=(0.0, share, 1.0, 1.0 - share))
+    fig.text(
+        0.01,
+        share - 2 / 72 / (height + extra),
+        "\n".join(wrapped),
+        ha="left",
+        va="top",
+        fontsize=_NOTE_FONTSIZE,
+        color="0.25",
+        linespacing=1.3,
+        gid="notes",
+    )
+    return share
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """Area shared by two boxes."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _range_boxes(ax: Axes, renderer: Any) -> list[Bbox]:
+    """Boxes on the canvas covered by error bars and open-bound arrows."""
+    from matplotlib.container import ErrorbarContainer
+    from matplotlib.transforms import Bbox
+
+    pad = 2.0
+    boxes = []
+    for container in ax.containers:
+        if not isinstance(container, ErrorbarContainer):
+            continue
+        for collection in container.lines[2]:
+            for segment in collection.get_segments():
+                (x0, y0), (x1, y1) = ax.transData.transform(segment)
+                boxes.append(
+                    Bbox.from_extents(
+                        min(x0, x1) - pad, min(y0, y1) - pad, max(x0, x1) + pad, max(y0, y1) + pad
+                    )
+                )
+    boxes += [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "open-bound"]
+    return boxes
+
+
+def _place_labels(
+    fig: Figure, ax: Axes, points: Sequence[tuple[float, float]], labels: Sequence[str]
+) -> None:
+    """Label each point, choosing for each the first free spot around it.
+
+    Spots are tried in a fixed order (:data:`_LABEL_SPOTS`); a spot is free when the label
+    covers no point and no label placed before it and stays inside the axes. Without a
+    free spot the least crowded one is used. Deterministic: same input, same placement.
+    """
+    from matplotlib.transforms import Bbox
+
+    fig.canvas.draw()  # settle the layout so that positions on the canvas are final
+    renderer = fig.canvas.get_renderer()
+    radius = 6 * fig.dpi / 72
+    taken = [
+        Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+        for px, py in ax.transData.transform(points)
+    ]
+    taken += _range_boxes(ax, renderer)
+    frame = ax.get_window_extent(renderer)
+    for (x, y), label in zip(points, labels, strict=True):
+        best: tuple[float, tuple[int, int, str, str], Bbox] | None = None
+        for spot in _LABEL_SPOTS:
+            dx, dy, ha, va = spot
+            trial = ax.annotate(
+                label,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=_LABEL_FONTSIZE,
+            )
+            box = trial.get_window_extent(renderer)
+            trial.remove()
+            cost = sum(_overlap(box, other) for other in taken)
+            cost += 3 * (box.width * box.height - _overlap(box, frame))
+            if best is None or cost < best[0]:
+                best = (cost, spot, box)
+            if cost == 0:
+                break
+        assert best is not None
+        dx, dy, ha, va = best[1]
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=_LABEL_FONTSIZE,
+            zorder=5,
+            gid="point-label",
+            arrowprops=_LEADER if math.hypot(dx, dy) >= _LEADER_FROM else None,
+        )
+        taken.append(best[2])

@@ -1,0 +1,131 @@
+"""The figure style: a seaborn theme whose text font covers Chinese.
+
+Chinese labels need a font with CJK glyphs. The project depends on the PyPI package
+``noto-cjk-sans-otc``, which ships Noto Sans CJK (SIL Open Font License 1.1); the font file
+is found through :mod:`importlib.resources` and registered with matplotlib at run time, so
+figures render the same on any machine that installed the project with pip, whatever fonts
+the system has. matplotlib and seaborn are imported inside the functions, not at import.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CJK_FONT_FAMILY",
+    "DPI",
+    "FIGSIZE",
+    "MARKER_BY_DEFINITION",
+    "PALETTE",
+    "SAVE_DPI",
+    "cjk_font_family",
+    "cjk_font_path",
+    "style_rc",
+    "use_style",
+]
+
+#: Package and file that hold the font (a collection of the Noto Sans CJK faces).
+CJK_FONT_PACKAGE = "noto_cjk_sans_otc"
+CJK_FONT_FILE = "NotoSansCJK-Regular.ttc"
+#: The face used for text: Simplified Chinese glyph forms.
+CJK_FONT_FAMILY = "Noto Sans CJK SC"
+
+#: Figure size in inches and resolution: on screen (notebooks) and in saved PNGs (briefs).
+FIGSIZE = (7.5, 4.8)
+DPI = 100
+SAVE_DPI = 150
+
+#: seaborn's colour-blind-safe palette (Okabe-Ito style colours).
+PALETTE = "colorblind"
+
+#: Marker shape for each definition of party-organization coverage, so that figures
+#: measured under different definitions are never mistaken for one another.
+MARKER_BY_DEFINITION: dict[str, str] = {
+    "coverage": "o",  # 覆盖率: share of units that have or are covered by a party organization
+    "formation rate": "s",  # 组建率: share reported as a formation rate
+    "other": "^",  # any other definition (say which in the figure's notes)
+}
+
+
+def cjk_font_path() -> Path:
+    """Return the path of the bundled Noto Sans CJK font file.
+
+    Raises:
+        FileNotFoundError: the font package is missing or holds no such file (reinstall
+            the project's dependencies).
+
+    """
+    try:
+        resource = files(CJK_FONT_PACKAGE).joinpath(CJK_FONT_FILE)
+    except ModuleNotFoundError as exc:
+        raise FileNotFoundError(
+            f"the font package {CJK_FONT_PACKAGE!r} is not installed "
+            "(pip install noto-cjk-sans-otc)"
+        ) from exc
+    path = Path(str(resource))
+    if not path.is_file():
+        raise FileNotFoundError(f"font file {CJK_FONT_FILE} not found in {CJK_FONT_PACKAGE}")
+    return path
+
+
+def cjk_font_family() -> str:
+    """Register the bundled CJK font with matplotlib (once) and return its family name.
+
+    After this call ``matplotlib.font_manager.findfont(FontProperties(family=name),
+    fallback_to_default=False)`` finds the font on any machine.
+    """
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+
+    def families() -> set[str]:
+        return {e.name for e in font_manager.fontManager.ttflist if Path(e.fname) == path}
+
+    registered = families()
+    if not registered:
+        font_manager.fontManager.addfont(str(path))
+        registered = families()
+    if CJK_FONT_FAMILY not in registered:
+        raise RuntimeError(
+            f"{path} does not provide the family {CJK_FONT_FAMILY!r} "
+            f"(found: {', '.join(sorted(registered)) or 'none'})"
+        )
+    return CJK_FONT_FAMILY
+
+
+def style_rc() -> dict[str, Any]:
+    """Return the matplotlib settings applied on top of the seaborn theme.
+
+    The CJK family comes first in ``font.sans-serif``; DejaVu Sans (matplotlib's own font)
+    follows as a fallback for symbols the CJK font lacks.
+    """
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [cjk_font_family(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "figure.figsize": FIGSIZE,
+        "figure.dpi": DPI,
+        "savefig.dpi": SAVE_DPI,
+        "savefig.format": "png",
+        "savefig.bbox": "tight",
+        "axes.titlelocation": "left",
+        "axes.titleweight": "bold",
+    }
+
+
+def use_style() -> str:
+    """Apply the project's figure style and return the CJK font family it uses.
+
+    Sets seaborn's ``whitegrid`` theme in the ``notebook`` context with the colour-blind
+    palette, then :func:`style_rc` (``sns.set_theme`` resets fonts, so the font settings are
+    applied after it). Changes matplotlib's global settings, like ``sns.set_theme``.
+    """
+    import matplotlib as mpl
+    import seaborn as sns
+
+    rc = style_rc()
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font="sans-serif")
+    mpl.rcParams.update(rc)
+    return rc["font.sans-serif"][0]

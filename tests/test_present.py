@@ -1,0 +1,92 @@
+"""Display helpers: interval text, region labels, plot inputs, power and scope tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dangjian_analysis import load_figures, load_regions, load_scopes
+from dangjian_analysis.crosssection import candidate_frame, coverage_candidates, cross_section
+from dangjian_analysis.derived import derived_frame, derived_ratios
+from dangjian_analysis.models import power_table
+from dangjian_analysis.present import (
+    SCATTER_MARKERS,
+    capacity_plot_table,
+    format_interval,
+    format_number,
+    region_label,
+    scatter_table,
+    scope_table,
+    show_candidates,
+    show_cross_section,
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((0.7252, 0.7252, 0.7252, "ratio"), "72.52%"),
+        ((127000 / 147000, 127000 / 147000, math.inf, "ratio"), "86.39% [86.39%, ∞)"),
+        ((0.1147, 0.1087, 0.1215, "growth_rate"), "11.47% [10.87%, 12.15%]"),
+        ((1.15e10, 1.15e10, 1.15e10, "yuan"), "115亿元"),
+        ((10.0, 0.0, math.inf, "persons"), "10 [0, ∞)"),
+        ((-0.5, -math.inf, 0.0, "growth_rate"), "-50% (-∞, 0%]"),
+    ],
+)
+def test_format_interval(args, text) -> None:
+    assert format_interval(*args) == text
+
+
+def test_format_number_nan_is_empty() -> None:
+    assert format_number(math.nan, "ratio") == ""
+
+
+def test_region_label() -> None:
+    regions = load_regions()
+    assert region_label(regions, "tongcheng") == "通城县 Tongcheng County"
+    assert region_label(regions, "nowhere") == "nowhere"
+
+
+def test_scatter_table_and_markers() -> None:
+    cross = cross_section(load_figures(), load_scopes(), "output_growth")
+    table = scatter_table(cross, load_regions())
+    assert len(table) == len(cross)
+    assert set(table["marker_group"]) <= set(SCATTER_MARKERS)
+    row = table[table["label"].str.startswith("通城县")].iloc[0]
+    assert (row["x"], row["y"]) == (1.0, pytest.approx(0.154))
+    shown = show_cross_section(cross)
+    assert "15.4%" in set(shown["outcome"])
+
+
+def test_capacity_plot_table_scales_money() -> None:
+    derived = derived_frame(derived_ratios(load_figures(), load_scopes()))
+    table = capacity_plot_table(derived, load_regions())
+    tax = table[table["metric"] == "tax per enterprise (万元)"]
+    assert tax["value"].iloc[0] == pytest.approx(1.69e8 / 52 / 1e4)
+    assert set(table["metric"]) <= {
+        "instructors per 1,000 enterprises", "party members per organization",
+        "party members per enterprise", "output per enterprise (亿元)", "tax per enterprise (万元)",
+    }
+
+
+def test_scope_table_and_candidates() -> None:
+    scopes = load_scopes()
+    table = scope_table(scopes, ["nonpublic_enterprises_above_scale", "park_enterprises"])
+    above = table.set_index("scope").loc["nonpublic_enterprises_above_scale", "part of"]
+    assert above.startswith("Non-public enterprises ⊂ Non-public economic organizations")
+    assert table.set_index("scope").loc["park_enterprises", "part of"] == ""
+    cands = candidate_frame(coverage_candidates(load_figures(), scopes))
+    shown = show_candidates(cands)
+    assert "72.52%" in set(shown["value"])
+    assert list(shown.columns) == ["region_id", "definition", "scope", "value", "period", "inputs"]
+
+
+def test_power_table() -> None:
+    needed, detectable = power_table((0.5,), (3, 30))
+    assert needed.to_dict("records") == [{"r": 0.5, "regions_needed": 30}]
+    assert detectable.loc[0, "note"] == "undefined: n must exceed 3"
+    assert detectable.loc[0, "smallest_exact_p"] == "0.333"
+    assert detectable.loc[1, "min_detectable_r"] == "0.49"
+    assert isinstance(detectable, pd.DataFrame)
