@@ -42,6 +42,7 @@ __all__ = [
     "coverage_candidates",
     "cross_section",
     "outcome_candidates",
+    "pair_intervals",
     "preferred_pairs",
     "specification_range",
     "within_region_change",
@@ -370,6 +371,19 @@ def preferred_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     growth, then the lowest figure ids.
     """
     return frame[frame["pair"] == 1].reset_index(drop=True)
+
+
+def pair_intervals(frame: pd.DataFrame) -> tuple[list[Interval], list[Interval]]:
+    """Coverage and outcome of each row of a cross-section table, as intervals."""
+    xs = [
+        Interval(v, lo, hi)
+        for v, lo, hi in frame[["coverage_value", "coverage_lower", "coverage_upper"]].to_numpy()
+    ]
+    ys = [
+        Interval(v, lo, hi)
+        for v, lo, hi in frame[["outcome_value", "outcome_lower", "outcome_upper"]].to_numpy()
+    ]
+    return xs, ys
 
 
 def specification_range(

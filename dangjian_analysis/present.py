@@ -17,6 +17,7 @@ __all__ = [
     "CAPACITY_MEASURES",
     "SCATTER_MARKERS",
     "capacity_plot_table",
+    "figure_listing",
     "format_interval",
     "format_number",
     "interval_columns",
@@ -122,6 +123,26 @@ def scope_table(scopes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scope", "label", "part of"])
 
 
+def figure_listing(figures: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
+    """Region-wide figures of the given indicators as printed, with their reference period.
+
+    Columns: ``figure_id``, ``region_id``, ``indicator``, ``scope``, ``raw`` and ``period``
+    (kind and years, e.g. ``year 2010–2010``); sorted by figure id.
+    """
+    rows = figures[figures["indicator"].isin(list(indicators)) & figures["entity"].isna()]
+    rows = rows.sort_values("figure_id", kind="stable")
+    period = (
+        rows["period_kind"]
+        + " "
+        + rows["period_earliest"].dt.strftime("%Y")
+        + "–"
+        + rows["period_latest"].dt.strftime("%Y")
+    )
+    out = rows[["figure_id", "region_id", "indicator", "scope", "raw"]].copy()
+    out["period"] = period
+    return out.reset_index(drop=True)
+
+
 def show_candidates(frame: pd.DataFrame, *, unit_kind: str = "ratio") -> pd.DataFrame:
     """Short display of :func:`~dangjian_analysis.crosssection.candidate_frame` output."""
     out = frame[["region_id", "definition", "scope", "period", "inputs"]].copy()
@@ -151,6 +172,15 @@ def show_derived(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _open_value(x: float) -> float:
+    return math.nan if math.isinf(x) else x
+
+
+def _open(column: pd.Series) -> list[float]:
+    """Infinite bounds as NaN: the plotting functions draw an empty bound as open."""
+    return [_open_value(float(x)) for x in column]
+
+
 def region_label(regions: pd.DataFrame, region_id: str) -> str:
     """``通城县 Tongcheng County`` for a region id (the id itself when unknown)."""
     match = regions[regions["region_id"] == region_id]
@@ -166,8 +196,9 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     Rows come from :func:`~dangjian_analysis.crosssection.cross_section`; the result
     feeds :func:`~dangjian_analysis.plots.coverage_growth_scatter`.
 
-    Coverage goes on x, the outcome on y; open bounds stay infinite (the plot draws them
-    as arrows); the marker group is the coverage definition and the note the row's flags.
+    Coverage goes on x, the outcome on y; open bounds (infinite) become empty cells, which
+    the plot draws as arrows; the marker group is the coverage definition (see
+    :data:`SCATTER_MARKERS`) and the note names the scope, outcome and period.
     """
     import pandas as pd
 
@@ -175,14 +206,14 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         {
             "label": [region_label(regions, r) for r in cross["region_id"]],
             "x": cross["coverage_value"].to_numpy(),
-            "x_lower": cross["coverage_lower"].to_numpy(),
-            "x_upper": cross["coverage_upper"].to_numpy(),
+            "x_lower": _open(cross["coverage_lower"]),
+            "x_upper": _open(cross["coverage_upper"]),
             "y": cross["outcome_value"].to_numpy(),
-            "y_lower": cross["outcome_lower"].to_numpy(),
-            "y_upper": cross["outcome_upper"].to_numpy(),
+            "y_lower": _open(cross["outcome_lower"]),
+            "y_upper": _open(cross["outcome_upper"]),
             "marker_group": cross["coverage_definition"].to_numpy(),
             "note": [
-                f"{scope}; {definition}; {period}"
+                f"coverage of {scope}; {definition}, {period}"
                 for scope, definition, period in zip(
                     cross["coverage_scope"], cross["outcome_definition"],
                     cross["outcome_period"], strict=True,
@@ -192,32 +223,44 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def capacity_plot_table(derived: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Turn derived values into the input of the capacity bar chart.
+def capacity_plot_table(
+    derived: pd.DataFrame, regions: pd.DataFrame, scopes: pd.DataFrame
+) -> pd.DataFrame:
+    """Turn derived values into the input of the capacity bar chart, one bar per region.
 
     Takes a :func:`~dangjian_analysis.derived.derived_frame`, keeps the measures in
-    :data:`CAPACITY_MEASURES` and gives :func:`~dangjian_analysis.plots.capacity_bars`
-    its table.
-
-    Money per enterprise is scaled to the unit in the measure's label (亿元 or 万元).
+    :data:`CAPACITY_MEASURES` whose scope is about firms or "two new" organizations (not,
+    say, restructured or returnee firms), and keeps one value per region and measure: the
+    one with the lowest input ids. Its note gives the inputs, the flags and how many other
+    values the table holds. Money per enterprise is scaled to the unit in the measure's
+    label (亿元 or 万元).
     """
     import pandas as pd
 
+    from dangjian_analysis.derived import scope_chain
+
+    roots = {"two_new_orgs", "park_enterprises"}
     rows = []
-    for _, row in derived.iterrows():
-        label = CAPACITY_MEASURES.get(row["measure"])
-        if label is None:
-            continue
+    keep = derived[derived["measure"].isin(CAPACITY_MEASURES)]
+    keep = keep[[bool(roots & set(scope_chain(scopes, s))) for s in keep["scope"]]]
+    for (region, measure), group in keep.groupby(["region_id", "measure"], sort=True):
+        row = group.sort_values("inputs", kind="stable").iloc[0]
+        label = CAPACITY_MEASURES[measure]
         unit = label[label.find("(") + 1 : -1] if "(" in label else ""
         factor = _SCALES.get(unit, 1.0)
+        note = f"from {row['inputs']}"
+        if row["flags"]:
+            note += f"; {row['flags']}"
+        if len(group) > 1:
+            note += f"; {len(group) - 1} other value(s) in the table"
         rows.append(
             {
-                "label": f"{region_label(regions, row['region_id'])} ({row['inputs']})",
+                "label": region_label(regions, str(region)),
                 "metric": label,
                 "value": row["value"] / factor,
-                "lower": row["lower"] / factor,
-                "upper": row["upper"] / factor,
-                "note": row["flags"],
+                "lower": _open_value(row["lower"] / factor),
+                "upper": _open_value(row["upper"] / factor),
+                "note": note,
             }
         )
     return pd.DataFrame(rows, columns=["label", "metric", "value", "lower", "upper", "note"])

@@ -98,11 +98,14 @@ def cjk_font_family() -> str:
 def style_rc() -> dict[str, Any]:
     """Return the matplotlib settings applied on top of the seaborn theme.
 
-    The CJK family comes first in ``font.sans-serif``; DejaVu Sans (matplotlib's own font)
-    follows as a fallback for symbols the CJK font lacks.
+    The CJK family comes first in ``font.family`` and ``font.sans-serif``; DejaVu Sans
+    (matplotlib's own font) follows as a fallback for symbols the CJK font lacks, such as
+    superscript digits. The families are listed in ``font.family`` itself because
+    matplotlib falls back glyph by glyph only across the families listed there: the
+    generic ``sans-serif`` resolves to a single font.
     """
     return {
-        "font.family": "sans-serif",
+        "font.family": [cjk_font_family(), "DejaVu Sans"],
         "font.sans-serif": [cjk_font_family(), "DejaVu Sans"],
         "axes.unicode_minus": False,
         "figure.figsize": FIGSIZE,

@@ -62,9 +62,15 @@ def test_scatter_table_and_markers() -> None:
 
 def test_capacity_plot_table_scales_money() -> None:
     derived = derived_frame(derived_ratios(load_figures(), load_scopes()))
-    table = capacity_plot_table(derived, load_regions())
+    table = capacity_plot_table(derived, load_regions(), load_scopes())
     tax = table[table["metric"] == "tax per enterprise (万元)"]
     assert tax["value"].iloc[0] == pytest.approx(1.69e8 / 52 / 1e4)
+    assert tax["note"].iloc[0] == "from tc-021;tc-002"
+    assert not table.duplicated(["label", "metric"]).any()
+    instructors = table[table["metric"] == "instructors per 1,000 enterprises"].set_index("label")
+    assert "1 other value(s) in the table" in instructors.loc["通城县 Tongcheng County", "note"]
+    members = table[table["metric"] == "party members per enterprise"]
+    assert "tc-038" not in " ".join(members["note"])  # restructured firms are left out
     assert set(table["metric"]) <= {
         "instructors per 1,000 enterprises", "party members per organization",
         "party members per enterprise", "output per enterprise (亿元)", "tax per enterprise (万元)",

@@ -89,7 +89,7 @@ def test_use_style_settings():
     sns.set_theme(font="serif")  # a previous theme must not leak through
     use_style()
     rc = matplotlib.rcParams
-    assert rc["font.family"] == ["sans-serif"]
+    assert rc["font.family"] == ["Noto Sans CJK SC", "DejaVu Sans"]
     assert rc["font.sans-serif"][0] == "Noto Sans CJK SC"
     assert rc["axes.unicode_minus"] is False
     assert tuple(rc["figure.figsize"]) == (7.5, 4.8)
@@ -171,3 +171,19 @@ def test_style_and_plots_modules_import_lightly():
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == ""
+
+
+def test_symbols_missing_from_the_cjk_font_fall_back_without_warning():
+    """Superscript digits (used to number plot notes) are not in Noto Sans CJK: the
+    fallback to DejaVu Sans must find them, glyph by glyph."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    use_style()
+    fig, ax = plt.subplots()
+    ax.set_title("覆盖率 ⁴⁵⁶⁷⁸⁹ ¹²³")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        fig.canvas.draw()
+    plt.close(fig)
