@@ -49,6 +49,14 @@ _EXPORTS: dict[str, str] = {
     "compound_growth_rates": "dangjian_analysis.derived",
     "derived_frame": "dangjian_analysis.derived",
     "implied_denominators": "dangjian_analysis.derived",
+    "national_figures": "dangjian_analysis.levels",
+    "regional_figures": "dangjian_analysis.levels",
+    "national_coverage": "dangjian_analysis.national",
+    "national_counts": "dangjian_analysis.national",
+    "national_implied_denominators": "dangjian_analysis.national",
+    "national_sources": "dangjian_analysis.national",
+    "match_regional_coverage": "dangjian_analysis.national",
+    "national_series_plot_table": "dangjian_analysis.national",
     "scope_chain": "dangjian_analysis.derived",
     "InsufficientDataError": "dangjian_analysis.models",
     "ols_hc3": "dangjian_analysis.models",
@@ -126,6 +134,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         elapsed_years,
         interval_from_figure,
     )
+    from dangjian_analysis.levels import national_figures, regional_figures
     from dangjian_analysis.loaders import (
         load_figures,
         load_indicators,
@@ -142,6 +151,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rank_correlation_bounds,
         required_n,
         slope_bounds,
+    )
+    from dangjian_analysis.national import (
+        match_regional_coverage,
+        national_counts,
+        national_coverage,
+        national_implied_denominators,
+        national_series_plot_table,
+        national_sources,
     )
     from dangjian_analysis.overview import (
         figures_by_topic,

@@ -27,6 +27,7 @@ from dangjian_analysis.derived import (
     scope_chain,
 )
 from dangjian_analysis.intervals import Interval, interval_from_figure
+from dangjian_analysis.levels import regional_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,6 +180,7 @@ def coverage_candidates(
     *,
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
+    include_national: bool = False,
 ) -> list[Candidate]:
     """List every coverage measure of every region.
 
@@ -186,11 +188,15 @@ def coverage_candidates(
     counts of the same scope (see :data:`COVERAGE_DEFINITIONS`).
 
     Rates about social organizations or clusters are left out: they are not about firms.
-    ``ratios`` are the values of :func:`~dangjian_analysis.derived.derived_ratios` when
-    already computed (with the same ``open_bounds``).
+    So are national-context figures unless ``include_national`` (the national series has
+    its own definitions: :mod:`dangjian_analysis.national`). ``ratios`` are the values of
+    :func:`~dangjian_analysis.derived.derived_ratios` when already computed (with the same
+    ``open_bounds`` and ``include_national``).
     """
     from dangjian_analysis.derived import _records, _usable
 
+    if not include_national:
+        figures = regional_figures(figures)
     out: list[Candidate] = []
     for row in _records(_usable(figures)):
         if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
@@ -215,7 +221,9 @@ def coverage_candidates(
             )
         )
     if ratios is None:
-        ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
+        ratios = derived_ratios(
+            figures, scopes, open_bounds=open_bounds, include_national=include_national
+        )
     for d in ratios:
         if d.measure in COVERAGE_DEFINITIONS and _about_enterprises(scopes, d.scope):
             out.append(_from_derived(d, COVERAGE_DEFINITIONS[d.measure]))
@@ -230,10 +238,11 @@ def outcome_candidates(
     *,
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
+    include_national: bool = False,
 ) -> list[Candidate]:
     """List every measure of ``outcome`` (a key of :data:`OUTCOMES`) of every region.
 
-    ``ratios`` as in :func:`coverage_candidates`.
+    ``ratios`` and ``include_national`` as in :func:`coverage_candidates`.
 
     Raises:
         ValueError: on an unknown outcome.
@@ -244,13 +253,14 @@ def outcome_candidates(
     wanted = OUTCOMES[outcome]
     measures = set(wanted)
     pool: list[Derived] = []
+    national = {"include_national": include_national}
     if any(m.endswith("_growth_1y") for m in measures):
-        pool += reported_growth_rates(figures, open_bounds=open_bounds)
+        pool += reported_growth_rates(figures, open_bounds=open_bounds, **national)
     if any(m.endswith("_cagr") for m in measures):
-        pool += compound_growth_rates(figures, open_bounds=open_bounds)
+        pool += compound_growth_rates(figures, open_bounds=open_bounds, **national)
     if any(not m.endswith(("_growth_1y", "_cagr")) for m in measures):
         if ratios is None:
-            ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
+            ratios = derived_ratios(figures, scopes, open_bounds=open_bounds, **national)
         pool += list(ratios)
     out = [_from_derived(d, wanted[d.measure]) for d in pool if d.measure in wanted]
     order = list(wanted)
@@ -264,8 +274,11 @@ def cross_section(
     *,
     open_bounds: str = "strict",
     regions: Iterable[str] | None = None,
+    include_national: bool = False,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
+
+    National-context figures are left out unless ``include_national``.
 
     Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
     coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
@@ -276,9 +289,14 @@ def cross_section(
     """
     import pandas as pd
 
-    ratios = derived_ratios(figures, scopes, open_bounds=open_bounds)
-    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds, ratios=ratios)
-    outs = outcome_candidates(figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios)
+    national = {"include_national": include_national}
+    ratios = derived_ratios(figures, scopes, open_bounds=open_bounds, **national)
+    cover = coverage_candidates(
+        figures, scopes, open_bounds=open_bounds, ratios=ratios, **national
+    )
+    outs = outcome_candidates(
+        figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios, **national
+    )
     keep = None if regions is None else set(regions)
     cover_by: dict[str, list[Candidate]] = {}
     outs_by: dict[str, list[Candidate]] = {}
@@ -451,7 +469,9 @@ def within_region_change(
 
     rates = [
         d
-        for d in compound_growth_rates(figures, indicators=indicators, open_bounds=open_bounds)
+        for d in compound_growth_rates(
+            figures, indicators=indicators, open_bounds=open_bounds, include_national=True
+        )
         if d.region_id == region_id
     ]
     if not rates:

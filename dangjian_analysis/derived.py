@@ -4,6 +4,10 @@ Every derived value is computed from the interval endpoints of its inputs (see
 :mod:`dangjian_analysis.intervals`), records the figure ids it came from and the formula,
 and carries comparability flags where its inputs differ in scope or reference period.
 
+The national context (regions of level ``national``) is left out of ratios and growth
+rates unless asked for (``include_national=True``): these functions compare sub-national
+regions. :func:`implied_denominators` uses every region.
+
 Pairing rules for a ratio, within one region (figures about a single named enterprise
 are never used):
 
@@ -34,6 +38,7 @@ from dangjian_analysis.intervals import (
     ratio,
     scale,
 )
+from dangjian_analysis.levels import regional_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -405,16 +410,18 @@ def derived_ratios(
     open_bounds: str = "strict",
     allow_nested_scopes: bool = False,
     exclude: Iterable[str] = tuple(PARTIAL_COUNTS),
+    include_national: bool = False,
 ) -> list[Derived]:
     """Compute every ratio of ``measures`` that the figures allow, region by region.
 
     ``figures`` and ``scopes`` are the frames of ``load_figures()`` and ``load_scopes()``.
     ``open_bounds`` is ``"strict"`` or ``"printed_step"`` (see
     :mod:`dangjian_analysis.intervals`). Results are sorted by region, measure order and
-    input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used.
+    input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used, nor
+    national-context figures unless ``include_national`` (see :mod:`dangjian_analysis.levels`).
     """
     excluded = set(exclude)
-    usable = _usable(figures)
+    usable = _usable(figures if include_national else regional_figures(figures))
     usable = usable[~usable["figure_id"].isin(excluded)]
     by_id = _see_also_targets(figures)
     by_region: dict[str, list[dict[str, Any]]] = {}
@@ -483,10 +490,13 @@ def _ratio_value(
 
 
 def reported_growth_rates(
-    figures: pd.DataFrame, *, open_bounds: str = "strict"
+    figures: pd.DataFrame, *, open_bounds: str = "strict", include_national: bool = False
 ) -> list[Derived]:
-    """Growth rates as printed (year on year), as derived values with one input each."""
-    usable = _usable(figures)
+    """Growth rates as printed (year on year), as derived values with one input each.
+
+    National-context figures are left out unless ``include_national``.
+    """
+    usable = _usable(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     out = []
     for row in _records(usable):
@@ -517,15 +527,17 @@ def compound_growth_rates(
     *,
     indicators: Iterable[str] = GROWTH_LEVEL_INDICATORS,
     open_bounds: str = "strict",
+    include_national: bool = False,
 ) -> list[Derived]:
     """Compound annual growth between the earliest and latest figure of each series.
 
     A series is one region, indicator and scope. The elapsed time is an interval taken
     from the two reference periods (see :func:`~dangjian_analysis.intervals.elapsed_years`),
     so an uncertain end year gives a range of rates. Series whose two periods overlap are
-    skipped: there is no elapsed time to compound over.
+    skipped: there is no elapsed time to compound over. National-context figures are left
+    out unless ``include_national``.
     """
-    usable = _usable(figures)
+    usable = _usable(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     wanted = set(indicators)
     out = []

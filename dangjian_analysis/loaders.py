@@ -100,8 +100,9 @@ def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd
 
     Besides the columns of ``figures.csv`` the frame has ``unit_kind`` and ``base_unit``,
     resolved through the ``unit`` property of the ``value`` field (the indicator's unit
-    kind and that kind's base unit from the package's ``unitKinds``). ``value``, ``lower``
-    and ``upper`` are ``float64``.
+    kind and that kind's base unit from the package's ``unitKinds``), and ``region_level``,
+    the ``level`` of the figure's region in ``regions.csv`` (``national`` marks the
+    national context). ``value``, ``lower`` and ``upper`` are ``float64``.
     """
     package = _package(path, validate)
     figures = _frame(package, "figures")
@@ -114,6 +115,8 @@ def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd
         figures["unit_kind"] = str(unit)
     base = {kind: spec.get("unit", "") for kind, spec in package.unit_kinds.items()}
     figures["base_unit"] = figures["unit_kind"].map(base).astype("str")
+    levels = _frame(package, "regions").set_index("region_id")["level"]
+    figures["region_level"] = figures["region_id"].map(levels).astype("str")
     figures.attrs.update(data_version=package.version, data_dir=str(package.folder))
     figures.attrs[UNIT_PROPERTY] = {"value": unit, "lower": unit, "upper": unit}
     return figures

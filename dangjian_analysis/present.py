@@ -123,12 +123,19 @@ def scope_table(scopes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scope", "label", "part of"])
 
 
-def figure_listing(figures: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
+def figure_listing(
+    figures: pd.DataFrame, indicators: Sequence[str], *, include_national: bool = False
+) -> pd.DataFrame:
     """Region-wide figures of the given indicators as printed, with their reference period.
 
     Columns: ``figure_id``, ``region_id``, ``indicator``, ``scope``, ``raw`` and ``period``
-    (kind and years, e.g. ``year 2010–2010``); sorted by figure id.
+    (kind and years, e.g. ``year 2010–2010``); sorted by figure id. National-context
+    figures are left out unless ``include_national``.
     """
+    from dangjian_analysis.levels import regional_figures
+
+    if not include_national:
+        figures = regional_figures(figures)
     rows = figures[figures["indicator"].isin(list(indicators)) & figures["entity"].isna()]
     rows = rows.sort_values("figure_id", kind="stable")
     period = (

@@ -137,11 +137,14 @@ def test_coverage_candidates_leave_out_non_enterprise_scopes(figures, scopes) ->
 def test_cross_section_output_growth(figures, scopes) -> None:
     table = cross_section(figures, scopes, "output_growth")
     assert sorted(table.region_id.unique()) == ["pinghu", "tongcheng", "yongchuan"]
-    # The national context has coverage figures but no outcome: listed, never paired.
-    assert table.attrs["missing"] == {
+    assert table.attrs["missing"] == {"jiangsu_parks": "no output_growth measure"}
+    # The national context is left out unless asked for; it has no outcome measure.
+    wider = cross_section(figures, scopes, "output_growth", include_national=True)
+    assert wider.attrs["missing"] == {
         "china": "no output_growth measure",
         "jiangsu_parks": "no output_growth measure",
     }
+    assert wider.drop(columns="flags").equals(table.drop(columns="flags"))
     first = preferred_pairs(table).set_index("region_id")
     assert first.loc["tongcheng", "inputs"] == "tc-009;tc-022"
     assert first.loc["yongchuan", "inputs"] == "yc-015;yc-022"
