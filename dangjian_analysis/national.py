@@ -370,7 +370,7 @@ def national_counts(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def national_series_plot_table(
-    listing: pd.DataFrame, *, extra: pd.DataFrame | None = None
+    listing: pd.DataFrame, *, extra: pd.DataFrame | None = None, scale: float = 1.0
 ) -> pd.DataFrame:
     """Turn a listing of :func:`national_coverage` or :func:`national_counts` into plot input.
 
@@ -379,8 +379,15 @@ def national_series_plot_table(
     definition); other pages are drawn as points of kind ``"<short label> (other page)"``;
     repeats are left out (they would sit on their series point); figures of other
     definitions are points of their own kind. ``extra`` rows (e.g. implied denominators)
-    must already have the plot columns and a ``kind``; they are appended.
+    must already have the plot columns and a ``kind``; they are appended. ``y``, ``lower``
+    and ``upper`` are divided by ``scale`` (10,000 draws counts in 万).
+
+    Raises:
+        ValueError: when ``scale`` is not a positive number.
+
     """
+    if not scale > 0:
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
     import pandas as pd
 
     rows = listing[listing["role"] != ROLE_REPEAT]
@@ -402,6 +409,8 @@ def national_series_plot_table(
     )
     if extra is not None:
         table = pd.concat([table, extra[list(table.columns)]], ignore_index=True)
+    for col in ("y", "lower", "upper"):
+        table[col] = table[col] / scale
     # Figures of another kind printed on several pages would be drawn on top of each other.
     points = table["kind"] != "series"
     twice = table[points].duplicated(subset=["x", "y", "lower", "upper", "kind"])

@@ -187,9 +187,13 @@ def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
     # 'over 53%' keeps its open upper side.
     over = table[(table["x"] == 2015) & (table["kind"] != "series")].iloc[0]
     assert (over["y"], over["lower"], math.isnan(over["upper"])) == (0.53, 0.53, True)
-    # The four printings of 153.2万 organizations are one point.
-    counts = national_series_plot_table(national_counts(figures))
-    assert len(counts[(counts["x"] == 2021)]) == 1
+    # The four printings of 153.2万 organizations are one point; counts can be drawn in 万.
+    counts = national_series_plot_table(national_counts(figures), scale=1e4)
+    assert counts[counts["x"] == 2021][["y", "lower", "upper"]].values.tolist() == [
+        [153.2, 153.2, 153.2]
+    ]
+    with pytest.raises(ValueError, match="scale must be a positive number"):
+        national_series_plot_table(national_counts(figures), scale=0)
 
 
 def test_series_plot_table_draws_one_break(figures) -> None:
