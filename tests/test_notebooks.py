@@ -56,7 +56,7 @@ def test_changing_one_figure_fails_validation(tmp_path):
     result = run_nbval(tmp_path, data)
     assert result.returncode == 1, result.stdout
     assert "1 failed" in result.stdout
-    # The qualifier table is the checked output that no longer matches: 149 exact became 148.
+    # The qualifier table is the checked output that no longer matches: 179 exact became 178.
     assert "Cell outputs differ" in result.stdout
     assert "print(qualifier_counts(figures).to_string())" in result.stdout
-    assert "148" in result.stdout
+    assert "178" in result.stdout
