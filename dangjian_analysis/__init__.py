@@ -36,11 +36,15 @@ _EXPORTS: dict[str, str] = {
     "load_figures": "dangjian_analysis.loaders",
     "normalize_text": "dangjian_analysis.textnorm",
     "verify_sources": "dangjian_analysis.provenance",
+    "build_briefs": "dangjian_analysis.briefs",
+    "BriefBuildError": "dangjian_analysis.briefs",
+    "external_resources": "dangjian_analysis.offline",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from dangjian_analysis.briefs import BriefBuildError, build_briefs
     from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError, Problem
     from dangjian_analysis.loaders import (
         load_figures,
@@ -49,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_scopes,
         load_sources,
     )
+    from dangjian_analysis.offline import external_resources
     from dangjian_analysis.paths import default_data_dir, resolve_data_dir
     from dangjian_analysis.provenance import verify_sources
     from dangjian_analysis.quantity import (
