@@ -25,6 +25,7 @@ from dangjian_analysis.briefs import (
 from dangjian_analysis.briefsources import cited_sources, figure_ids_in_outputs
 from dangjian_analysis.buildinfo import UNVERSIONED, build_date, git_commit
 from dangjian_analysis.cli import main
+from dangjian_analysis.schema import data_version
 
 from conftest import (
     ALPHA_CELLS,
@@ -89,7 +90,7 @@ def test_cover_states_date_versions_and_commit(built_fixture_briefs):
         assert (
             field(html, "package-version") == f"dangjian-analysis {dangjian_analysis.__version__}"
         )
-        assert field(html, "data-version") == "data version 1.0.0"
+        assert field(html, "data-version") == f"data version {data_version(data)}"
         assert field(html, "build-date") == build_date()
         # The notebooks folder of this build is not in a git checkout.
         assert field(html, "commit") == UNVERSIONED
@@ -185,10 +186,10 @@ def test_sources_section_says_so_when_no_figure_is_shown(built_fixture_briefs):
 def test_marker_records_the_build(built_fixture_briefs):
     import json
 
-    result, _, _ = built_fixture_briefs
+    result, _, data = built_fixture_briefs
     record = json.loads((result.out / MARKER).read_text(encoding="utf-8"))
     assert record["briefs"] == ["01_alpha.html", "02_beta.html"]
-    assert record["data_version"] == "1.0.0"
+    assert record["data_version"] == data_version(data)
 
 
 # --- failures leave the previous output untouched ----------------------------------------------
