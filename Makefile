@@ -19,11 +19,11 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-## Main job: validate the data and execute every notebook into build/notebooks/.
+## Main job: validate the data, then execute every notebook into a self-contained HTML
+## brief in build/briefs/ (open build/briefs/index.html).
 briefs: $(STAMP)
 	$(BIN)/dangjian validate
-	@mkdir -p build/notebooks
-	$(BIN)/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
+	$(BIN)/dangjian briefs
 
 ## The whole test suite: lint, generated-docs check, unit tests and notebook validation.
 test: $(STAMP)
@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_analysis.py
 	$(BIN)/python benchmarks/bench_extract.py --corpus $(CORPUS)
+	$(BIN)/python benchmarks/bench_briefs.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis

@@ -91,11 +91,15 @@ _EXPORTS: dict[str, str] = {
     "find_periods": "dangjian_analysis.extract",
     "read_article": "dangjian_analysis.extract",
     "extraction_recall": "dangjian_analysis.extract_recall",
+    "build_briefs": "dangjian_analysis.briefs",
+    "BriefBuildError": "dangjian_analysis.briefs",
+    "external_resources": "dangjian_analysis.offline",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from dangjian_analysis.briefs import BriefBuildError, build_briefs
     from dangjian_analysis.crosssection import (
         TREND_WARNING,
         comparability_summary,
@@ -160,6 +164,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         national_series_plot_table,
         national_sources,
     )
+    from dangjian_analysis.offline import external_resources
     from dangjian_analysis.overview import (
         figures_by_topic,
         qualifier_counts,

@@ -13,6 +13,8 @@ Subcommands:
   rows of ``figures.csv``;
 - ``dangjian extract-recall --corpus DIR [--data DIR]``: check that the extractor finds
   the curated figures in their source texts.
+- ``dangjian briefs [--out DIR] [--data DIR] [--notebooks DIR] [-j N] [NAME ...]``: execute the
+  notebooks and write one self-contained HTML brief per notebook plus an index.
 
 Errors print one line to stderr and exit with status 1 (2 for usage errors).
 """
@@ -143,6 +145,34 @@ def _cmd_extract_recall(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_briefs(args: argparse.Namespace) -> int:
+    from dangjian_analysis.briefs import BriefBuildError, build_briefs
+
+    try:
+        result = build_briefs(
+            args.out, notebooks=args.notebooks, data=args.data, names=args.names, jobs=args.jobs
+        )
+    except BriefBuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    total = sum(b.size for b in result.briefs)
+    print(
+        f"built {len(result.briefs)} brief{'s' if len(result.briefs) != 1 else ''} "
+        f"({total / 1e6:.1f} MB) in {result.seconds:.1f} s: {result.out / 'index.html'}"
+    )
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``dangjian`` command."""
     parser = argparse.ArgumentParser(
@@ -204,6 +234,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.add_argument("--min", type=float, default=None, help="fail below this recall (default: 0.95)")
     p.set_defaults(func=_cmd_extract_recall)
+
+    p = sub.add_parser(
+        "briefs",
+        help="build self-contained HTML briefs from the notebooks",
+        description=(
+            "Execute every notebook afresh and write one self-contained HTML brief per "
+            "notebook plus index.html. The output folder is replaced only when every "
+            "brief has been built."
+        ),
+    )
+    p.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="notebooks to build, by file stem or number (e.g. 01); default: all",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/briefs"),
+        help="output folder (default: build/briefs)",
+    )
+    p.add_argument("--data", type=Path, default=None, help=data_help)
+    p.add_argument(
+        "--notebooks",
+        type=Path,
+        default=Path("notebooks"),
+        help="folder of the notebooks (default: notebooks)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="notebooks executed at the same time (default: the number of CPUs)",
+    )
+    p.set_defaults(func=_cmd_briefs)
     return parser
 
 

@@ -245,8 +245,8 @@ class Derived:
 
 def _span_text(span: Interval) -> str:
     if span.is_exact:
-        return f"{span.value:g}"
-    return f"{span.lower:g}–{span.upper:g}"
+        return f"{span.value:.3g}"
+    return f"{span.lower:.3g}–{span.upper:.3g}"
 
 
 def scope_chain(scopes: pd.DataFrame, scope: str) -> list[str]:

@@ -262,7 +262,7 @@ def rank_correlation(
         p = float(kendalltau(xa, ya).pvalue)
         return RankCorrelation(method, observed, p, n, 0, False, 0.0)
     rng = np.random.default_rng(seed)
-    orders = rng.permuted(np.tile(np.arange(n), (n_resamples, 1)), axis=1)
+    orders = rng.permuted(np.tile(np.arange(n, dtype=np.int32), (n_resamples, 1)), axis=1)
     stats = _statistics(method, xa, ya, orders)
     k = int((np.abs(stats) >= abs(observed) - _TOL).sum())
     p = (k + 1) / (n_resamples + 1)

@@ -190,3 +190,106 @@ def edit_figures(mini_package: Path) -> Callable[..., Path]:
         return mini_package
 
     return edit
+
+
+# --- small notebooks for the brief builder (written for the tests) -------------------------
+
+# A 24x12 red PNG.
+TINY_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAABgAAAAMCAIAAAD3UuoiAAAAGklEQVR4nGPcIifHQA3ARBVTRg0aNWjYGgQA"
+    "YJ8BCEznlv0AAAAASUVORK5CYII="
+)
+
+
+def write_notebook(path: Path, cells: list, metadata: dict | None = None) -> Path:
+    """Write a notebook of (kind, source, tags) cells with the python3 kernelspec."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata.update(metadata or {})
+    for kind, source, *tags in cells:
+        meta = {"tags": list(tags)} if tags else {}
+        if kind == "md":
+            nb.cells.append(nbformat.v4.new_markdown_cell(source, metadata=meta))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(source, metadata=meta))
+    nbformat.write(nb, path)
+    return path
+
+
+PARAMETERS = ("code", "DATA_DIR = None\n", "parameters")
+LIMITS = ("md", "## What this can and cannot tell us\n\nOnly what the test figures say.")
+
+ALPHA_CELLS = [
+    ("md", "# Alpha brief\n\nFirst paragraph line one\nline two.\n\nSecond paragraph."),
+    PARAMETERS,
+    (
+        "code",
+        "import csv, pathlib\n"
+        "with open(pathlib.Path(DATA_DIR) / 'figures.csv', encoding='utf-8') as fh:\n"
+        "    rows = list(csv.DictReader(fh))\n"
+        "print('data:', DATA_DIR)\n"
+        "print('cwd:', pathlib.Path.cwd().name)\n"
+        "print('figures:', ', '.join(r['figure_id'] for r in rows[:2]))\n"
+        "print('not figures: xx-999 tc-999 tc-0011 atc-004')\n",
+    ),
+    (
+        "code",
+        "from IPython.display import HTML, display\n"
+        "display(HTML('<table><tr><td>tc-003</td><td>测试</td></tr></table>'))\n",
+    ),
+    (
+        "code",
+        "import base64\n"
+        "from IPython.display import Image, display\n"
+        f"display(Image(data=base64.b64decode({TINY_PNG!r})))\n",
+    ),
+    LIMITS,
+]
+
+BETA_CELLS = [
+    ("md", "# Ignored heading\n\nBeta first paragraph."),
+    PARAMETERS,
+    ("code", "print('nothing cited')\n"),
+    ("md", "### What this can and cannot tell us\n\nNothing."),
+]
+BETA_METADATA = {
+    "title": "Beta from metadata",
+    "dangjian": {"summary": "Beta summary from metadata."},
+}
+
+GAMMA_CELLS = [
+    ("md", "# Gamma\n\nFails on purpose."),
+    PARAMETERS,
+    ("code", "total = 1 / 0  # fails\nprint(total)\n"),
+    LIMITS,
+]
+
+
+def copy_data(folder: Path) -> Path:
+    """Copy the mini package (real descriptor and vocabularies, five test figures)."""
+    folder.mkdir(parents=True)
+    for name in ("datapackage.json", "sources.csv", "regions.csv", "indicators.csv", "scopes.csv"):
+        shutil.copy(DATA / name, folder / name)
+    write_csv(folder / "figures.csv", MINI_FIGURES, FIGURE_COLUMNS)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_fixture_briefs(tmp_path_factory):
+    """Briefs built once from two small notebooks against the mini package."""
+    from dangjian_analysis.briefs import build_briefs
+
+    root = tmp_path_factory.mktemp("fixture-briefs")
+    notebooks = root / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    write_notebook(notebooks / "02_beta.ipynb", BETA_CELLS, BETA_METADATA)
+    data = copy_data(root / "data")
+    result = build_briefs(root / "out", notebooks=notebooks, data=data, progress=False)
+    return result, notebooks, data

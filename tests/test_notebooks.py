@@ -21,11 +21,11 @@ NBVAL = [
 ]
 
 
-def run_nbval(tmp_path, data_dir):
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+def run_nbval(tmp_path, data_dir, notebook=NOTEBOOK):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
     (param,) = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     param["source"] = f"DATA_DIR = {str(data_dir)!r}\n"
-    copy = tmp_path / NOTEBOOK.name
+    copy = tmp_path / notebook.name
     copy.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "pytest", *NBVAL, "-c", "/dev/null", str(copy)],
@@ -60,3 +60,20 @@ def test_changing_one_figure_fails_validation(tmp_path):
     assert "Cell outputs differ" in result.stdout
     assert "print(qualifier_counts(figures).to_string())" in result.stdout
     assert "178" in result.stdout
+
+
+@pytest.mark.slow
+def test_changing_a_growth_figure_fails_the_analysis_notebook(tmp_path):
+    """Notebook 03's headline statistics are checked: another growth rate changes them."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    row = next(r for r in rows if r["figure_id"] == "tc-022")
+    assert row["raw"] == "15.4%"
+    row.update(raw="25.4%", value="0.254", lower="0.254", upper="0.254")
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    notebook = ROOT / "notebooks" / "03_coverage_vs_output_growth.ipynb"
+    result = run_nbval(tmp_path, data, notebook)
+    assert result.returncode == 1, result.stdout
+    assert "Cell outputs differ" in result.stdout
+    assert "25.4%" in result.stdout

@@ -64,6 +64,15 @@ def test_wheel_contains_the_data_package(wheel):
 
 
 @pytest.mark.slow
+def test_wheel_contains_the_brief_templates(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = sorted(p.name for p in (ROOT / "dangjian_analysis" / "templates" / "brief").iterdir())
+    assert {"conf.json", "index.html.j2", "brief.css", "briefs_index.html.j2"} <= set(shipped)
+    for name in shipped:
+        assert f"dangjian_analysis/templates/brief/{name}" in names
+
+
+@pytest.mark.slow
 def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_path):
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
@@ -75,7 +84,8 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
         "import dangjian_analysis as d;"
         "print(d.__file__); print(d.default_data_dir()); print(len(d.load_figures()));"
         "print(d.__version__);"
-        "print(d.extract_candidates('共有党员5名')[0].indicator)"
+        "print(d.extract_candidates('共有党员5名')[0].indicator);"
+        "from dangjian_analysis.briefs import _template_root; print(_template_root())"
     )
     result = subprocess.run(
         [sys.executable, "-S", "-c", code, str(target), deps],
@@ -84,9 +94,11 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
         text=True,
         cwd=tmp_path,
     )
-    module_file, data_dir, count, version, indicator = result.stdout.split("\n")[:5]
+    module_file, data_dir, count, version, indicator, templates = result.stdout.split("\n")[:6]
     assert Path(module_file).is_relative_to(target)
     assert Path(data_dir) == target / "dangjian_analysis" / "data"
     assert int(count) == len(dangjian_analysis.load_figures())
     assert version == dangjian_analysis.__version__
     assert indicator == "party_members"  # extract_rules.csv read from the wheel
+    assert Path(templates) == target / "dangjian_analysis" / "templates"
+    assert (Path(templates) / "brief" / "index.html.j2").is_file()

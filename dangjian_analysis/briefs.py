@@ -1,0 +1,676 @@
+"""Turn the analysis notebooks into self-contained HTML briefs for policy readers.
+
+``build_briefs`` executes every notebook afresh (kernel ``python3``, working folder = the
+notebooks folder), optionally against another data package, and exports one HTML file
+per notebook plus an ``index.html``. A brief hides code and prompts, embeds its images,
+loads nothing from the network, prints cleanly, opens with a cover (title, build date,
+package and data versions, git commit) and ends with the sources of the figures it shows.
+
+The output folder is replaced only when every brief has been built: a failed build
+leaves the previous set untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from dangjian_analysis.briefsources import CitedSource, cited_sources, figure_ids_in_outputs
+from dangjian_analysis.buildinfo import BuildInfo, build_date, git_commit
+from dangjian_analysis.offline import external_resources
+
+if TYPE_CHECKING:
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbformat import NotebookNode
+
+    from dangjian_analysis.schema import DataPackage
+
+__all__ = [
+    "INDEX",
+    "KERNEL",
+    "LIMITS_HEADING",
+    "MARKER",
+    "NOTEBOOK_GLOB",
+    "Brief",
+    "BriefBuildError",
+    "BuildResult",
+    "build_briefs",
+    "check_notebook",
+    "find_notebooks",
+    "inject_parameters",
+    "notebook_summary",
+    "notebook_title",
+]
+
+#: Notebooks that become briefs: two-digit number, underscore, name.
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+#: The heading every notebook must have; its section is the brief's statement of limits.
+LIMITS_HEADING = "What this can and cannot tell us"
+#: The Jupyter kernel the notebooks run on.
+KERNEL = "python3"
+#: Name of the index page in the output folder.
+INDEX = "index.html"
+#: File that marks a folder as built by :func:`build_briefs` (and so safe to replace).
+MARKER = ".dangjian-briefs.json"
+
+_T = TypeVar("_T")
+_PARAMETERS_TAG = "parameters"
+_INJECTED_TAG = "injected-parameters"
+_LIMITS = re.compile(
+    r"^\s{0,3}#{1,6}\s+" + re.escape(LIMITS_HEADING) + r"\s*#*\s*$", re.IGNORECASE | re.MULTILINE
+)
+_H1 = re.compile(r"^\s{0,3}#\s+(?P<text>.+?)\s*#*\s*$")
+
+
+class BriefBuildError(RuntimeError):
+    """The briefs could not be built; the message is one line naming what went wrong."""
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One built brief.
+
+    Attributes:
+        name: the notebook's file stem, e.g. ``01_data_overview``.
+        file: the HTML file name in the output folder.
+        title: the brief's title.
+        summary: the one-line summary (Markdown) shown in the index.
+        figure_ids: ids of data-package figures found in the notebook's outputs.
+        source_ids: ids of the sources of those figures, in ``sources.csv`` order.
+        size: size of the HTML file in bytes.
+
+    """
+
+    name: str
+    file: str
+    title: str
+    summary: str
+    figure_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build_briefs` produced."""
+
+    out: Path
+    build: BuildInfo
+    briefs: list[Brief] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# --- choosing and reading notebooks -------------------------------------------------------
+
+
+def find_notebooks(folder: str | Path, names: Sequence[str] = ()) -> list[Path]:
+    """Return the notebooks of ``folder`` matching :data:`NOTEBOOK_GLOB`, sorted by name.
+
+    ``names`` selects some of them, each by file stem (``01_data_overview``), file name
+    (``01_data_overview.ipynb``) or number prefix (``01``); the notebooks are returned in
+    folder order whatever the order of ``names``.
+
+    Raises:
+        BriefBuildError: when ``folder`` is not a folder, holds no notebook, or a name
+            matches no notebook.
+
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BriefBuildError(
+            f"no notebooks folder at {folder}: run from the repository root or pass --notebooks DIR"
+        )
+    found = sorted(folder.glob(NOTEBOOK_GLOB))
+    if not found:
+        raise BriefBuildError(f"no notebooks ({NOTEBOOK_GLOB}) in {folder}")
+    if not names:
+        return found
+    chosen: set[Path] = set()
+    for name in names:
+        key = name.removesuffix(".ipynb")
+        matches = [p for p in found if p.stem == key or p.stem.split("_", 1)[0] == key]
+        if not matches:
+            available = ", ".join(p.stem for p in found)
+            raise BriefBuildError(
+                f"no notebook named {name!r} in {folder} (available: {available})"
+            )
+        chosen.update(matches)
+    return [p for p in found if p in chosen]
+
+
+def _source(cell: dict[str, Any]) -> str:
+    value = cell.get("source", "")
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _tags(cell: dict[str, Any]) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _markdown_cells(nb: NotebookNode) -> list[str]:
+    return [_source(c) for c in nb.cells if c.get("cell_type") == "markdown"]
+
+
+def notebook_title(nb: NotebookNode, fallback: str) -> str:
+    """Return ``metadata["title"]``, else the first ``# `` heading, else ``fallback``."""
+    title = str(nb.metadata.get("title", "")).strip()
+    if title:
+        return title
+    for text in _markdown_cells(nb):
+        for line in text.splitlines():
+            match = _H1.match(line)
+            if match:
+                return match.group("text")
+    return fallback
+
+
+def notebook_summary(nb: NotebookNode) -> str:
+    """Return the one-line summary of a notebook, as Markdown.
+
+    ``metadata["dangjian"]["summary"]`` when present, else the first paragraph (not a
+    heading) of the first Markdown cell, its lines joined; empty when there is neither.
+    """
+    meta = nb.metadata.get("dangjian", {})
+    if isinstance(meta, dict) and str(meta.get("summary", "")).strip():
+        return " ".join(str(meta["summary"]).split())
+    cells = _markdown_cells(nb)
+    if not cells:
+        return ""
+    for paragraph in re.split(r"\n\s*\n", cells[0]):
+        lines = [ln.strip() for ln in paragraph.strip().splitlines() if ln.strip()]
+        lines = [ln for ln in lines if not ln.startswith("#")]
+        if lines:
+            return " ".join(lines)
+    return ""
+
+
+def check_notebook(nb: NotebookNode, name: str) -> None:
+    """Check that notebook ``name`` can become a brief.
+
+    It needs a code cell tagged ``parameters`` (where ``DATA_DIR`` is set) and a
+    Markdown heading "What this can and cannot tell us".
+
+    Raises:
+        BriefBuildError: naming the notebook and what it lacks.
+
+    """
+    if not any(c.get("cell_type") == "code" and _PARAMETERS_TAG in _tags(c) for c in nb.cells):
+        raise BriefBuildError(
+            f"{name}: no code cell tagged {_PARAMETERS_TAG!r} (it must set DATA_DIR)"
+        )
+    if not any(_LIMITS.search(text) for text in _markdown_cells(nb)):
+        raise BriefBuildError(
+            f"{name}: no section headed {LIMITS_HEADING!r}; every brief must state what "
+            "its figures can and cannot tell us"
+        )
+
+
+def inject_parameters(nb: NotebookNode, data_dir: str | Path) -> int:
+    """Insert a cell tagged ``injected-parameters`` setting ``DATA_DIR`` after ``parameters``.
+
+    This is papermill's convention: the notebook's own defaults stay visible in the
+    ``parameters`` cell and the values used for this run follow it. ``nb`` is changed in
+    place; the index of the inserted cell is returned.
+
+    Raises:
+        BriefBuildError: when no code cell is tagged ``parameters``.
+
+    """
+    import nbformat
+
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "code" and _PARAMETERS_TAG in _tags(cell):
+            source = (
+                "# Parameters injected by 'dangjian briefs'\n"
+                f"DATA_DIR = {json.dumps(str(data_dir), ensure_ascii=False)}\n"
+            )
+            injected = nbformat.v4.new_code_cell(source, metadata={"tags": [_INJECTED_TAG]})
+            nb.cells.insert(index + 1, injected)
+            return index + 1
+    raise BriefBuildError(f"no code cell tagged {_PARAMETERS_TAG!r} to inject DATA_DIR after")
+
+
+def _read_notebook(path: Path) -> NotebookNode:
+    import nbformat
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError, nbformat.reader.NotJSONError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BriefBuildError(f"{path.name}: not a readable notebook: {message}") from None
+
+
+# --- executing ----------------------------------------------------------------------------
+
+
+def _first_line(text: str, limit: int = 80) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= limit else line[: limit - 3] + "..."
+    return ""
+
+
+def _failure(exc: BaseException) -> str:
+    """Describe why a cell or the kernel failed, in one line."""
+    ename = getattr(exc, "ename", None)
+    if ename:
+        evalue = str(getattr(exc, "evalue", "") or "")
+        first = evalue.strip().splitlines()[0] if evalue.strip() else ""
+        return f"{ename}: {first}" if first else str(ename)
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+async def _execute(nb: NotebookNode, name: str, cwd: Path, injected: int, timeout: int) -> None:
+    """Execute ``nb`` in place; on failure raise naming the notebook and the failing cell."""
+    from nbclient import NotebookClient
+
+    current: dict[str, int | None] = {"index": None}
+
+    def on_cell_start(cell: Any, cell_index: int) -> None:
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=timeout,
+        resources={"metadata": {"path": str(cwd)}},
+        on_cell_start=on_cell_start,
+        # The kernel's own log stays quiet unless something is wrong (its start-up notices
+        # would interleave with the progress bar); cell output is captured as usual.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    try:
+        await client.async_execute()
+    except Exception as exc:
+        if client.km is None:
+            # nbclient has shut the kernel down already; its exit-time clean-up would fail.
+            atexit.unregister(client._cleanup_kernel)
+        index = current["index"]
+        if index is None:
+            where = f"kernel {KERNEL!r} failed before running a cell"
+        elif index == injected:
+            where = "the injected parameters cell failed"
+        else:
+            original = index if index < injected else index - 1
+            line = _first_line(_source(nb.cells[index]))
+            where = f"cell {original} ({line!r}) failed"
+        raise BriefBuildError(f"{name}: {where}: {_failure(exc)}") from exc
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` to completion, also when called from a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # Inside a running loop (e.g. a notebook calling build_briefs): use a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _template_root() -> Path:
+    return Path(str(resources.files("dangjian_analysis") / "templates"))
+
+
+def _fragments() -> jinja2.Environment:
+    """Return the autoescaping Jinja environment for the cover, the sources and the index."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_template_root() / "brief"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _exporter(language: str) -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = "brief"
+    config.HTMLExporter.extra_template_basedirs = [str(_template_root())]
+    config.HTMLExporter.theme = "light"
+    config.HTMLExporter.language_code = language
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.embed_images = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ("remove-cell",)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = ("remove-output",)
+    config.TagRemovePreprocessor.remove_input_tags = ("remove-input",)
+    return HTMLExporter(config=config)
+
+
+def _without_title_heading(nb: NotebookNode, title: str) -> None:
+    """Drop the first Markdown cell's ``# title`` line when it repeats the cover title."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        lines = _source(cell).splitlines()
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        if first is not None:
+            match = _H1.match(lines[first])
+            if match and match.group("text") == title:
+                cell.source = "\n".join(lines[:first] + lines[first + 1 :]).strip("\n")
+        return
+
+
+def _markdown_inline(text: str) -> str:
+    """Render one paragraph of Markdown to HTML without the enclosing ``<p>``."""
+    from nbconvert.filters.markdown import markdown2html
+
+    html = markdown2html(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return html
+
+
+def _render_brief(
+    nb: NotebookNode,
+    *,
+    name: str,
+    title: str,
+    build: BuildInfo,
+    sources: list[CitedSource],
+    exporter: HTMLExporter,
+    fragments: jinja2.Environment,
+    cwd: Path,
+) -> str:
+    from markupsafe import Markup
+
+    nb.metadata["title"] = title
+    _without_title_heading(nb, title)
+    cover = fragments.get_template("cover.html.j2").render(
+        title=title, build=build, notebook=f"{name}.ipynb"
+    )
+    cited = fragments.get_template("sources.html.j2").render(sources=sources, build=build)
+    res = {
+        "metadata": {"name": name, "path": str(cwd)},
+        "brief": {"cover_html": Markup(cover), "sources_html": Markup(cited)},
+    }
+    html, _ = exporter.from_notebook_node(nb, resources=res)
+    return html
+
+
+def _check_offline(html: str, name: str) -> None:
+    found = external_resources(html)
+    if found:
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        raise BriefBuildError(
+            f"{name}: the brief would load resources from outside itself: "
+            f"{'; '.join(found[:3])}{more}"
+        )
+
+
+# --- data and output folder ---------------------------------------------------------------
+
+
+def _data_package(data: str | Path | None) -> DataPackage:
+    """Validate the data package; turn any problem into a one-line error."""
+    from dangjian_analysis.errors import DataValidationError
+    from dangjian_analysis.validation import validate
+
+    try:
+        return validate(data)
+    except DataValidationError as exc:
+        count = len(exc.problems)
+        first = str(exc.problems[0]) if exc.problems else "invalid"
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        raise BriefBuildError(
+            f"data package {exc.package} is invalid: {first}{more}; "
+            f"'dangjian validate --data {exc.package}' lists every problem"
+        ) from None
+
+
+def _staging_folder(out: Path) -> Path:
+    """Check that ``out`` may be (re)placed and create the temporary folder beside it."""
+    if out.exists() and not out.is_dir():
+        raise BriefBuildError(f"output folder {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise BriefBuildError(
+            f"output folder {out} is not empty and was not built by 'dangjian briefs'; "
+            "refusing to replace it (choose another --out or remove it)"
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise BriefBuildError(f"cannot write to output folder {out}: {reason}") from None
+    staging.chmod(0o755)
+    return staging
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging``; the old folder is removed only once the new one is in."""
+    old: Path | None = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        os.replace(out, old)
+    try:
+        os.replace(staging, out)
+    except OSError:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- the build ----------------------------------------------------------------------------
+
+
+def _require_notebook_tools() -> None:
+    """Fail with an installable hint when the ``notebooks`` extra is missing."""
+    import importlib.util
+
+    missing = [
+        name
+        for name in ("nbclient", "nbconvert", "nbformat", "ipykernel", "tqdm", "jinja2")
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        raise BriefBuildError(
+            f"building briefs needs {', '.join(missing)}: "
+            "pip install 'dangjian-analysis[notebooks]'"
+        )
+
+
+def build_briefs(
+    out: str | Path = "build/briefs",
+    *,
+    notebooks: str | Path = "notebooks",
+    data: str | Path | None = None,
+    names: Sequence[str] = (),
+    progress: bool = True,
+    timeout: int = 600,
+    jobs: int | None = None,
+    language: str = "en",
+) -> BuildResult:
+    """Execute the notebooks and write one self-contained HTML brief each, plus an index.
+
+    Args:
+        out: output folder (default ``build/briefs``). It is replaced as a whole when
+            every brief has been built; a folder not built by this function is never
+            replaced.
+        notebooks: folder of the notebooks (``NN_name.ipynb``); it is also the working
+            folder of the kernel.
+        data: data package to run the notebooks against (default: the bundled one); it
+            is validated first and injected as ``DATA_DIR`` after each notebook's
+            ``parameters`` cell.
+        names: notebooks to build, by stem or number prefix (default: all).
+        progress: show a progress bar on stderr.
+        timeout: seconds a single cell may run.
+        jobs: notebooks executed at the same time, each in its own kernel (default: the
+            number of CPUs).
+        language: the ``lang`` of the pages.
+
+    Returns:
+        The output folder, the cover facts and one :class:`Brief` per notebook.
+
+    Raises:
+        BriefBuildError: one line naming the notebook (and cell) or the folder at fault.
+
+    """
+    _require_notebook_tools()
+    from tqdm import tqdm
+
+    import dangjian_analysis
+    from dangjian_analysis.validation import read_table
+
+    started = time.perf_counter()
+    folder = Path(notebooks).absolute()
+    paths = find_notebooks(folder, names)
+    package = _data_package(data)
+    data_dir = package.folder.absolute()
+    figures = read_table(package, "figures").rows
+    source_rows = read_table(package, "sources").rows
+    known_ids = {row["figure_id"] for row in figures}
+
+    loaded = []
+    for path in paths:
+        nb = _read_notebook(path)
+        check_notebook(nb, path.name)
+        loaded.append((path, nb))
+
+    build = BuildInfo(
+        date=build_date(),
+        package_version=dangjian_analysis.__version__,
+        data_version=package.version,
+        data_title=str(package.descriptor.get("title", "")),
+        data_folder=data_dir,
+        commit=git_commit(folder),
+    )
+    out = Path(out).absolute()
+    staging = _staging_folder(out)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(loaded)))
+    try:
+        exporter = _exporter(language)
+        fragments = _fragments()
+        built: dict[str, Brief] = {}
+
+        def render(path: Path, nb: NotebookNode, title: str, summary: str) -> None:
+            sources = cited_sources(nb, figures, source_rows)
+            html = _render_brief(
+                nb,
+                name=path.stem,
+                title=title,
+                build=build,
+                sources=sources,
+                exporter=exporter,
+                fragments=fragments,
+                cwd=folder,
+            )
+            _check_offline(html, path.name)
+            target = staging / f"{path.stem}.html"
+            target.write_text(html, encoding="utf-8")
+            built[path.stem] = Brief(
+                name=path.stem,
+                file=target.name,
+                title=title,
+                summary=summary,
+                figure_ids=tuple(sorted(figure_ids_in_outputs(nb, known_ids))),
+                source_ids=tuple(s.source_id for s in sources),
+                size=target.stat().st_size,
+            )
+
+        failed: list[BriefBuildError] = []
+
+        async def build_one(path: Path, nb: NotebookNode, limit: asyncio.Semaphore) -> None:
+            async with limit:
+                if failed:  # one notebook failed: start no more, let running ones finish
+                    return
+                bar.set_postfix_str(path.stem)
+                title = notebook_title(nb, path.stem)
+                summary = notebook_summary(nb)
+                injected = inject_parameters(nb, data_dir)
+                try:
+                    await _execute(nb, path.name, folder, injected, timeout)
+                    render(path, nb, title, summary)
+                except BriefBuildError as exc:
+                    failed.append(exc)
+                    raise
+                bar.update(1)
+
+        async def build_all() -> None:
+            limit = asyncio.Semaphore(workers)
+            outcomes = await asyncio.gather(
+                *(build_one(path, nb, limit) for path, nb in loaded), return_exceptions=True
+            )
+            # Report the first failure in folder order, whatever order they happened in.
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+
+        with tqdm(
+            total=len(loaded), desc="briefs", unit="notebook", file=sys.stderr, disable=not progress
+        ) as bar:
+            _run(build_all())
+        briefs = [built[path.stem] for path, _ in loaded]
+        _write_index(staging, briefs, build, fragments, language)
+        _write_marker(staging, briefs, build)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out=out, build=build, briefs=briefs, seconds=time.perf_counter() - started)
+
+
+def _write_index(
+    folder: Path,
+    briefs: list[Brief],
+    build: BuildInfo,
+    fragments: jinja2.Environment,
+    language: str,
+) -> None:
+    from markupsafe import Markup
+
+    entries = [
+        {
+            "name": b.name,
+            "file": b.file,
+            "title": b.title,
+            "summary_html": Markup(_markdown_inline(b.summary)) if b.summary else "",
+        }
+        for b in briefs
+    ]
+    html = fragments.get_template("briefs_index.html.j2").render(
+        briefs=entries, build=build, heading="dangjian-analysis briefs", lang=language
+    )
+    _check_offline(html, INDEX)
+    (folder / INDEX).write_text(html, encoding="utf-8")
+
+
+def _write_marker(folder: Path, briefs: list[Brief], build: BuildInfo) -> None:
+    record = {
+        "built": build.date,
+        "package_version": build.package_version,
+        "data_version": build.data_version,
+        "commit": build.commit,
+        "briefs": [b.file for b in briefs],
+    }
+    (folder / MARKER).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,511 @@
+"""The brief builder: selection, execution, covers, sources, offline check, atomic output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+
+import dangjian_analysis
+from dangjian_analysis.briefs import (
+    INDEX,
+    MARKER,
+    BriefBuildError,
+    _swap_in,
+    build_briefs,
+    check_notebook,
+    find_notebooks,
+    inject_parameters,
+    notebook_summary,
+    notebook_title,
+)
+from dangjian_analysis.briefsources import cited_sources, figure_ids_in_outputs
+from dangjian_analysis.buildinfo import UNVERSIONED, build_date, git_commit
+from dangjian_analysis.cli import main
+from dangjian_analysis.schema import data_version
+
+from conftest import (
+    ALPHA_CELLS,
+    GAMMA_CELLS,
+    LIMITS,
+    PARAMETERS,
+    ROOT,
+    copy_data,
+    write_notebook,
+)
+
+MAX_BRIEF_BYTES = 3_000_000
+TONGCHENG_TITLE = "实施“红岗计划” 高扬党的旗帜"
+
+
+def page(result, name: str) -> str:
+    return (result.out / name).read_text(encoding="utf-8")
+
+
+def field(html: str, name: str) -> str:
+    match = re.search(rf'<dd data-field="{name}">(.*?)</dd>', html)
+    assert match, f"no cover field {name}"
+    return match.group(1)
+
+
+def section(html: str, section_id: str) -> str:
+    match = re.search(rf'<section class="[^"]*" id="{section_id}">(.*?)</section>', html, re.S)
+    assert match, f"no section {section_id}"
+    return match.group(1)
+
+
+# --- one build of two small notebooks --------------------------------------------------------
+
+
+def test_build_writes_one_brief_per_notebook_and_an_index(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    names = sorted(p.name for p in result.out.iterdir())
+    assert names == [MARKER, "01_alpha.html", "02_beta.html", INDEX]
+    assert [b.name for b in result.briefs] == ["01_alpha", "02_beta"]
+    assert not list(result.out.parent.glob(".out.*")), "temporary folders left behind"
+
+
+def test_briefs_are_small_and_self_contained(built_fixture_briefs):
+    from dangjian_analysis.offline import external_resources
+
+    result, _, _ = built_fixture_briefs
+    for name in ("01_alpha.html", "02_beta.html", INDEX):
+        html = page(result, name)
+        assert len(html.encode("utf-8")) < MAX_BRIEF_BYTES
+        assert external_resources(html) == []
+        assert "<script" not in html
+        assert html.startswith("<!DOCTYPE html>")
+        assert '<html lang="en">' in html
+    for brief in result.briefs:
+        assert brief.size == (result.out / brief.file).stat().st_size
+
+
+def test_cover_states_date_versions_and_commit(built_fixture_briefs):
+    result, _, data = built_fixture_briefs
+    for name in ("01_alpha.html", INDEX):
+        html = page(result, name)
+        assert (
+            field(html, "package-version") == f"dangjian-analysis {dangjian_analysis.__version__}"
+        )
+        assert field(html, "data-version") == f"data version {data_version(data)}"
+        assert field(html, "build-date") == build_date()
+        # The notebooks folder of this build is not in a git checkout.
+        assert field(html, "commit") == UNVERSIONED
+    assert result.build.data_folder == data
+    assert field(page(result, "01_alpha.html"), "notebook") == "01_alpha.ipynb"
+
+
+def test_stylesheet_finds_chinese_fonts_and_prints_cleanly(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    for name in ("01_alpha.html", INDEX):
+        html = page(result, name)
+        for family in (
+            "Noto Sans CJK SC",
+            "Source Han Sans SC",
+            "PingFang SC",
+            "Hiragino Sans GB",
+            "Microsoft YaHei",
+            "SimHei",
+            "WenQuanYi Micro Hei",
+        ):
+            assert f'"{family}"' in html
+        print_rules = html[html.index("@media print") :]
+        assert "break-inside: avoid" in print_rules
+        assert 'a[href^="http"]:not(.url-shown)::after' in print_rules
+        assert "background: #fff !important" in print_rules
+
+
+def test_code_and_prompts_are_hidden_outputs_and_prose_kept(built_fixture_briefs):
+    result, notebooks, data = built_fixture_briefs
+    html = page(result, "01_alpha.html")
+    body = html[html.index("<body") :]
+    assert "csv.DictReader" not in html
+    assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
+    assert "jp-InputArea-editor" not in body and "In&nbsp;[" not in body
+    assert "First paragraph line one" in html
+    # The injected DATA_DIR was used, and the kernel ran in the notebooks folder.
+    assert f"data: {data}" in html
+    assert f"cwd: {notebooks.name}" in html
+    assert "figures: tc-001, tc-002" in html
+    assert "<td>测试</td>" in html
+    # The PNG output is embedded.
+    assert re.search(r'<img[^>]+src="data:image/png;base64,iVBORw0KGgo', html)
+
+
+def test_titles_and_summaries(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    alpha = page(result, "01_alpha.html")
+    assert "<title>Alpha brief</title>" in alpha
+    assert '<h1 class="brief-title">Alpha brief</h1>' in alpha
+    # The notebook's own heading is not repeated under the cover.
+    assert len(re.findall(r"<h1[^>]*>Alpha brief", alpha)) == 1
+    beta = page(result, "02_beta.html")
+    assert "<title>Beta from metadata</title>" in beta
+    index = page(result, INDEX)
+    assert '<a href="01_alpha.html">Alpha brief</a>' in index
+    assert "First paragraph line one line two." in index
+    assert '<a href="02_beta.html">Beta from metadata</a>' in index
+    assert "Beta summary from metadata." in index
+    assert "Beta first paragraph" not in index
+
+
+def test_limits_section_is_in_every_brief(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    for name in ("01_alpha.html", "02_beta.html"):
+        assert re.search(r"<h[1-6][^>]*>What this can and cannot tell us<", page(result, name))
+
+
+def test_sources_section_lists_the_sources_of_figures_shown(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    alpha = section(page(result, "01_alpha.html"), "sources")
+    assert alpha.count("<li data-source-id=") == 1
+    assert '<li data-source-id="src_tongcheng">' in alpha
+    assert TONGCHENG_TITLE in alpha
+    assert "Implementing the 'Red Post Plan': an analysis" in alpha
+    assert "2013-01-01 – 2014-12-31 (date not printed; earliest–latest window)" in alpha
+    assert "黄仕良" in alpha
+    # Printed and displayed ids of known figures count; strings that only look like ids do not.
+    assert '<dd class="src-figures">tc-001, tc-002, tc-003</dd>' in alpha
+    for not_used in ("tc-999", "xx-999", "tc-0011", "tc-004", "tc-005"):
+        assert not_used not in alpha
+    assert result.briefs[0].figure_ids == ("tc-001", "tc-002", "tc-003")
+    assert result.briefs[0].source_ids == ("src_tongcheng",)
+
+
+def test_sources_section_says_so_when_no_figure_is_shown(built_fixture_briefs):
+    result, _, _ = built_fixture_briefs
+    beta = section(page(result, "02_beta.html"), "sources")
+    assert "shows no figure of the data package by its id" in beta
+    assert "<li" not in beta
+    assert result.briefs[1].figure_ids == ()
+
+
+def test_marker_records_the_build(built_fixture_briefs):
+    import json
+
+    result, _, data = built_fixture_briefs
+    record = json.loads((result.out / MARKER).read_text(encoding="utf-8"))
+    assert record["briefs"] == ["01_alpha.html", "02_beta.html"]
+    assert record["data_version"] == data_version(data)
+
+
+# --- failures leave the previous output untouched ----------------------------------------------
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_failing_cell_names_notebook_and_cell_and_keeps_previous_output(
+    built_fixture_briefs, tmp_path, capsys
+):
+    previous, _, data = built_fixture_briefs
+    out = tmp_path / "briefs"
+    shutil.copytree(previous.out, out)
+    before = snapshot(out)
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    write_notebook(notebooks / "03_gamma.ipynb", GAMMA_CELLS)
+    argv = ["briefs", "--out", str(out), "--notebooks", str(notebooks), "--data", str(data)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "error: 03_gamma.ipynb: cell 2 ('total = 1 / 0  # fails') failed: "
+        "ZeroDivisionError: division by zero"
+    )
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs", "nbs"]
+
+
+def test_first_failing_notebook_in_folder_order_is_reported(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    slow_failure = [
+        ("md", "# Slow"),
+        PARAMETERS,
+        ("code", "import time\ntime.sleep(1)\n1 / 0"),
+        LIMITS,
+    ]
+    write_notebook(notebooks / "01_slow.ipynb", slow_failure)
+    write_notebook(notebooks / "02_gamma.ipynb", GAMMA_CELLS)
+    data = copy_data(tmp_path / "data")
+    with pytest.raises(BriefBuildError, match=r"^01_slow.ipynb: cell 2 \('import time'\) failed"):
+        build_briefs(tmp_path / "out", notebooks=notebooks, data=data, progress=False, jobs=2)
+
+
+def test_cli_jobs_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["briefs", "--jobs", "0"])
+    assert info.value.code == 2
+    assert "must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_cell_before_the_injected_one_keeps_its_index(tmp_path):
+    # Cells after the injected one are reported by their index in the file (cell 2 above);
+    # so are cells before it: here the parameters cell itself is not valid Python.
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    cells = [("md", "# Broken"), ("code", "DATA_DIR = (\n", "parameters"), LIMITS]
+    write_notebook(notebooks / "01_broken.ipynb", cells)
+    data = copy_data(tmp_path / "data")
+    with pytest.raises(BriefBuildError) as info:
+        build_briefs(tmp_path / "out", notebooks=notebooks, data=data, progress=False)
+    assert str(info.value).startswith("01_broken.ipynb: cell 1 ('DATA_DIR = (') failed: ")
+    assert "SyntaxError" in str(info.value)
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "nbs"]
+
+
+def test_swap_replaces_the_previous_set(tmp_path):
+    out = tmp_path / "briefs"
+    out.mkdir()
+    (out / "old.html").write_text("old")
+    staging = tmp_path / ".briefs.building-x"
+    staging.mkdir()
+    (staging / "new.html").write_text("new")
+    _swap_in(staging, out)
+    assert sorted(p.name for p in out.iterdir()) == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs"]
+
+
+# --- bad input: one-line errors before anything runs ------------------------------------------
+
+
+@pytest.fixture
+def one_notebook(tmp_path):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    return notebooks
+
+
+def run_cli(capsys, *argv):
+    code = main(["briefs", *map(str, argv)])
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+def test_cli_unknown_notebook_name(one_notebook, tmp_path, capsys):
+    code, err = run_cli(capsys, "--notebooks", one_notebook, "--out", tmp_path / "o", "07")
+    assert code == 1
+    assert err == f"error: no notebook named '07' in {one_notebook} (available: 01_alpha)"
+
+
+def test_cli_missing_notebooks_folder(tmp_path, capsys):
+    code, err = run_cli(capsys, "--notebooks", tmp_path / "nope", "--out", tmp_path / "o")
+    assert code == 1
+    assert err.startswith(f"error: no notebooks folder at {tmp_path / 'nope'}")
+    assert len(err.splitlines()) == 1
+
+
+def test_cli_missing_data_folder(one_notebook, tmp_path, capsys):
+    argv = ["--notebooks", one_notebook, "--out", tmp_path / "o", "--data", tmp_path / "none"]
+    code, err = run_cli(capsys, *argv)
+    assert code == 1
+    assert err == f"error: data package folder {tmp_path / 'none'} does not exist"
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_invalid_data_folder(one_notebook, edit_figures, tmp_path, capsys):
+    data = edit_figures("tc-001", "region_id", "atlantis")
+    edit_figures("tc-002", "value", "lots")
+    argv = ["--notebooks", one_notebook, "--out", tmp_path / "o", "--data", data]
+    code, err = run_cli(capsys, *argv)
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"error: data package {data} is invalid: figures.csv, row ")
+    assert "(and 1 more problem)" in err
+    assert f"'dangjian validate --data {data}'" in err
+
+
+def test_cli_output_under_a_file_is_unwritable(one_notebook, tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    code, err = run_cli(capsys, "--notebooks", one_notebook, "--out", blocker / "briefs")
+    assert code == 1
+    assert err.startswith(f"error: cannot write to output folder {blocker / 'briefs'}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_cli_output_that_is_a_file(one_notebook, tmp_path, capsys):
+    target = tmp_path / "briefs"
+    target.write_text("keep me")
+    code, err = run_cli(capsys, "--notebooks", one_notebook, "--out", target)
+    assert code == 1
+    assert err == f"error: output folder {target} exists and is not a folder"
+    assert target.read_text() == "keep me"
+
+
+def test_cli_refuses_to_replace_a_folder_it_did_not_build(one_notebook, tmp_path, capsys):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "thesis.docx").write_text("precious")
+    code, err = run_cli(capsys, "--notebooks", one_notebook, "--out", target)
+    assert code == 1
+    assert "was not built by 'dangjian briefs'; refusing to replace it" in err
+    assert (target / "thesis.docx").read_text() == "precious"
+
+
+def test_missing_limits_section_fails_naming_the_notebook(tmp_path, capsys):
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    write_notebook(notebooks / "02_nolimits.ipynb", [("md", "# No limits"), PARAMETERS])
+    code, err = run_cli(capsys, "--notebooks", notebooks, "--out", tmp_path / "o")
+    assert code == 1
+    assert err.startswith(
+        "error: 02_nolimits.ipynb: no section headed 'What this can and cannot tell us'"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_parameters_cell_fails_naming_the_notebook(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("DATA_DIR = None"),
+        nbformat.v4.new_markdown_cell(LIMITS[1]),
+    ]
+    with pytest.raises(BriefBuildError, match=r"^04_x.ipynb: no code cell tagged 'parameters'"):
+        check_notebook(nb, "04_x.ipynb")
+
+
+# --- the pieces --------------------------------------------------------------------------------
+
+
+def test_find_notebooks_selects_by_stem_number_or_file_name(tmp_path):
+    for name in ("02_b", "01_a", "10_c"):
+        write_notebook(tmp_path / f"{name}.ipynb", [LIMITS])
+    (tmp_path / "scratch.ipynb").write_text("{}")
+    (tmp_path / "1_short.ipynb").write_text("{}")
+    assert [p.stem for p in find_notebooks(tmp_path)] == ["01_a", "02_b", "10_c"]
+    assert [p.stem for p in find_notebooks(tmp_path, ["10", "01_a"])] == ["01_a", "10_c"]
+    assert [p.stem for p in find_notebooks(tmp_path, ["02_b.ipynb"])] == ["02_b"]
+    with pytest.raises(BriefBuildError, match=r"no notebook named 'scratch'"):
+        find_notebooks(tmp_path, ["scratch"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(BriefBuildError, match=r"^no notebooks \(\[0-9\]\[0-9\]_\*.ipynb\) in "):
+        find_notebooks(empty)
+
+
+def test_title_and_summary_fallbacks():
+    nb = nbformat.v4.new_notebook()
+    assert notebook_title(nb, "01_x") == "01_x"
+    assert notebook_summary(nb) == ""
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Heading *one*\n## Sub\n\nLine a\nline b.\n\nNext.")
+    ]
+    assert notebook_title(nb, "01_x") == "Heading *one*"
+    assert notebook_summary(nb) == "Line a line b."
+    nb.metadata["title"] = "From metadata"
+    nb.metadata["dangjian"] = {"summary": "  Given\n summary. "}
+    assert notebook_title(nb, "01_x") == "From metadata"
+    assert notebook_summary(nb) == "Given summary."
+
+
+def test_inject_parameters_follows_the_parameters_cell(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# T"),
+        nbformat.v4.new_code_cell("DATA_DIR = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(DATA_DIR)"),
+    ]
+    assert inject_parameters(nb, tmp_path / "my data") == 2
+    cell = nb.cells[2]
+    assert cell.metadata["tags"] == ["injected-parameters"]
+    assert cell.source.splitlines()[-1] == f'DATA_DIR = "{tmp_path / "my data"}"'
+    assert nb.cells[3].source == "print(DATA_DIR)"
+    namespace: dict = {}
+    exec(cell.source, namespace)
+    assert namespace["DATA_DIR"] == str(tmp_path / "my data")
+
+
+def test_figure_ids_and_cited_sources():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Prose mentions ab-001 but prose is not output."),
+        nbformat.v4.new_code_cell("x"),
+    ]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="ab-010 and zz-001\n"),
+        nbformat.v4.new_output(
+            "execute_result",
+            data={"text/plain": "cd-002", "text/html": "<td>ab-002</td>"},
+            execution_count=1,
+        ),
+        nbformat.v4.new_output("display_data", data={"image/png": "ab-003"}),
+    ]
+    figures = [
+        {"figure_id": f, "source_id": s}
+        for f, s in (
+            ("ab-001", "A"),
+            ("ab-002", "A"),
+            ("ab-003", "A"),
+            ("ab-010", "A"),
+            ("cd-002", "C"),
+        )
+    ]
+    sources = [
+        {"source_id": "C", "published": "2015-10-26"},
+        {"source_id": "B", "published": ""},
+        {
+            "source_id": "A",
+            "published": "",
+            "published_earliest": "2012-01-07",
+            "published_latest": "2012-12-31",
+        },
+    ]
+    known = [f["figure_id"] for f in figures]
+    assert figure_ids_in_outputs(nb, known) == {"ab-002", "ab-010", "cd-002"}
+    cited = cited_sources(nb, figures, sources)
+    assert [(c.source_id, c.figure_ids) for c in cited] == [
+        ("C", ("cd-002",)),
+        ("A", ("ab-002", "ab-010")),
+    ]
+    assert cited[0].published == "2015-10-26"
+    assert cited[1].published.startswith("2012-01-07 – 2012-12-31")
+
+
+def test_build_date_honours_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1445817600")
+    assert build_date() == "2015-10-26"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH is not a Unix timestamp"):
+        build_date()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_commit_short_sha_and_modified(tmp_path):
+    assert git_commit(tmp_path) == UNVERSIONED
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "a.txt").write_text("one")
+    git("add", "a.txt")
+    git("commit", "-q", "-m", "one")
+    sha = git("rev-parse", "--short", "HEAD")
+    assert git_commit(tmp_path) == sha
+    (tmp_path / "untracked.txt").write_text("x")
+    assert git_commit(tmp_path) == sha
+    (tmp_path / "a.txt").write_text("two")
+    assert git_commit(tmp_path) == f"{sha}+modified"
+
+
+def test_repository_notebooks_can_become_briefs():
+    # Every notebook of the checkout has the parameters cell and the limits section.
+    paths = find_notebooks(ROOT / "notebooks")
+    assert paths
+    for path in paths:
+        check_notebook(nbformat.read(path, as_version=4), path.name)
