@@ -170,8 +170,11 @@ def _from_derived(d: Derived, definition: str) -> Candidate:
     )
 
 
-def _about_enterprises(scopes: pd.DataFrame, scope: str) -> bool:
-    return any(root in scope_chain(scopes, scope) for root in _ENTERPRISE_ROOTS)
+def _enterprise_scopes(scopes: pd.DataFrame) -> frozenset[str]:
+    """Return the scopes about firms: those whose chain of broader scopes reaches a root."""
+    return frozenset(
+        s for s in scopes["scope"] if set(scope_chain(scopes, s)) & set(_ENTERPRISE_ROOTS)
+    )
 
 
 def coverage_candidates(
@@ -197,11 +200,14 @@ def coverage_candidates(
 
     if not include_national:
         figures = regional_figures(figures)
+    about_firms = _enterprise_scopes(scopes)
     out: list[Candidate] = []
-    for row in _records(_usable(figures)):
+    rates = _usable(figures)
+    rates = rates[rates["indicator"].isin(["party_org_coverage_rate", "party_org_formation_rate"])]
+    for row in _records(rates):
         if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
             continue
-        if not _about_enterprises(scopes, row["scope"]):
+        if row["scope"] not in about_firms:
             continue
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
         from dangjian_analysis.intervals import PRINTED_STEP_ASSUMPTION
@@ -225,7 +231,7 @@ def coverage_candidates(
             figures, scopes, open_bounds=open_bounds, include_national=include_national
         )
     for d in ratios:
-        if d.measure in COVERAGE_DEFINITIONS and _about_enterprises(scopes, d.scope):
+        if d.measure in COVERAGE_DEFINITIONS and d.scope in about_firms:
             out.append(_from_derived(d, COVERAGE_DEFINITIONS[d.measure]))
     order = list(COVERAGE_DEFINITIONS)
     return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
@@ -362,11 +368,12 @@ def _pair_row(region: str, number: int, c: Candidate, o: Candidate) -> dict[str,
 def _add_flags(frame: pd.DataFrame) -> pd.DataFrame:
     """Add a ``flags`` column: per row, each dimension on which rows differ, then caveats."""
     varying = [d for d in COMPARABILITY_DIMENSIONS if frame[d].nunique(dropna=False) > 1]
+    columns = {d: frame[d].tolist() for d in varying}
     flags = []
-    for _, row in frame.iterrows():
-        parts = [f"{COMPARABILITY_DIMENSIONS[d]}: {row[d] or 'none'}" for d in varying]
-        if row["caveats"]:
-            parts.append(row["caveats"])
+    for i, caveats in enumerate(frame["caveats"].tolist()):
+        parts = [f"{COMPARABILITY_DIMENSIONS[d]}: {columns[d][i] or 'none'}" for d in varying]
+        if caveats:
+            parts.append(caveats)
         flags.append("; ".join(parts))
     return frame.assign(flags=flags)
 

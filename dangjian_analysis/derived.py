@@ -36,7 +36,6 @@ from dangjian_analysis.intervals import (
     elapsed_years,
     interval_from_figure,
     ratio,
-    scale,
 )
 from dangjian_analysis.levels import regional_figures
 
@@ -368,17 +367,6 @@ def _gap_days(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     return (date.fromisoformat(late) - date.fromisoformat(early)).days
 
 
-def _nearest_in_time(
-    num: Mapping[str, Any], dens: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Keep the denominators whose period overlaps the numerator's, else the nearest."""
-    if not dens:
-        return []
-    gaps = [_gap_days(num, den) for den in dens]
-    best = min(gaps)
-    return [den for den, gap in zip(dens, gaps, strict=True) if gap == best]
-
-
 def _period_text(row: Mapping[str, Any]) -> str:
     early, late = str(row["period_earliest"]), str(row["period_latest"])
     if early[:4] == late[:4]:
@@ -420,72 +408,192 @@ def derived_ratios(
     input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used, nor
     national-context figures unless ``include_national`` (see :mod:`dangjian_analysis.levels`).
     """
+    import numpy as np
+
     excluded = set(exclude)
     usable = _usable(figures if include_national else regional_figures(figures))
     usable = usable[~usable["figure_id"].isin(excluded)]
-    by_id = _see_also_targets(figures)
-    by_region: dict[str, list[dict[str, Any]]] = {}
-    for record in _records(usable):
-        by_region.setdefault(record["region_id"], []).append(record)
-    out: list[Derived] = []
-    for region in sorted(by_region):
-        rows = by_region[region]
-        for measure in measures:
-            nums = [r for r in rows if r["indicator"] in measure.numerators]
-            dens = [r for r in rows if r["indicator"] in measure.denominators]
-            for num in nums:
-                fits = [
-                    den
-                    for den in dens
-                    if den["figure_id"] != num["figure_id"]
-                    and (
-                        num["scope"] == den["scope"]
-                        or (allow_nested_scopes and _nested(scopes, num["scope"], den["scope"]))
-                    )
-                ]
-                for den in _nearest_in_time(num, fits):
-                    out.append(_ratio_value(measure, num, den, by_id, open_bounds))
-    return out
+    inputs = _input_table(usable, _see_also_targets(figures), open_bounds)
+    out: list[tuple[tuple[str, int, str, str], Derived]] = []
+    for index, measure in enumerate(measures):
+        nums = inputs[inputs["indicator"].isin(measure.numerators)]
+        dens = inputs[inputs["indicator"].isin(measure.denominators)]
+        if nums.empty or dens.empty:
+            continue
+        pairs = nums.merge(dens, on="region_id", suffixes=("_n", "_d"))
+        fits = pairs["figure_id_n"] != pairs["figure_id_d"]
+        if allow_nested_scopes:
+            fits &= np.array(
+                [
+                    _nested(scopes, a, b)
+                    for a, b in zip(pairs["scope_n"], pairs["scope_d"], strict=True)
+                ],
+                dtype=bool,
+            )
+        else:
+            fits &= pairs["scope_n"] == pairs["scope_d"]
+        pairs = pairs[fits]
+        if pairs.empty:
+            continue
+        # Nearest in time: overlapping periods (gap 0), else the smallest gap in days.
+        gap = np.maximum(
+            (pairs["early_d_n"] - pairs["late_d_d"]).dt.days.to_numpy(),
+            (pairs["early_d_d"] - pairs["late_d_n"]).dt.days.to_numpy(),
+        ).clip(min=0)
+        pairs = pairs.assign(gap=gap)
+        pairs = pairs[pairs["gap"] == pairs.groupby("figure_id_n")["gap"].transform("min")]
+        _check_ratio_inputs(measure, pairs)
+        vn, ln, hn = (pairs[c].to_numpy() for c in ("value_n", "lo_n", "hi_n"))
+        vd, ld, hd = (pairs[c].to_numpy() for c in ("value_d", "lo_d", "hi_d"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            point = vn / vd
+            low = np.where(np.isinf(hd), 0.0, ln / hd)
+            high = np.where(ld == 0, np.where(hn > 0, np.inf, 0.0), hn / ld)
+        low, high = np.minimum(low, point), np.maximum(high, point)
+        factor = measure.factor
+        formula_tail = "" if factor == 1.0 else f" × {factor:g}"
+        columns = {c: pairs[c].tolist() for c in _PAIR_COLUMNS}
+        rows = [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)
+        ]
+        for row, v, lo, hi in zip(
+            rows, (point * factor).tolist(), (low * factor).tolist(), (high * factor).tolist(),
+            strict=True,
+        ):
+            derived = _pair_derived(measure, row, Interval(v, lo, hi), formula_tail)
+            out.append(((row["region_id"], index, row["figure_id_n"], row["figure_id_d"]), derived))
+    out.sort(key=lambda item: item[0])
+    return [d for _, d in out]
 
 
-def _ratio_value(
-    measure: RatioMeasure,
-    num: Mapping[str, Any],
-    den: Mapping[str, Any],
-    by_id: Mapping[str, Mapping[str, Any]],
-    open_bounds: str,
+#: Columns of the merged numerator-denominator table that a derived value needs.
+_PAIR_COLUMNS = (
+    "region_id", "figure_id_n", "figure_id_d", "indicator_n", "indicator_d", "scope_n",
+    "scope_d", "early_n", "early_d", "late_n", "late_d", "period_text_n", "period_text_d",
+    "flags_n", "flags_d", "assumed_n", "assumed_d", "gap",
+)
+
+
+def _input_table(
+    usable: pd.DataFrame, by_id: Mapping[str, Mapping[str, Any]], open_bounds: str
+) -> pd.DataFrame:
+    """Tabulate what a ratio needs of each figure, once per figure and column-wise.
+
+    Bounds follow :func:`~dangjian_analysis.intervals.interval_from_figure`: open sides
+    are 0 (or ``-inf`` for growth rates) below and ``inf`` above, or closed by the printed
+    step under the ``printed_step`` policy.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from dangjian_analysis.intervals import NONNEGATIVE_KINDS, OPEN_BOUND_POLICIES, _printed_step
+
+    if open_bounds not in OPEN_BOUND_POLICIES:
+        raise ValueError(f"open_bounds must be one of {OPEN_BOUND_POLICIES}, got {open_bounds!r}")
+    value = usable["value"].to_numpy(dtype="float64")
+    lower = usable["lower"].to_numpy(dtype="float64")
+    upper = usable["upper"].to_numpy(dtype="float64")
+    floor = np.where(usable["unit_kind"].isin(list(NONNEGATIVE_KINDS)).to_numpy(), 0.0, -np.inf)
+    open_side = np.isnan(lower) | np.isnan(upper)
+    assumed = np.zeros(len(usable), dtype=bool)
+    if open_bounds == "printed_step" and open_side.any():
+        steps = np.array(
+            [
+                _printed_step(str(raw)) if is_open else None
+                for raw, is_open in zip(usable["raw"].tolist(), open_side.tolist(), strict=True)
+            ],
+            dtype="float64",
+        )
+        has_step = open_side & ~np.isnan(steps)
+        assumed = has_step
+        upper = np.where(np.isnan(upper) & has_step, value + steps, upper)
+        lower = np.where(np.isnan(lower) & has_step, np.maximum(value - steps, floor), lower)
+    lower = np.where(np.isnan(lower), floor, lower)
+    upper = np.where(np.isnan(upper), np.inf, upper)
+    bad = ~((lower <= value) & (value <= upper))
+    if bad.any():
+        fid = usable["figure_id"].to_numpy()[bad][0]
+        raise ValueError(f"figure {fid}: bounds do not contain the value")
+    early = usable["period_earliest"].dt.strftime("%Y-%m-%d").tolist()
+    late = usable["period_latest"].dt.strftime("%Y-%m-%d").tolist()
+    flags: list[tuple[str, ...]] = []
+    labels = usable["period_label"].tolist() if "period_label" in usable else [None] * len(usable)
+    see_also = usable["see_also"].tolist()
+    ids, regions_, indicators_, scopes_ = (
+        usable[c].tolist() for c in ("figure_id", "region_id", "indicator", "scope")
+    )
+    for fid, region, indicator, scope, value_i, label, links in zip(
+        ids, regions_, indicators_, scopes_, value.tolist(), labels, see_also, strict=True,
+    ):
+        if not isinstance(links, str) and not isinstance(label, str):
+            flags.append(())
+            continue
+        row = {"figure_id": fid, "region_id": region, "indicator": indicator, "scope": scope,
+               "value": value_i, "see_also": links, "period_label": label}
+        flags.append(tuple(_input_flags((row,), by_id)))
+    return pd.DataFrame(
+        {
+            "figure_id": ids,
+            "region_id": regions_,
+            "indicator": indicators_,
+            "scope": scopes_,
+            "early": early,
+            "late": late,
+            "early_d": usable["period_earliest"].to_numpy(),
+            "late_d": usable["period_latest"].to_numpy(),
+            "period_text": [
+                _period_text({"period_earliest": e, "period_latest": la})
+                for e, la in zip(early, late, strict=True)
+            ],
+            "value": value,
+            "lo": lower,
+            "hi": upper,
+            "assumed": assumed,
+            "flags": flags,
+        }
+    )
+
+
+def _check_ratio_inputs(measure: RatioMeasure, pairs: pd.DataFrame) -> None:
+    negative = (pairs["lo_n"] < 0) | (pairs["lo_d"] < 0)
+    zero = pairs["value_d"] == 0
+    for mask, why in ((negative, "ratio() needs non-negative intervals"),
+                      (zero, "ratio() denominator is zero")):
+        if mask.any():
+            row = pairs[mask].iloc[0]
+            ids = f"{row['figure_id_n']}/{row['figure_id_d']}"
+            raise ValueError(f"{measure.name} from {ids}: {why}")
+
+
+def _pair_derived(
+    measure: RatioMeasure, row: Mapping[str, Any], interval: Interval, tail: str
 ) -> Derived:
-    a, a_assumed = interval_from_figure(num, open_bounds=open_bounds)
-    b, b_assumed = interval_from_figure(den, open_bounds=open_bounds)
-    try:
-        result = ratio(a, b)
-    except ValueError as exc:
-        ids = f"{num['figure_id']}/{den['figure_id']}"
-        raise ValueError(f"{measure.name} from {ids}: {exc}") from None
-    if measure.factor != 1.0:
-        result = scale(result, measure.factor)
+    """Build the derived value of one numerator-denominator pair (a merged input row)."""
     flags = []
-    if num["scope"] != den["scope"]:
-        flags.append(f"scopes differ: {num['scope']} / {den['scope']}")
-    if not _overlap(num, den):
-        flags.append(f"periods differ: {_period_text(num)} / {_period_text(den)}")
-    flags.extend(_input_flags((num, den), by_id))
+    scope_n, scope_d = row["scope_n"], row["scope_d"]
+    if scope_n != scope_d:
+        flags.append(f"scopes differ: {scope_n} / {scope_d}")
+    if row["gap"] > 0 or not (
+        row["early_n"] <= row["late_d"] and row["early_d"] <= row["late_n"]
+    ):
+        flags.append(f"periods differ: {row['period_text_n']} / {row['period_text_d']}")
+    flags.extend(row["flags_n"])
+    flags.extend(row["flags_d"])
     if measure.caveat:
         flags.append(measure.caveat)
-    factor = "" if measure.factor == 1.0 else f" × {measure.factor:g}"
-    scope = num["scope"] if num["scope"] == den["scope"] else f"{num['scope']} / {den['scope']}"
     return Derived(
-        region_id=str(num["region_id"]),
+        region_id=row["region_id"],
         measure=measure.name,
-        interval=result,
+        interval=interval,
         unit_kind=measure.unit_kind,
-        scope=scope,
-        period_earliest=_date(min(num["period_earliest"], den["period_earliest"])),
-        period_latest=_date(max(num["period_latest"], den["period_latest"])),
-        inputs=(str(num["figure_id"]), str(den["figure_id"])),
-        formula=f"{num['indicator']} / {den['indicator']}{factor}",
+        scope=scope_n if scope_n == scope_d else f"{scope_n} / {scope_d}",
+        period_earliest=min(row["early_n"], row["early_d"]),
+        period_latest=max(row["late_n"], row["late_d"]),
+        inputs=(row["figure_id_n"], row["figure_id_d"]),
+        formula=f"{row['indicator_n']} / {row['indicator_d']}{tail}",
         flags=tuple(flags),
-        assumptions=(PRINTED_STEP_ASSUMPTION,) if (a_assumed or b_assumed) else (),
+        assumptions=(PRINTED_STEP_ASSUMPTION,) if (row["assumed_n"] or row["assumed_d"]) else (),
     )
 
 
@@ -499,9 +607,7 @@ def reported_growth_rates(
     usable = _usable(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     out = []
-    for row in _records(usable):
-        if row["indicator"] not in REPORTED_GROWTH:
-            continue
+    for row in _records(usable[usable["indicator"].isin(list(REPORTED_GROWTH))]):
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
         out.append(
             Derived(
@@ -541,7 +647,7 @@ def compound_growth_rates(
     by_id = _see_also_targets(figures)
     wanted = set(indicators)
     out = []
-    records = [r for r in _records(usable) if r["indicator"] in wanted]
+    records = _records(usable[usable["indicator"].isin(list(wanted))])
     series: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in records:
         series.setdefault((row["region_id"], row["indicator"], row["scope"]), []).append(row)

@@ -16,6 +16,7 @@ Two readings of an open bound are offered:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -116,9 +117,7 @@ def interval_from_figure(
     upper = _missing_to(figure.get("upper"), None)
     assumed = False
     if (lower is None or upper is None) and open_bounds == "printed_step":
-        from dangjian_analysis.quantity import printed_step
-
-        step = printed_step(str(figure["raw"]))
+        step = _printed_step(str(figure["raw"]))
         if step is not None:
             assumed = True
             if upper is None:
@@ -132,6 +131,13 @@ def interval_from_figure(
     except ValueError as exc:
         raise ValueError(f"figure {figure.get('figure_id', '?')}: {exc}") from None
     return interval, assumed
+
+
+@functools.lru_cache(maxsize=4096)
+def _printed_step(raw: str) -> float | None:
+    from dangjian_analysis.quantity import printed_step
+
+    return printed_step(raw)
 
 
 def _missing_to(value: Any, default: float | None) -> float | None:

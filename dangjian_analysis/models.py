@@ -306,7 +306,7 @@ def _slope(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def slope_bounds(
-    x: Sequence[Interval], y: Sequence[Interval], *, max_corners: int = 4096, starts: int = 8
+    x: Sequence[Interval], y: Sequence[Interval], *, max_corners: int = 1024, starts: int = 4
 ) -> BoundsResult:
     """Range of the OLS slope of ``y`` on ``x`` over the boxes of the input intervals.
 
