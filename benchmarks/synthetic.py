@@ -24,11 +24,6 @@ import numpy as np
 
 from dangjian_analysis.paths import default_data_dir
 
-FIGURE_COLUMNS = [
-    "figure_id", "source_id", "region_id", "entity", "indicator", "scope", "period_kind",
-    "period_label", "period_earliest", "period_latest", "period_basis", "value", "lower",
-    "upper", "qualifier", "raw", "locator", "see_also", "notes",
-]
 FIRST_YEAR = 2001
 SOURCE_ID = "src_synthetic"
 SCOPE = "nonpublic_enterprises"
@@ -114,7 +109,9 @@ def make_package(folder: Path, *, regions: int = 1000, years: int = 20, seed: in
                                    rng.random() < 0.1, flow=True))
             output *= 1 + rng.normal(growth, 0.03)
     _write(folder / "regions.csv", list(region_rows[0]), region_rows)
-    _write(folder / "figures.csv", FIGURE_COLUMNS, figures)
+    (figures_resource,) = [r for r in descriptor["resources"] if r["name"] == "figures"]
+    columns = [f["name"] for f in figures_resource["schema"]["fields"]]
+    _write(folder / "figures.csv", columns, figures)
     return folder
 
 
