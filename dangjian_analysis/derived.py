@@ -356,17 +356,6 @@ def _dates(row: Mapping[str, Any]) -> tuple[date, date]:
     return date.fromisoformat(row["period_earliest"]), date.fromisoformat(row["period_latest"])
 
 
-def _gap_days(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
-    """Days between two reference periods (0 when they overlap)."""
-    if _overlap(a, b):
-        return 0
-    if a["period_latest"] < b["period_earliest"]:
-        early, late = a["period_latest"], b["period_earliest"]
-    else:
-        early, late = b["period_latest"], a["period_earliest"]
-    return (date.fromisoformat(late) - date.fromisoformat(early)).days
-
-
 def _period_text(row: Mapping[str, Any]) -> str:
     early, late = str(row["period_earliest"]), str(row["period_latest"])
     if early[:4] == late[:4]:
