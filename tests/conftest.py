@@ -293,3 +293,25 @@ def built_fixture_briefs(tmp_path_factory):
     data = copy_data(root / "data")
     result = build_briefs(root / "out", notebooks=notebooks, data=data, progress=False)
     return result, notebooks, data
+
+
+# The bundled package's tables, read once per test session; tests must not modify them.
+@pytest.fixture(scope="session")
+def figures():
+    from dangjian_analysis import load_figures
+
+    return load_figures()
+
+
+@pytest.fixture(scope="session")
+def scopes():
+    from dangjian_analysis import load_scopes
+
+    return load_scopes()
+
+
+@pytest.fixture(scope="session")
+def regions():
+    from dangjian_analysis import load_regions
+
+    return load_regions()

@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import pytest
 
-from dangjian_analysis import load_figures, load_scopes
 from dangjian_analysis.crosssection import (
     TREND_WARNING,
     comparability_summary,
@@ -28,16 +27,6 @@ from dangjian_analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
-
-
-@pytest.fixture(scope="module")
-def figures() -> pd.DataFrame:
-    return load_figures()
-
-
-@pytest.fixture(scope="module")
-def scopes() -> pd.DataFrame:
-    return load_scopes()
 
 
 def _one(frame: pd.DataFrame, region: str, measure: str, inputs: str) -> pd.Series:

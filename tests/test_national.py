@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dangjian_analysis import load_figures, load_regions, load_scopes, load_sources
+from dangjian_analysis import load_sources
 from dangjian_analysis.crosssection import Candidate, coverage_candidates
 from dangjian_analysis.intervals import Interval
 from dangjian_analysis.levels import national_figures, national_mask, regional_figures
@@ -25,22 +25,6 @@ from dangjian_analysis.national import (
     national_sources,
 )
 from dangjian_analysis.present import figure_listing
-
-
-@pytest.fixture(scope="module")
-def figures() -> pd.DataFrame:
-    return load_figures()
-
-
-@pytest.fixture(scope="module")
-def scopes() -> pd.DataFrame:
-    return load_scopes()
-
-
-@pytest.fixture(scope="module")
-def regions() -> pd.DataFrame:
-    return load_regions()
-
 
 # ---- levels ----------------------------------------------------------------------------
 
