@@ -25,9 +25,11 @@ briefs: $(STAMP)
 	$(BIN)/dangjian validate
 	$(BIN)/dangjian briefs
 
-## The whole test suite: lint, generated-docs check, unit tests and notebook validation.
+## The whole test suite: lint, layer contracts, generated-docs check, unit tests and
+## notebook validation.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/dangjian docs --check
 	$(BIN)/python -m pytest
 

@@ -47,10 +47,10 @@ def timed(label: str, func: Callable[[], Any], log: list[tuple[str, float]]) -> 
 
 def bench_analysis(regions: int, years: int) -> None:
     import dangjian_analysis as dj
-    from dangjian_analysis.crosssection import cross_section, preferred_pairs
-    from dangjian_analysis.derived import compound_growth_rates, derived_ratios
-    from dangjian_analysis.intervals import Interval
-    from dangjian_analysis.models import ols_hc3, rank_correlation, slope_bounds
+    from dangjian_analysis.analysis.crosssection import cross_section, preferred_pairs
+    from dangjian_analysis.analysis.derived import compound_growth_rates, derived_ratios
+    from dangjian_analysis.analysis.intervals import Interval
+    from dangjian_analysis.analysis.models import ols_hc3, rank_correlation, slope_bounds
 
     start = time.perf_counter()
     import scipy.optimize

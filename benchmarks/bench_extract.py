@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from dangjian_analysis.extract import extract_candidates, read_article
-from dangjian_analysis.validation import read_table, validate
+from dangjian_analysis.curate.extract import extract_candidates, read_article
+from dangjian_analysis.package.validation import read_table, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dangjian_analysis.paths import default_data_dir
+from dangjian_analysis.package.paths import default_data_dir
 
 FIRST_YEAR = 2001
 SOURCE_ID = "src_synthetic"

@@ -26,14 +26,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dangjian_analysis import __version__
-from dangjian_analysis.errors import DataPackageNotFoundError, DataValidationError
+from dangjian_analysis.package.errors import DataPackageNotFoundError, DataValidationError
+from dangjian_analysis.package.version import package_version
 
 __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dangjian_analysis.validation import read_table, validate
+    from dangjian_analysis.package.validation import read_table, validate
 
     package = validate(args.data)
     counts = ", ".join(
@@ -45,7 +45,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from dangjian_analysis.provenance import verify_sources
+    from dangjian_analysis.curate.provenance import verify_sources
 
     report = verify_sources(args.corpus, args.data)
     print(report.summary())
@@ -53,7 +53,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from dangjian_analysis import docs
+    from dangjian_analysis.briefs import docs
 
     root = Path(args.root)
     data = root / "data"
@@ -79,10 +79,10 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from dangjian_analysis.schema import read_datapackage
+    from dangjian_analysis.package.schema import read_datapackage
 
     package = read_datapackage(args.data)
-    print(f"dangjian-analysis {__version__}")
+    print(f"dangjian-analysis {package_version()}")
     print(f"data version {package.version} at {package.folder}")
     return 0
 
@@ -91,7 +91,7 @@ _BUNDLED = "bundled"
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from dangjian_analysis import extract as ex
+    from dangjian_analysis.curate import extract as ex
 
     if args.new_only and args.diff is None:
         raise ValueError("--new-only needs --diff")
@@ -134,7 +134,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract_recall(args: argparse.Namespace) -> int:
-    from dangjian_analysis.extract_recall import MIN_RECALL, extraction_recall
+    from dangjian_analysis.curate.recall import MIN_RECALL, extraction_recall
 
     minimum = MIN_RECALL if args.min is None else args.min
     report = extraction_recall(args.corpus, args.data)
@@ -146,7 +146,7 @@ def _cmd_extract_recall(args: argparse.Namespace) -> int:
 
 
 def _cmd_briefs(args: argparse.Namespace) -> int:
-    from dangjian_analysis.briefs import BriefBuildError, build_briefs
+    from dangjian_analysis.briefs.build import BriefBuildError, build_briefs
 
     try:
         result = build_briefs(
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dangjian",
         description="Curated data on party organizations in China's non-public enterprises.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data_help = "data package folder (default: the bundled package)"

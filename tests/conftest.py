@@ -283,7 +283,7 @@ def copy_data(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_fixture_briefs(tmp_path_factory):
     """Briefs built once from two small notebooks against the mini package."""
-    from dangjian_analysis.briefs import build_briefs
+    from dangjian_analysis.briefs.build import build_briefs
 
     root = tmp_path_factory.mktemp("fixture-briefs")
     notebooks = root / "nbs"

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 import dangjian_analysis
-from dangjian_analysis.briefs import (
+from dangjian_analysis.briefs.build import (
     INDEX,
     MARKER,
     BriefBuildError,
@@ -22,10 +22,10 @@ from dangjian_analysis.briefs import (
     notebook_summary,
     notebook_title,
 )
-from dangjian_analysis.briefsources import cited_sources, figure_ids_in_outputs
-from dangjian_analysis.buildinfo import UNVERSIONED, build_date, git_commit
+from dangjian_analysis.briefs.buildinfo import UNVERSIONED, build_date, git_commit
+from dangjian_analysis.briefs.sources import cited_sources, figure_ids_in_outputs
 from dangjian_analysis.cli import main
-from dangjian_analysis.schema import data_version
+from dangjian_analysis.package.schema import data_version
 
 from conftest import (
     ALPHA_CELLS,
@@ -69,7 +69,7 @@ def test_build_writes_one_brief_per_notebook_and_an_index(built_fixture_briefs):
 
 
 def test_briefs_are_small_and_self_contained(built_fixture_briefs):
-    from dangjian_analysis.offline import external_resources
+    from dangjian_analysis.briefs.offline import external_resources
 
     result, _, _ = built_fixture_briefs
     for name in ("01_alpha.html", "02_beta.html", INDEX):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import dangjian_analysis
-from dangjian_analysis.briefs import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB, build_briefs
+from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB, build_briefs
 
 from conftest import ROOT
 

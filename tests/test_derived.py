@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dangjian_analysis.crosssection import (
+from dangjian_analysis.analysis.crosssection import (
     TREND_WARNING,
     comparability_summary,
     coverage_candidates,
@@ -17,7 +17,7 @@ from dangjian_analysis.crosssection import (
     specification_range,
     within_region_change,
 )
-from dangjian_analysis.derived import (
+from dangjian_analysis.analysis.derived import (
     DERIVED_COLUMNS,
     PARTIAL_COUNTS,
     compound_growth_rates,

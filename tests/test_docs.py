@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dangjian_analysis import docs
+from dangjian_analysis.briefs import docs
 
 from conftest import DATA, ROOT
 

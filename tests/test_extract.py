@@ -15,14 +15,14 @@ from dangjian_analysis import (
     find_periods,
     read_article,
 )
-from dangjian_analysis.extract import (
+from dangjian_analysis.curate.extract import (
     CANDIDATE_COLUMNS,
     candidates_csv,
     check_ids,
     match_curated,
     source_for_article,
 )
-from dangjian_analysis.indicator_rules import IndicatorRule, IndicatorRules
+from dangjian_analysis.curate.indicator_rules import IndicatorRule, IndicatorRules
 
 from conftest import DATA, MINI_ARTICLE
 

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from dangjian_analysis.cli import main
-from dangjian_analysis.extract import CANDIDATE_COLUMNS
+from dangjian_analysis.curate.extract import CANDIDATE_COLUMNS
 
 from conftest import SEEDS
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dangjian_analysis import extraction_recall
-from dangjian_analysis.extract_recall import MIN_RECALL
+from dangjian_analysis.curate.recall import MIN_RECALL
 
 from conftest import SEEDS
 

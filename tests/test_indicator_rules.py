@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from dangjian_analysis.errors import DataValidationError
-from dangjian_analysis.indicator_rules import RULE_COLUMNS, load_rules
+from dangjian_analysis.curate.indicator_rules import RULE_COLUMNS, load_rules
+from dangjian_analysis.package.errors import DataValidationError
 
 from conftest import DATA, ROOT
 
@@ -22,7 +22,7 @@ def test_every_rule_names_an_indicator_of_its_unit_kind():
 
 
 def test_the_table_is_the_one_in_the_package():
-    path = ROOT / "dangjian_analysis" / "extract_rules.csv"
+    path = ROOT / "dangjian_analysis" / "curate" / "extract_rules.csv"
     assert load_rules(path) == load_rules()
     header = path.read_text(encoding="utf-8").splitlines()[0]
     assert tuple(header.split(",")) == RULE_COLUMNS

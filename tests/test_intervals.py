@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangjian_analysis.intervals import (
+from dangjian_analysis.analysis.intervals import (
     PRINTED_STEP_ASSUMPTION,
     Interval,
     compound_growth,
@@ -18,7 +18,7 @@ from dangjian_analysis.intervals import (
     ratio,
     scale,
 )
-from dangjian_analysis.quantity import printed_step
+from dangjian_analysis.text.quantity import printed_step
 
 
 def test_interval_rejects_value_outside_bounds() -> None:

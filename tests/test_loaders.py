@@ -11,7 +11,7 @@ from dangjian_analysis import (
     load_scopes,
     load_sources,
 )
-from dangjian_analysis.loaders import load_table
+from dangjian_analysis.package.loaders import load_table
 
 
 def test_figure_dtypes_are_stable(mini_package):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dangjian_analysis.intervals import Interval
-from dangjian_analysis.models import (
+from dangjian_analysis.analysis.intervals import Interval
+from dangjian_analysis.analysis.models import (
     InsufficientDataError,
     min_attainable_p,
     min_detectable_r,

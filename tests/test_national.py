@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 
 from dangjian_analysis import load_sources
-from dangjian_analysis.crosssection import Candidate, coverage_candidates
-from dangjian_analysis.intervals import Interval
-from dangjian_analysis.levels import national_figures, national_mask, regional_figures
-from dangjian_analysis.national import (
+from dangjian_analysis.analysis.crosssection import Candidate, coverage_candidates
+from dangjian_analysis.analysis.intervals import Interval
+from dangjian_analysis.analysis.national import (
     MATCH_COLUMNS,
     ROLE_MAIN,
     ROLE_OTHER_PAGE,
@@ -24,7 +23,8 @@ from dangjian_analysis.national import (
     national_series_plot_table,
     national_sources,
 )
-from dangjian_analysis.present import figure_listing
+from dangjian_analysis.package.levels import national_figures, national_mask, regional_figures
+from dangjian_analysis.report.present import figure_listing
 
 # ---- levels ----------------------------------------------------------------------------
 
@@ -183,7 +183,7 @@ def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
 def test_series_plot_table_draws_one_break(figures) -> None:
     import warnings
 
-    from dangjian_analysis.plots import series_with_breaks
+    from dangjian_analysis.report.plots import series_with_breaks
 
     table = national_series_plot_table(national_coverage(figures))
     with warnings.catch_warnings():

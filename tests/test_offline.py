@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian_analysis.briefs import BriefBuildError, build_briefs
-from dangjian_analysis.offline import external_resources, is_embedded
+from dangjian_analysis.briefs.build import BriefBuildError, build_briefs
+from dangjian_analysis.briefs.offline import external_resources, is_embedded
 
 from conftest import LIMITS, PARAMETERS, TINY_PNG, copy_data, write_notebook
 

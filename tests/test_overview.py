@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from dangjian_analysis import load_figures, load_indicators, load_sources
-from dangjian_analysis.overview import TOPICS, figures_by_topic, qualifier_counts, sources_overview
+from dangjian_analysis.analysis.overview import (
+    TOPICS,
+    figures_by_topic,
+    qualifier_counts,
+    sources_overview,
+)
 
 
 def test_figures_by_topic(mini_package):
@@ -45,7 +50,7 @@ def test_qualifier_counts(mini_package):
 def test_code_constants_match_the_schema_enums():
     # TOPICS and QUALIFIERS fix display order in code; the schema owns the allowed values.
     from dangjian_analysis import read_datapackage
-    from dangjian_analysis.quantity import QUALIFIERS
+    from dangjian_analysis.text.quantity import QUALIFIERS
 
     package = read_datapackage()
 

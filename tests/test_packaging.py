@@ -60,16 +60,18 @@ def test_wheel_contains_the_data_package(wheel):
     ):
         assert f"dangjian_analysis/data/{file}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
-    assert "dangjian_analysis/extract_rules.csv" in names  # the extractor's keyword rules
+    assert "dangjian_analysis/curate/extract_rules.csv" in names  # the extractor's keyword rules
+    assert "dangjian_analysis/__init__.pyi" in names  # the list of public names
 
 
 @pytest.mark.slow
 def test_wheel_contains_the_brief_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = sorted(p.name for p in (ROOT / "dangjian_analysis" / "templates" / "brief").iterdir())
+    templates = ROOT / "dangjian_analysis" / "briefs" / "templates" / "brief"
+    shipped = sorted(p.name for p in templates.iterdir())
     assert {"conf.json", "index.html.j2", "brief.css", "briefs_index.html.j2"} <= set(shipped)
     for name in shipped:
-        assert f"dangjian_analysis/templates/brief/{name}" in names
+        assert f"dangjian_analysis/briefs/templates/brief/{name}" in names
 
 
 @pytest.mark.slow
@@ -85,7 +87,7 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
         "print(d.__file__); print(d.default_data_dir()); print(len(d.load_figures()));"
         "print(d.__version__);"
         "print(d.extract_candidates('共有党员5名')[0].indicator);"
-        "from dangjian_analysis.briefs import _template_root; print(_template_root())"
+        "from dangjian_analysis.briefs.build import template_root; print(template_root())"
     )
     result = subprocess.run(
         [sys.executable, "-S", "-c", code, str(target), deps],
@@ -100,5 +102,5 @@ def test_non_editable_install_reads_data_through_importlib_resources(wheel, tmp_
     assert int(count) == len(dangjian_analysis.load_figures())
     assert version == dangjian_analysis.__version__
     assert indicator == "party_members"  # extract_rules.csv read from the wheel
-    assert Path(templates) == target / "dangjian_analysis" / "templates"
+    assert Path(templates) == target / "dangjian_analysis" / "briefs" / "templates"
     assert (Path(templates) / "brief" / "index.html.j2").is_file()

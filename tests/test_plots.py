@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from dangjian_analysis import capacity_bars, coverage_growth_scatter, series_with_breaks
-from dangjian_analysis.plots import BREAK_TEXT, NO_DATA, OPEN_BOUND_NOTE
+from dangjian_analysis.report.plots import BREAK_TEXT, NO_DATA, OPEN_BOUND_NOTE
 
 NAN = math.nan
 GLYPH_MISSING = r"Glyph .* missing"

@@ -8,14 +8,17 @@ import pandas as pd
 import pytest
 
 from dangjian_analysis import load_figures, load_regions, load_scopes
-from dangjian_analysis.crosssection import candidate_frame, coverage_candidates, cross_section
-from dangjian_analysis.derived import derived_frame, derived_ratios
-from dangjian_analysis.models import power_table
-from dangjian_analysis.present import (
+from dangjian_analysis.analysis.crosssection import (
+    candidate_frame,
+    coverage_candidates,
+    cross_section,
+)
+from dangjian_analysis.analysis.derived import derived_frame, derived_ratios
+from dangjian_analysis.analysis.formatting import format_interval, format_number
+from dangjian_analysis.analysis.models import power_table
+from dangjian_analysis.report.present import (
     SCATTER_MARKERS,
     capacity_plot_table,
-    format_interval,
-    format_number,
     region_label,
     scatter_table,
     scope_table,

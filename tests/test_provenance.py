@@ -3,8 +3,13 @@ from __future__ import annotations
 import pytest
 
 from dangjian_analysis import normalize_text, verify_sources
-from dangjian_analysis.provenance import NO_LOCAL_TEXT, NO_LOCAL_TEXT_WEB, check_figure, id_ranges
-from dangjian_analysis.textnorm import strip_pinyin_annotations
+from dangjian_analysis.curate.provenance import (
+    NO_LOCAL_TEXT,
+    NO_LOCAL_TEXT_WEB,
+    check_figure,
+    id_ranges,
+)
+from dangjian_analysis.text.normalize import strip_pinyin_annotations
 
 from conftest import DATA, SEEDS, read_csv, write_csv
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangjian_analysis.quantity import (
+from dangjian_analysis.text.quantity import (
     Quantity,
     QuantityParseError,
     parse_chinese_numeral,

@@ -21,7 +21,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 
-from dangjian_analysis.style import (
+from dangjian_analysis.report.style import (
     CJK_FONT_FAMILY,
     MARKER_BY_DEFINITION,
     cjk_font_family,
@@ -126,7 +126,7 @@ SCRIPT = textwrap.dedent(
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from dangjian_analysis.style import cjk_font_path, use_style
+    from dangjian_analysis.report.style import cjk_font_path, use_style
 
     # A machine without system CJK fonts: forget every CJK face matplotlib found.
     font_manager.fontManager.ttflist = [
@@ -165,7 +165,7 @@ def test_bundled_font_alone_suffices(tmp_path):
 
 def test_style_and_plots_modules_import_lightly():
     code = (
-        "import sys, dangjian_analysis.style, dangjian_analysis.plots;"
+        "import sys, dangjian_analysis.report.style, dangjian_analysis.report.plots;"
         "print(','.join(m for m in ('matplotlib', 'seaborn', 'pandas', 'numpy')"
         " if m in sys.modules))"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dangjian_analysis import load_figures, load_regions, load_scopes, load_sources
-from dangjian_analysis.crosssection import cross_section
+from dangjian_analysis.analysis.crosssection import cross_section
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

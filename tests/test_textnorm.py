@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian_analysis.textnorm import normalize_text, normalize_with_offsets
+from dangjian_analysis.text.normalize import normalize_text, normalize_with_offsets
 
 from conftest import MINI_ARTICLE
 

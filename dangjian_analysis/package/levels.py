@@ -3,8 +3,8 @@
 The data package holds figures about counties, districts, cities and parks (the regional
 reports) and, for context, figures about the whole country (regions of level
 ``national``). Cross-region analyses compare sub-national regions only; the national
-figures are read against them by :mod:`dangjian_analysis.national`. The level comes from
-the ``region_level`` column that :func:`~dangjian_analysis.loaders.load_figures` adds; a
+figures are read against them by :mod:`dangjian_analysis.analysis.national`. The level comes from
+the ``region_level`` column that :func:`~dangjian_analysis.package.loaders.load_figures` adds; a
 frame without that column (a hand-made table) is taken to hold regional figures only.
 """
 

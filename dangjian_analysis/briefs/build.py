@@ -28,16 +28,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dangjian_analysis.briefsources import CitedSource, cited_sources, figure_ids_in_outputs
-from dangjian_analysis.buildinfo import BuildInfo, build_date, git_commit
-from dangjian_analysis.offline import external_resources
+from dangjian_analysis.briefs.buildinfo import BuildInfo, build_date, git_commit
+from dangjian_analysis.briefs.offline import external_resources
+from dangjian_analysis.briefs.sources import CitedSource, cited_sources, figure_ids_in_outputs
 
 if TYPE_CHECKING:
     import jinja2
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
-    from dangjian_analysis.schema import DataPackage
+    from dangjian_analysis.package.schema import DataPackage
 
 __all__ = [
     "INDEX",
@@ -328,8 +328,8 @@ def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
 # --- rendering ----------------------------------------------------------------------------
 
 
-def _template_root() -> Path:
-    return Path(str(resources.files("dangjian_analysis") / "templates"))
+def template_root() -> Path:
+    return Path(str(resources.files("dangjian_analysis.briefs") / "templates"))
 
 
 def _fragments() -> jinja2.Environment:
@@ -337,7 +337,7 @@ def _fragments() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_template_root() / "brief"),
+        loader=jinja2.FileSystemLoader(template_root() / "brief"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -350,7 +350,7 @@ def _exporter(language: str) -> HTMLExporter:
 
     config = Config()
     config.HTMLExporter.template_name = "brief"
-    config.HTMLExporter.extra_template_basedirs = [str(_template_root())]
+    config.HTMLExporter.extra_template_basedirs = [str(template_root())]
     config.HTMLExporter.theme = "light"
     config.HTMLExporter.language_code = language
     config.HTMLExporter.exclude_input = True
@@ -430,8 +430,8 @@ def _check_offline(html: str, name: str) -> None:
 
 def _data_package(data: str | Path | None) -> DataPackage:
     """Validate the data package; turn any problem into a one-line error."""
-    from dangjian_analysis.errors import DataValidationError
-    from dangjian_analysis.validation import validate
+    from dangjian_analysis.package.errors import DataValidationError
+    from dangjian_analysis.package.validation import validate
 
     try:
         return validate(data)
@@ -539,8 +539,8 @@ def build_briefs(
     _require_notebook_tools()
     from tqdm import tqdm
 
-    import dangjian_analysis
-    from dangjian_analysis.validation import read_table
+    from dangjian_analysis.package.validation import read_table
+    from dangjian_analysis.package.version import package_version
 
     started = time.perf_counter()
     folder = Path(notebooks).absolute()
@@ -559,7 +559,7 @@ def build_briefs(
 
     build = BuildInfo(
         date=build_date(),
-        package_version=dangjian_analysis.__version__,
+        package_version=package_version(),
         data_version=package.version,
         data_title=str(package.descriptor.get("title", "")),
         data_folder=data_dir,

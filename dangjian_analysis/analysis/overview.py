@@ -57,7 +57,7 @@ def qualifier_counts(figures: pd.DataFrame) -> pd.DataFrame:
     """Count figures per qualifier (exact, more than, ...) and say which bound each leaves open."""
     import pandas as pd
 
-    from dangjian_analysis.quantity import QUALIFIERS
+    from dangjian_analysis.text.quantity import QUALIFIERS
 
     counts = figures["qualifier"].value_counts().reindex(list(QUALIFIERS), fill_value=0)
     open_bound = {

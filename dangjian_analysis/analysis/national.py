@@ -11,7 +11,7 @@ national figures carry and the regional measures that share it.
   their role in a series: the party-statistics series (one figure per year, split where
   the definition changes), another page for the same year, or a figure of another kind.
 - :func:`national_series_plot_table` turns either listing into the input of
-  :func:`~dangjian_analysis.plots.series_with_breaks`.
+  :func:`~dangjian_analysis.report.plots.series_with_breaks`.
 - :func:`match_regional_coverage` places each region's coverage measure against the
   national figures of the same definition and reference year, with a plain-language note
   where there is none.
@@ -28,12 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dangjian_analysis.levels import NATIONAL_LEVEL, national_figures
+from dangjian_analysis.package.levels import NATIONAL_LEVEL, national_figures
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from dangjian_analysis.crosssection import Candidate
+    from dangjian_analysis.analysis.crosssection import Candidate
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -374,7 +374,7 @@ def national_series_plot_table(
 ) -> pd.DataFrame:
     """Turn a listing of :func:`national_coverage` or :func:`national_counts` into plot input.
 
-    Returns the columns of :data:`~dangjian_analysis.plots.SERIES_COLUMNS` plus ``kind``:
+    Returns the columns of :data:`~dangjian_analysis.report.plots.SERIES_COLUMNS` plus ``kind``:
     series rows carry their definition as ``segment`` (so no line crosses a change of
     definition); other pages are drawn as points of kind ``"<short label> (other page)"``;
     repeats are left out (they would sit on their series point); figures of other
@@ -422,7 +422,7 @@ def national_implied_denominators(
 ) -> pd.DataFrame:
     """Implied numbers of enterprises behind the national coverage rates (count ÷ rate).
 
-    Computed by :func:`~dangjian_analysis.derived.implied_denominators` on the national
+    Computed by :func:`~dangjian_analysis.analysis.derived.implied_denominators` on the national
     figures. With ``series_only`` (the default) only pairs of a series count and a series
     rate (see :func:`national_counts`, :func:`national_coverage`) are kept, so that pages
     repeating or rounding a figure do not add points. Columns: ``year``, ``scope``,
@@ -433,7 +433,7 @@ def national_implied_denominators(
     """
     import pandas as pd
 
-    from dangjian_analysis.derived import derived_frame, implied_denominators
+    from dangjian_analysis.analysis.derived import derived_frame, implied_denominators
 
     nat = national_figures(figures)
     frame = derived_frame(implied_denominators(nat))
@@ -503,7 +503,7 @@ def _years(period: str) -> tuple[int, int]:
 
 
 def _pct(value: float, lower: float, upper: float) -> str:
-    from dangjian_analysis.present import format_interval
+    from dangjian_analysis.analysis.formatting import format_interval
 
     lo = -math.inf if math.isnan(lower) else lower
     hi = math.inf if math.isnan(upper) else upper
@@ -534,7 +534,7 @@ def match_regional_coverage(
     """Place each region's coverage measure against the national figure of its definition.
 
     ``candidates`` are the regions' coverage measures
-    (:func:`~dangjian_analysis.crosssection.coverage_candidates`); candidates of national
+    (:func:`~dangjian_analysis.analysis.crosssection.coverage_candidates`); candidates of national
     regions are skipped. A national figure matches a regional measure when its definition
     lists the measure's ``(measure, scope)`` in :attr:`NationalDefinition.regional` and its
     reference years overlap the measure's period. One row per match (several when national

@@ -3,7 +3,7 @@
 For every source with a ``corpus_file`` and curated figures, the article is read
 (:func:`read_article`), its candidates extracted, and the source's curated figures paired
 with them
-(:func:`~dangjian_analysis.extract.match_curated`: same ``raw``, curated ``locator``
+(:func:`~dangjian_analysis.curate.extract.match_curated`: same ``raw``, curated ``locator``
 within the window). A figure is *found* when it is paired with a candidate of the same
 ``value``, ``lower``, ``upper`` and ``qualifier``. Recall is found figures over all
 figures of the sources that have a ``corpus_file``; a missing corpus file counts its
@@ -18,15 +18,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangjian_analysis.extract import (
+from dangjian_analysis.curate.extract import (
     ArticleError,
     Candidate,
     extract_candidates,
     match_curated,
     read_article,
 )
-from dangjian_analysis.textnorm import normalize_text, normalize_with_offsets
-from dangjian_analysis.validation import read_table, validate
+from dangjian_analysis.package.validation import read_table, validate
+from dangjian_analysis.text.normalize import normalize_text, normalize_with_offsets
 
 __all__ = ["MIN_RECALL", "RecallMiss", "RecallReport", "SourceRecall", "extraction_recall"]
 

@@ -1,7 +1,7 @@
 """Derived indicators: ratios, per-enterprise values and growth, interval-aware and traceable.
 
 Every derived value is computed from the interval endpoints of its inputs (see
-:mod:`dangjian_analysis.intervals`), records the figure ids it came from and the formula,
+:mod:`dangjian_analysis.analysis.intervals`), records the figure ids it came from and the formula,
 and carries comparability flags where its inputs differ in scope or reference period.
 
 The national context (regions of level ``national``) is left out of ratios and growth
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dangjian_analysis.intervals import (
+from dangjian_analysis.analysis.intervals import (
     PRINTED_STEP_ASSUMPTION,
     Interval,
     compound_growth,
@@ -37,7 +37,7 @@ from dangjian_analysis.intervals import (
     interval_from_figure,
     ratio,
 )
-from dangjian_analysis.levels import regional_figures
+from dangjian_analysis.package.levels import regional_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,9 +55,11 @@ __all__ = [
     "compound_growth_rates",
     "derived_frame",
     "derived_ratios",
+    "figure_records",
     "implied_denominators",
     "reported_growth_rates",
     "scope_chain",
+    "usable_figures",
 ]
 
 
@@ -280,7 +282,7 @@ def _nested(scopes: pd.DataFrame, a: str, b: str) -> bool:
     return a == b or b in scope_chain(scopes, a) or a in scope_chain(scopes, b)
 
 
-def _usable(figures: pd.DataFrame) -> pd.DataFrame:
+def usable_figures(figures: pd.DataFrame) -> pd.DataFrame:
     """Region-wide figures with printed repeats collapsed onto the first figure id."""
     frame = figures[figures["entity"].isna()].sort_values("figure_id", kind="stable")
     key = [
@@ -299,7 +301,7 @@ def _usable(figures: pd.DataFrame) -> pd.DataFrame:
 def _see_also_targets(figures: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Index the figures that some ``see_also`` points to by figure id."""
     targets = set(figures["see_also"].dropna().str.split(";").explode())
-    return {r["figure_id"]: r for r in _records(figures[figures["figure_id"].isin(targets)])}
+    return {r["figure_id"]: r for r in figure_records(figures[figures["figure_id"].isin(targets)])}
 
 
 def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -328,7 +330,7 @@ _RECORD_COLUMNS = (
 )
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def figure_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts, with reference dates as ISO strings (which sort and compare as dates).
 
     Built column by column: much faster than ``DataFrame.to_dict("records")`` on
@@ -393,14 +395,15 @@ def derived_ratios(
 
     ``figures`` and ``scopes`` are the frames of ``load_figures()`` and ``load_scopes()``.
     ``open_bounds`` is ``"strict"`` or ``"printed_step"`` (see
-    :mod:`dangjian_analysis.intervals`). Results are sorted by region, measure order and
+    :mod:`dangjian_analysis.analysis.intervals`). Results are sorted by region, measure order and
     input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used, nor
-    national-context figures unless ``include_national`` (see :mod:`dangjian_analysis.levels`).
+    national-context figures unless ``include_national`` (see
+    :mod:`dangjian_analysis.package.levels`).
     """
     import numpy as np
 
     excluded = set(exclude)
-    usable = _usable(figures if include_national else regional_figures(figures))
+    usable = usable_figures(figures if include_national else regional_figures(figures))
     usable = usable[~usable["figure_id"].isin(excluded)]
     inputs = _input_table(usable, _see_also_targets(figures), open_bounds)
     out: list[tuple[tuple[str, int, str, str], Derived]] = []
@@ -469,14 +472,18 @@ def _input_table(
 ) -> pd.DataFrame:
     """Tabulate what a ratio needs of each figure, once per figure and column-wise.
 
-    Bounds follow :func:`~dangjian_analysis.intervals.interval_from_figure`: open sides
+    Bounds follow :func:`~dangjian_analysis.analysis.intervals.interval_from_figure`: open sides
     are 0 (or ``-inf`` for growth rates) below and ``inf`` above, or closed by the printed
     step under the ``printed_step`` policy.
     """
     import numpy as np
     import pandas as pd
 
-    from dangjian_analysis.intervals import NONNEGATIVE_KINDS, OPEN_BOUND_POLICIES, _printed_step
+    from dangjian_analysis.analysis.intervals import (
+        NONNEGATIVE_KINDS,
+        OPEN_BOUND_POLICIES,
+        cached_printed_step,
+    )
 
     if open_bounds not in OPEN_BOUND_POLICIES:
         raise ValueError(f"open_bounds must be one of {OPEN_BOUND_POLICIES}, got {open_bounds!r}")
@@ -489,7 +496,7 @@ def _input_table(
     if open_bounds == "printed_step" and open_side.any():
         steps = np.array(
             [
-                _printed_step(str(raw)) if is_open else None
+                cached_printed_step(str(raw)) if is_open else None
                 for raw, is_open in zip(usable["raw"].tolist(), open_side.tolist(), strict=True)
             ],
             dtype="float64",
@@ -593,10 +600,10 @@ def reported_growth_rates(
 
     National-context figures are left out unless ``include_national``.
     """
-    usable = _usable(figures if include_national else regional_figures(figures))
+    usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     out = []
-    for row in _records(usable[usable["indicator"].isin(list(REPORTED_GROWTH))]):
+    for row in figure_records(usable[usable["indicator"].isin(list(REPORTED_GROWTH))]):
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
         out.append(
             Derived(
@@ -627,16 +634,17 @@ def compound_growth_rates(
     """Compound annual growth between the earliest and latest figure of each series.
 
     A series is one region, indicator and scope. The elapsed time is an interval taken
-    from the two reference periods (see :func:`~dangjian_analysis.intervals.elapsed_years`),
-    so an uncertain end year gives a range of rates. Series whose two periods overlap are
-    skipped: there is no elapsed time to compound over. National-context figures are left
-    out unless ``include_national``.
+    from the two reference periods (see
+    :func:`~dangjian_analysis.analysis.intervals.elapsed_years`), so an uncertain end year
+    gives a range of rates. Series whose two periods overlap are skipped: there is no
+    elapsed time to compound over. National-context figures are left out unless
+    ``include_national``.
     """
-    usable = _usable(figures if include_national else regional_figures(figures))
+    usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     wanted = set(indicators)
     out = []
-    records = _records(usable[usable["indicator"].isin(list(wanted))])
+    records = figure_records(usable[usable["indicator"].isin(list(wanted))])
     series: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in records:
         series.setdefault((row["region_id"], row["indicator"], row["scope"]), []).append(row)
@@ -700,7 +708,7 @@ def implied_denominators(
     by region, reference period and input ids.
     """
     rate_codes, count_codes = set(rates), set(counts)
-    usable = _usable(figures)
+    usable = usable_figures(figures)
     by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
     records = usable.to_dict("records")
     out: list[Derived] = []

@@ -1,6 +1,7 @@
 """Validate a data package against its schema and the package's own curation rules.
 
-Two layers of checks, both reported through :class:`~dangjian_analysis.errors.DataValidationError`:
+Two layers of checks, both reported through
+:class:`~dangjian_analysis.package.errors.DataValidationError`:
 
 1. What ``datapackage.json`` says: the header of every CSV, required values, types
    (string, number, integer, date), constraints (enum, pattern, length, range, unique),
@@ -30,10 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dangjian_analysis.errors import DataValidationError, Problem
-from dangjian_analysis.paths import DESCRIPTOR
-from dangjian_analysis.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
-from dangjian_analysis.schema import RESOURCE_NAMES, UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.package.errors import DataValidationError, Problem
+from dangjian_analysis.package.paths import DESCRIPTOR
+from dangjian_analysis.package.schema import (
+    RESOURCE_NAMES,
+    UNIT_PROPERTY,
+    DataPackage,
+    read_datapackage,
+)
+from dangjian_analysis.text.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
 
 __all__ = ["Table", "read_table", "validate"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dangjian_analysis.schema import UNIT_PROPERTY, DataPackage, read_datapackage
-from dangjian_analysis.validation import validate as _validate
+from dangjian_analysis.package.schema import UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.package.validation import validate as _validate
 
 if TYPE_CHECKING:
     import pandas as pd

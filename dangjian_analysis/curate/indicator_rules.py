@@ -35,8 +35,8 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dangjian_analysis.errors import DataValidationError, Problem
-from dangjian_analysis.quantity import unit_kind_compatible
+from dangjian_analysis.package.errors import DataValidationError, Problem
+from dangjian_analysis.text.quantity import unit_kind_compatible
 
 __all__ = ["NEAR", "RULES_FILE", "RULE_COLUMNS", "IndicatorRule", "IndicatorRules", "load_rules"]
 
@@ -228,7 +228,7 @@ def _parse(text: str, file: str) -> IndicatorRules:
 
 @lru_cache(maxsize=1)
 def _bundled() -> IndicatorRules:
-    text = (resources.files("dangjian_analysis") / RULES_FILE).read_text(encoding="utf-8")
+    text = (resources.files("dangjian_analysis.curate") / RULES_FILE).read_text(encoding="utf-8")
     return _parse(text, RULES_FILE)
 
 

@@ -1,7 +1,7 @@
 """Check every figure against the text of its source article.
 
 For each source with a ``corpus_file``, the article is read from the corpus folder and
-normalized (:func:`~dangjian_analysis.textnorm.normalize_text`). A figure is *verified*
+normalized (:func:`~dangjian_analysis.text.normalize.normalize_text`). A figure is *verified*
 when its normalized ``raw`` occurs in the article as a whole number (not inside a longer
 one) and its normalized ``locator`` occurs within :data:`WINDOW` characters of that
 occurrence. Figures whose source has no ``corpus_file`` (web pages, whose text is not kept
@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangjian_analysis.textnorm import normalize_text
-from dangjian_analysis.validation import read_table, validate
+from dangjian_analysis.package.validation import read_table, validate
+from dangjian_analysis.text.normalize import normalize_text
 
 __all__ = [
     "NO_LOCAL_TEXT",

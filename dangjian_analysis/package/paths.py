@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from dangjian_analysis.errors import DataPackageNotFoundError
+from dangjian_analysis.package.errors import DataPackageNotFoundError
 
 __all__ = ["DESCRIPTOR", "default_data_dir", "resolve_data_dir"]
 
@@ -23,7 +23,7 @@ def _bundled_dir() -> Path | None:
 
 def _source_tree_dir() -> Path | None:
     """Return the top-level ``data/`` folder of a source checkout (editable installs)."""
-    candidate = Path(__file__).resolve().parent.parent / "data"
+    candidate = Path(__file__).resolve().parents[2] / "data"
     if (candidate / DESCRIPTOR).is_file():
         return candidate
     return None

@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from dangjian_analysis.analysis.formatting import YUAN_SCALES, format_interval
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -18,8 +20,6 @@ __all__ = [
     "SCATTER_MARKERS",
     "capacity_plot_table",
     "figure_listing",
-    "format_interval",
-    "format_number",
     "interval_columns",
     "region_label",
     "scatter_table",
@@ -45,42 +45,6 @@ SCATTER_MARKERS: dict[str, str] = {
     "share of enterprises with an organization (derived)": "D",
     "organizations per enterprise (derived)": "^",
 }
-
-_SCALES = {"yuan": 1.0, "亿元": 1e8, "万元": 1e4}
-
-
-def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:
-    """Format one number: ratios and growth rates as percentages, yuan in 亿元, else plain.
-
-    Infinite values print as ``∞`` and ``-∞``; NaN as an empty string.
-    """
-    if math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if unit_kind in ("ratio", "growth_rate"):
-        return f"{x * 100:.{digits}g}%"
-    if unit_kind == "yuan":
-        return f"{x / 1e8:.{digits}g}亿元"
-    return f"{x:.{digits}g}"
-
-
-def format_interval(
-    value: float, lower: float, upper: float, unit_kind: str, *, digits: int = 4
-) -> str:
-    """Format a value with its interval: ``86.4% [86.4%, ∞)`` or just ``1.47%`` when exact.
-
-    An open side prints as ``∞`` with a round bracket.
-    """
-    text = format_number(value, unit_kind, digits=digits)
-    if lower == upper == value:
-        return text
-    low = format_number(lower, unit_kind, digits=digits)
-    high = format_number(upper, unit_kind, digits=digits)
-    left = "(" if math.isinf(lower) else "["
-    right = ")" if math.isinf(upper) else "]"
-    return f"{text} {left}{low}, {high}{right}"
-
 
 def interval_columns(
     frame: pd.DataFrame, prefix: str = "", *, unit_kind: str | None = None, digits: int = 4
@@ -109,7 +73,7 @@ def scope_table(scopes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     """For each scope code: its English label and the chain of broader scopes it sits in."""
     import pandas as pd
 
-    from dangjian_analysis.derived import scope_chain
+    from dangjian_analysis.analysis.derived import scope_chain
 
     labels = dict(zip(scopes["scope"], scopes["label_en"], strict=True))
     rows = [
@@ -132,7 +96,7 @@ def figure_listing(
     (kind and years, e.g. ``year 2010–2010``); sorted by figure id. National-context
     figures are left out unless ``include_national``.
     """
-    from dangjian_analysis.levels import regional_figures
+    from dangjian_analysis.package.levels import regional_figures
 
     if not include_national:
         figures = regional_figures(figures)
@@ -151,14 +115,14 @@ def figure_listing(
 
 
 def show_candidates(frame: pd.DataFrame, *, unit_kind: str = "ratio") -> pd.DataFrame:
-    """Short display of :func:`~dangjian_analysis.crosssection.candidate_frame` output."""
+    """Short display of :func:`~dangjian_analysis.analysis.crosssection.candidate_frame` output."""
     out = frame[["region_id", "definition", "scope", "period", "inputs"]].copy()
     out.insert(3, "value", interval_columns(frame, unit_kind=unit_kind))
     return out
 
 
 def show_cross_section(cross: pd.DataFrame) -> pd.DataFrame:
-    """Short display of :func:`~dangjian_analysis.crosssection.cross_section` rows."""
+    """Short display of :func:`~dangjian_analysis.analysis.crosssection.cross_section` rows."""
     out = cross[["region_id", "pair"]].copy()
     out["coverage"] = interval_columns(cross, "coverage_", unit_kind="ratio")
     out["coverage definition"] = cross["coverage_definition"]
@@ -171,7 +135,7 @@ def show_cross_section(cross: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_derived(frame: pd.DataFrame) -> pd.DataFrame:
-    """Short display of a :func:`~dangjian_analysis.derived.derived_frame`."""
+    """Short display of a :func:`~dangjian_analysis.analysis.derived.derived_frame`."""
     out = frame[["region_id", "measure"]].copy()
     out["value"] = interval_columns(frame)
     out["scope"] = frame["scope"]
@@ -200,8 +164,8 @@ def region_label(regions: pd.DataFrame, region_id: str) -> str:
 def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """Turn cross-section rows into the input of the coverage-growth scatter plot.
 
-    Rows come from :func:`~dangjian_analysis.crosssection.cross_section`; the result
-    feeds :func:`~dangjian_analysis.plots.coverage_growth_scatter`.
+    Rows come from :func:`~dangjian_analysis.analysis.crosssection.cross_section`; the result
+    feeds :func:`~dangjian_analysis.report.plots.coverage_growth_scatter`.
 
     Coverage goes on x, the outcome on y; open bounds (infinite) become empty cells, which
     the plot draws as arrows; the marker group is the coverage definition (see
@@ -235,7 +199,7 @@ def capacity_plot_table(
 ) -> pd.DataFrame:
     """Turn derived values into the input of the capacity bar chart, one bar per region.
 
-    Takes a :func:`~dangjian_analysis.derived.derived_frame`, keeps the measures in
+    Takes a :func:`~dangjian_analysis.analysis.derived.derived_frame`, keeps the measures in
     :data:`CAPACITY_MEASURES` whose scope is about firms or "two new" organizations (not,
     say, restructured or returnee firms), and keeps one value per region and measure: the
     one with the lowest input ids. Its note gives the inputs, the flags and how many other
@@ -244,7 +208,7 @@ def capacity_plot_table(
     """
     import pandas as pd
 
-    from dangjian_analysis.derived import scope_chain
+    from dangjian_analysis.analysis.derived import scope_chain
 
     roots = {"two_new_orgs", "park_enterprises"}
     rows = []
@@ -254,7 +218,7 @@ def capacity_plot_table(
         row = group.sort_values("inputs", kind="stable").iloc[0]
         label = CAPACITY_MEASURES[measure]
         unit = label[label.find("(") + 1 : -1] if "(" in label else ""
-        factor = _SCALES.get(unit, 1.0)
+        factor = YUAN_SCALES.get(unit, 1.0)
         note = f"from {row['inputs']}"
         if row["flags"]:
             note += f"; {row['flags']}"

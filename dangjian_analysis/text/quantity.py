@@ -35,6 +35,10 @@ from decimal import Decimal
 
 __all__ = [
     "ABOUT_WIDTH",
+    "APPROX_SUFFIXES",
+    "MULTIPLIERS",
+    "POSTFIXES",
+    "PREFIXES",
     "QUALIFIERS",
     "UNIT_KINDS",
     "Quantity",
@@ -439,3 +443,14 @@ def unit_kind_compatible(parsed_kind: str | None, indicator_kind: str) -> bool:
     if parsed_kind == "ratio":
         return indicator_kind in ("ratio", "growth_rate")
     return parsed_kind == indicator_kind
+
+
+# Public names for the word lists that the candidate extractor builds its patterns from.
+#: Qualifier words printed before a number (``近``, ``约``, ``超过``), by qualifier.
+PREFIXES = _PREFIXES
+#: Qualifier words printed after a number and its unit (``以上``, ``左右``), by qualifier.
+POSTFIXES = _POSTFIXES
+#: Approximation words printed between a number and its unit (``余``, ``多``).
+APPROX_SUFFIXES = _APPROX_SUFFIXES
+#: Multiplier words and their values (``万``, ``亿``).
+MULTIPLIERS = _MULTIPLIERS

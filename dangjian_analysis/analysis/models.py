@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dangjian_analysis.intervals import Interval
+from dangjian_analysis.analysis.intervals import Interval
 
 if TYPE_CHECKING:
     import pandas as pd

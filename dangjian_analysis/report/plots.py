@@ -1,7 +1,7 @@
 """Figures for the analysis, drawn with matplotlib in the project style.
 
 Each function takes a small pandas DataFrame (one row per point or bar), checks it, applies
-:func:`dangjian_analysis.style.use_style` and returns a :class:`matplotlib.figure.Figure`.
+:func:`dangjian_analysis.report.style.use_style` and returns a :class:`matplotlib.figure.Figure`.
 The figure has its own Agg canvas and is not registered with pyplot: return it from a
 notebook cell to show it, or call ``fig.savefig("name.png")``. Nothing random is involved:
 the same table always gives the same picture.
@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dangjian_analysis.plot_input import (
+from dangjian_analysis.report.plot_input import (
     check_columns,
     check_interval,
     check_numeric,
@@ -124,7 +124,7 @@ def coverage_growth_scatter(
         y_percent: the same for y.
         show_boxes: shade the rectangle spanned by both ranges of each point.
         markers: marker shape per ``marker_group``; defaults to
-            :data:`dangjian_analysis.style.MARKER_BY_DEFINITION`.
+            :data:`dangjian_analysis.report.style.MARKER_BY_DEFINITION`.
 
     Points whose bounds equal their values are drawn without bars. No line is fitted:
     with a handful of regions measured in different ways, a trend line would mislead.
@@ -136,7 +136,7 @@ def coverage_growth_scatter(
     """
     from matplotlib.patches import Rectangle
 
-    from dangjian_analysis.style import MARKER_BY_DEFINITION
+    from dangjian_analysis.report.style import MARKER_BY_DEFINITION
 
     palette = _start()
     what = "coverage_growth_scatter table"
@@ -494,7 +494,7 @@ def _start() -> list[Any]:
     """Apply the project style and return its palette."""
     import seaborn as sns
 
-    from dangjian_analysis.style import PALETTE, use_style
+    from dangjian_analysis.report.style import PALETTE, use_style
 
     use_style()
     return list(sns.color_palette(PALETTE))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dangjian_analysis.errors import DataValidationError, Problem
-from dangjian_analysis.paths import DESCRIPTOR, resolve_data_dir
+from dangjian_analysis.package.errors import DataValidationError, Problem
+from dangjian_analysis.package.paths import DESCRIPTOR, resolve_data_dir
 
 __all__ = [
     "RESOURCE_NAMES",

@@ -6,14 +6,14 @@ Traditional characters, with or without pinyin annotations) and returns one
 
 - ``raw`` exactly as printed (in the article's script, pinyin annotations left out) and
   ``value``, ``lower``, ``upper``, ``qualifier`` from
-  :func:`~dangjian_analysis.quantity.parse_quantity`;
+  :func:`~dangjian_analysis.text.quantity.parse_quantity`;
 - a ``locator``: the words printed right before the number, back to the nearest
   punctuation mark (at most :data:`LOCATOR_MAX` characters), or the words right after it
   when nothing stands before it;
 - ``offset``: the 0-based character offset of ``raw`` in the article as read (after
   decoding, before any normalization);
 - an ``indicator`` suggested by the keyword rules in ``extract_rules.csv``
-  (:mod:`dangjian_analysis.indicator_rules`), empty when no rule fits;
+  (:mod:`dangjian_analysis.curate.indicator_rules`), empty when no rule fits;
 - ``period_suggestion``: the nearest date with a year printed before the figure in the
   same paragraph.
 
@@ -38,17 +38,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from dangjian_analysis.indicator_rules import IndicatorRules, load_rules
-from dangjian_analysis.quantity import (
-    _APPROX_SUFFIXES,
-    _MULTIPLIERS,
-    _POSTFIXES,
-    _PREFIXES,
+from dangjian_analysis.curate.indicator_rules import IndicatorRules, load_rules
+from dangjian_analysis.text.normalize import NormalizedText, normalize_text, normalize_with_offsets
+from dangjian_analysis.text.quantity import (
+    APPROX_SUFFIXES,
+    MULTIPLIERS,
+    POSTFIXES,
+    PREFIXES,
     UNIT_KINDS,
     QuantityParseError,
     parse_quantity,
 )
-from dangjian_analysis.textnorm import NormalizedText, normalize_text, normalize_with_offsets
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -272,13 +272,13 @@ _CN_NUMERAL = f"[{_CN_DIGITS}十百千万亿]+"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _FRACTION = f"(?:{_CN_NUMERAL}|\\d+)分之(?:{_CN_NUMERAL}|\\d+)"
 _QUANTITY = re.compile(
-    rf"(?P<prefix>{_words(_PREFIXES)})?"
+    rf"(?P<prefix>{_words(PREFIXES)})?"
     rf"(?P<number>{_FRACTION}|{_ARABIC}|{_CN_NUMERAL})"
-    rf"(?P<approx1>{_words(_APPROX_SUFFIXES)})?"
-    rf"(?P<mult>(?:{_words(_MULTIPLIERS)})(?!分))?"  # 3百分点 is 3 points, not 300
-    rf"(?P<approx2>{_words(_APPROX_SUFFIXES)})?"
+    rf"(?P<approx1>{_words(APPROX_SUFFIXES)})?"
+    rf"(?P<mult>(?:{_words(MULTIPLIERS)})(?!分))?"  # 3百分点 is 3 points, not 300
+    rf"(?P<approx2>{_words(APPROX_SUFFIXES)})?"
     rf"(?P<unit>{_words(UNIT_KINDS)})?"
-    rf"(?P<post>{_words(_POSTFIXES)})?"
+    rf"(?P<post>{_words(POSTFIXES)})?"
 )
 _YEAR_DIGITS = f"(?:19|20)\\d{{2}}|[{_CN_DIGITS}]{{4}}"
 _PERIOD = re.compile(
@@ -423,7 +423,7 @@ def extract_candidates(
     """Return one :class:`Candidate` per quantity printed in ``text``, in order.
 
     ``text`` may be Simplified or Traditional, with pinyin annotations; it is normalized
-    with :func:`~dangjian_analysis.textnorm.normalize_with_offsets` and every figure is
+    with :func:`~dangjian_analysis.text.normalize.normalize_with_offsets` and every figure is
     reported as printed, with its character offset in ``text``. ``source_id`` and
     ``region_id`` are copied into every candidate; ``rules`` defaults to the table shipped
     with the package.
@@ -524,13 +524,13 @@ def match_curated(
     ``figures.csv``, as a dict of strings) can record a candidate when
     their ``raw`` are the same once normalized and the figure's ``locator`` is printed
     within ``window`` characters of the candidate (default
-    :data:`~dangjian_analysis.provenance.WINDOW`, the rule of ``verify-sources``); the
+    :data:`~dangjian_analysis.curate.provenance.WINDOW`, the rule of ``verify-sources``); the
     candidate's own locator does not have to be the curated one. Each figure records at
     most one candidate and each candidate is recorded by at most one figure; the pairing
     covers as many figures as possible. Keys and values are indexes into ``figures`` and
     ``candidates``.
     """
-    from dangjian_analysis.provenance import WINDOW
+    from dangjian_analysis.curate.provenance import WINDOW
 
     window = WINDOW if window is None else window
     s = text.text if isinstance(text, NormalizedText) else normalize_text(text)
@@ -567,7 +567,7 @@ def match_curated(
 
 def curated_figures(source_id: str, data: str | Path | None = None) -> list[dict[str, str]]:
     """Return the rows of ``figures.csv`` for ``source_id`` in the (validated) package."""
-    from dangjian_analysis.validation import read_table, validate
+    from dangjian_analysis.package.validation import read_table, validate
 
     package = validate(data)
     return [r for r in read_table(package, "figures").rows if r["source_id"] == source_id]
@@ -641,7 +641,7 @@ def check_ids(source_id: str | None, region_id: str | None, data: str | Path | N
         ValueError: naming the identifier and the pattern it breaks.
 
     """
-    from dangjian_analysis.schema import read_datapackage
+    from dangjian_analysis.package.schema import read_datapackage
 
     package = read_datapackage(data)
     for value, resource, name in (
@@ -665,7 +665,7 @@ def source_for_article(article: str | Path, data: str | Path | None = None) -> s
         ValueError: when no source of the package at ``data`` names that file.
 
     """
-    from dangjian_analysis.validation import read_table, validate
+    from dangjian_analysis.package.validation import read_table, validate
 
     name = Path(article).name
     package = validate(data)

@@ -11,8 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dangjian_analysis.schema import RESOURCE_NAMES, UNIT_PROPERTY, DataPackage, read_datapackage
-from dangjian_analysis.validation import read_table
+from dangjian_analysis.package.schema import (
+    RESOURCE_NAMES,
+    UNIT_PROPERTY,
+    DataPackage,
+    read_datapackage,
+)
+from dangjian_analysis.package.validation import read_table
 
 __all__ = ["BEGIN", "END", "data_dictionary", "readme_section", "update_readme"]
 

@@ -9,7 +9,7 @@ Two readings of an open bound are offered:
 - ``"strict"`` (the default): an open side stays open (``inf`` above; below, 0 for
   quantities that cannot be negative and ``-inf`` for growth rates);
 - ``"printed_step"``: 余/多 are read as staying below the next step of the last printed
-  digit (``1200余`` is less than 1300, see :func:`~dangjian_analysis.quantity.printed_step`)
+  digit (``1200余`` is less than 1300, see :func:`~dangjian_analysis.text.quantity.printed_step`)
   and 近 as staying above the previous step. This is an assumption about usage, not a
   fact printed in the source; results computed under it say so.
 """
@@ -29,6 +29,7 @@ __all__ = [
     "OPEN_BOUND_POLICIES",
     "PRINTED_STEP_ASSUMPTION",
     "Interval",
+    "cached_printed_step",
     "compound_growth",
     "elapsed_years",
     "interval_from_figure",
@@ -117,7 +118,7 @@ def interval_from_figure(
     upper = _missing_to(figure.get("upper"), None)
     assumed = False
     if (lower is None or upper is None) and open_bounds == "printed_step":
-        step = _printed_step(str(figure["raw"]))
+        step = cached_printed_step(str(figure["raw"]))
         if step is not None:
             assumed = True
             if upper is None:
@@ -134,8 +135,9 @@ def interval_from_figure(
 
 
 @functools.lru_cache(maxsize=4096)
-def _printed_step(raw: str) -> float | None:
-    from dangjian_analysis.quantity import printed_step
+def cached_printed_step(raw: str) -> float | None:
+    """:func:`~dangjian_analysis.text.quantity.printed_step`, cached (one call per raw text)."""
+    from dangjian_analysis.text.quantity import printed_step
 
     return printed_step(raw)
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
-from dangjian_analysis.derived import (
+from dangjian_analysis.analysis.derived import (
     Derived,
     compound_growth_rates,
     derived_ratios,
     reported_growth_rates,
     scope_chain,
 )
-from dangjian_analysis.intervals import Interval, interval_from_figure
-from dangjian_analysis.levels import regional_figures
+from dangjian_analysis.analysis.intervals import Interval, interval_from_figure
+from dangjian_analysis.package.levels import regional_figures
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -192,25 +192,25 @@ def coverage_candidates(
 
     Rates about social organizations or clusters are left out: they are not about firms.
     So are national-context figures unless ``include_national`` (the national series has
-    its own definitions: :mod:`dangjian_analysis.national`). ``ratios`` are the values of
-    :func:`~dangjian_analysis.derived.derived_ratios` when already computed (with the same
+    its own definitions: :mod:`dangjian_analysis.analysis.national`). ``ratios`` are the values of
+    :func:`~dangjian_analysis.analysis.derived.derived_ratios` when already computed (with the same
     ``open_bounds`` and ``include_national``).
     """
-    from dangjian_analysis.derived import _records, _usable
+    from dangjian_analysis.analysis.derived import figure_records, usable_figures
 
     if not include_national:
         figures = regional_figures(figures)
     about_firms = _enterprise_scopes(scopes)
     out: list[Candidate] = []
-    rates = _usable(figures)
+    rates = usable_figures(figures)
     rates = rates[rates["indicator"].isin(["party_org_coverage_rate", "party_org_formation_rate"])]
-    for row in _records(rates):
+    for row in figure_records(rates):
         if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
             continue
         if row["scope"] not in about_firms:
             continue
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
-        from dangjian_analysis.intervals import PRINTED_STEP_ASSUMPTION
+        from dangjian_analysis.analysis.intervals import PRINTED_STEP_ASSUMPTION
 
         out.append(
             Candidate(
@@ -426,7 +426,7 @@ def specification_range(
     """
     import pandas as pd
 
-    from dangjian_analysis.models import InsufficientDataError, rank_correlation
+    from dangjian_analysis.analysis.models import InsufficientDataError, rank_correlation
 
     groups = [g for _, g in frame.groupby("region_id", sort=True)]
     total = 1
@@ -472,7 +472,7 @@ def within_region_change(
             indicators asked.
 
     """
-    from dangjian_analysis.derived import derived_frame
+    from dangjian_analysis.analysis.derived import derived_frame
 
     rates = [
         d

@@ -1,0 +1,93 @@
+# The public API: the one list of exported names. ``__init__.py`` reads this file at
+# import time and loads each name from its module on first use; type checkers and IDEs
+# read it as the package's stub.
+
+from .analysis.crosssection import (
+    TREND_WARNING,
+    candidate_frame,
+    comparability_summary,
+    coverage_candidates,
+    cross_section,
+    outcome_candidates,
+    pair_intervals,
+    preferred_pairs,
+    specification_range,
+    within_region_change,
+)
+from .analysis.derived import (
+    PARTIAL_COUNTS,
+    RATIO_MEASURES,
+    Derived,
+    compound_growth_rates,
+    derived_frame,
+    derived_ratios,
+    implied_denominators,
+    reported_growth_rates,
+    scope_chain,
+)
+from .analysis.formatting import format_interval, format_number
+from .analysis.intervals import Interval, compound_growth, elapsed_years, interval_from_figure
+from .analysis.models import (
+    InsufficientDataError,
+    min_attainable_p,
+    min_detectable_r,
+    ols_hc3,
+    power_table,
+    rank_correlation,
+    rank_correlation_bounds,
+    required_n,
+    slope_bounds,
+)
+from .analysis.national import (
+    match_regional_coverage,
+    national_counts,
+    national_coverage,
+    national_implied_denominators,
+    national_series_plot_table,
+    national_sources,
+)
+from .analysis.overview import figures_by_topic, qualifier_counts, sources_overview
+from .briefs.build import BriefBuildError, build_briefs
+from .briefs.offline import external_resources
+from .curate.extract import (
+    ArticleError,
+    Candidate,
+    Period,
+    diff_candidates,
+    extract_candidates,
+    find_periods,
+    read_article,
+)
+from .curate.provenance import verify_sources
+from .curate.recall import extraction_recall
+from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
+from .package.levels import national_figures, regional_figures
+from .package.loaders import load_figures, load_indicators, load_regions, load_scopes, load_sources
+from .package.paths import default_data_dir, resolve_data_dir
+from .package.schema import data_version, read_datapackage
+from .package.validation import validate
+from .report.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
+from .report.present import (
+    CAPACITY_MEASURES,
+    SCATTER_MARKERS,
+    capacity_plot_table,
+    figure_listing,
+    interval_columns,
+    region_label,
+    scatter_table,
+    scope_table,
+    show_candidates,
+    show_cross_section,
+    show_derived,
+)
+from .report.style import cjk_font_family, use_style
+from .text.normalize import normalize_text
+from .text.quantity import (
+    Quantity,
+    QuantityParseError,
+    parse_chinese_numeral,
+    parse_quantity,
+    printed_step,
+)
+
+__version__: str

@@ -1,0 +1,47 @@
+"""Numbers and intervals as short, stable text: percentages, 亿元, open sides as ``∞``.
+
+One rule for every table of the analysis and the report layers: the analysis uses it for
+the text columns it builds (national matches), the report for every display table.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["YUAN_SCALES", "format_interval", "format_number"]
+
+#: Yuan per display unit of money: 1 亿元 is 10⁸ yuan, 1 万元 10⁴.
+YUAN_SCALES = {"yuan": 1.0, "亿元": 1e8, "万元": 1e4}
+
+
+def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:
+    """Format one number: ratios and growth rates as percentages, yuan in 亿元, else plain.
+
+    Infinite values print as ``∞`` and ``-∞``; NaN as an empty string.
+    """
+    if math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if unit_kind in ("ratio", "growth_rate"):
+        return f"{x * 100:.{digits}g}%"
+    if unit_kind == "yuan":
+        return f"{x / 1e8:.{digits}g}亿元"
+    return f"{x:.{digits}g}"
+
+
+def format_interval(
+    value: float, lower: float, upper: float, unit_kind: str, *, digits: int = 4
+) -> str:
+    """Format a value with its interval: ``86.4% [86.4%, ∞)`` or just ``1.47%`` when exact.
+
+    An open side prints as ``∞`` with a round bracket.
+    """
+    text = format_number(value, unit_kind, digits=digits)
+    if lower == upper == value:
+        return text
+    low = format_number(lower, unit_kind, digits=digits)
+    high = format_number(upper, unit_kind, digits=digits)
+    left = "(" if math.isinf(lower) else "["
+    right = ")" if math.isinf(upper) else "]"
+    return f"{text} {left}{low}, {high}{right}"
