@@ -66,6 +66,7 @@ from .package.loaders import load_figures, load_indicators, load_regions, load_s
 from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.validation import validate
+from .report.findings import KeyFindings, key_findings
 from .report.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
 from .report.present import (
     CAPACITY_MEASURES,
