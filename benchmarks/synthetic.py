@@ -72,6 +72,12 @@ def make_package(folder: Path, *, regions: int = 1000, years: int = 20, seed: in
     )
     for name in ("indicators.csv", "scopes.csv"):
         shutil.copy(bundled / name, folder / name)
+    # The bundled analysis settings, less its partial counts (figure ids of real sources).
+    settings = json.loads((bundled / "analysis.json").read_text(encoding="utf-8"))
+    settings["partial_counts"] = []
+    (folder / "analysis.json").write_text(
+        json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     last = FIRST_YEAR + years - 5
     source = {
         "source_id": SOURCE_ID, "title_zh": "合成数据（非真实）",

@@ -15,8 +15,6 @@ from .analysis.crosssection import (
     within_region_change,
 )
 from .analysis.derived import (
-    PARTIAL_COUNTS,
-    RATIO_MEASURES,
     Derived,
     compound_growth_rates,
     derived_frame,
@@ -65,16 +63,17 @@ from .package.levels import national_figures, regional_figures
 from .package.loaders import load_figures, load_indicators, load_regions, load_scopes, load_sources
 from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
+from .package.settings import AnalysisSettings, read_analysis_settings
 from .package.validation import validate
 from .report.findings import KeyFindings, key_findings
 from .report.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
 from .report.present import (
-    CAPACITY_MEASURES,
-    SCATTER_MARKERS,
+    capacity_measures,
     capacity_plot_table,
     figure_listing,
     interval_columns,
     region_label,
+    scatter_markers,
     scatter_table,
     scope_table,
     show_candidates,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -158,12 +159,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 @pytest.fixture
 def mini_package(tmp_path: Path) -> Path:
     """A valid package: the real descriptor and vocabularies with five test figures."""
-    folder = tmp_path / "mini"
-    folder.mkdir()
-    for name in ("datapackage.json", "sources.csv", "regions.csv", "indicators.csv", "scopes.csv"):
-        shutil.copy(DATA / name, folder / name)
-    write_csv(folder / "figures.csv", MINI_FIGURES, FIGURE_COLUMNS)
-    return folder
+    return copy_data(tmp_path / "mini")
 
 
 @pytest.fixture
@@ -271,12 +267,31 @@ GAMMA_CELLS = [
 ]
 
 
+def resource_files(data: Path = DATA) -> list[str]:
+    """The files of a data package: its descriptor and every resource it declares."""
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    return ["datapackage.json", *(res["path"] for res in descriptor["resources"])]
+
+
 def copy_data(folder: Path) -> Path:
-    """Copy the mini package (real descriptor and vocabularies, five test figures)."""
+    """Copy the mini package (real descriptor and vocabularies, five test figures).
+
+    Its analysis settings are the bundled ones, less the partial counts of figures that
+    the mini package does not hold.
+    """
     folder.mkdir(parents=True)
-    for name in ("datapackage.json", "sources.csv", "regions.csv", "indicators.csv", "scopes.csv"):
-        shutil.copy(DATA / name, folder / name)
+    for name in resource_files():
+        if name != "figures.csv":
+            shutil.copy(DATA / name, folder / name)
     write_csv(folder / "figures.csv", MINI_FIGURES, FIGURE_COLUMNS)
+    settings = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    ids = {row["figure_id"] for row in MINI_FIGURES}
+    settings["partial_counts"] = [
+        item for item in settings["partial_counts"] if item["figure_id"] in ids
+    ]
+    (folder / "analysis.json").write_text(
+        json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return folder
 
 

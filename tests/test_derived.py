@@ -19,7 +19,6 @@ from dangjian_analysis.analysis.crosssection import (
 )
 from dangjian_analysis.analysis.derived import (
     DERIVED_COLUMNS,
-    PARTIAL_COUNTS,
     compound_growth_rates,
     derived_frame,
     derived_ratios,
@@ -27,6 +26,7 @@ from dangjian_analysis.analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
+from dangjian_analysis.package.settings import read_analysis_settings
 
 
 def _one(frame: pd.DataFrame, region: str, measure: str, inputs: str) -> pd.Series:
@@ -84,7 +84,8 @@ def test_same_scope_by_default_nested_on_request(figures, scopes) -> None:
 
 
 def test_partial_counts_are_left_out_by_default(figures, scopes) -> None:
-    assert set(PARTIAL_COUNTS) <= set(figures.figure_id)
+    partial = read_analysis_settings().partial_counts
+    assert set(partial) <= set(figures.figure_id)
     frame = derived_frame(derived_ratios(figures, scopes))
     assert not frame.inputs.str.contains("ph-009").any()
     kept = derived_frame(derived_ratios(figures, scopes, exclude=()))

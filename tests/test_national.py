@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from dangjian_analysis import load_sources
-from dangjian_analysis.analysis.crosssection import Candidate, coverage_candidates
+from dangjian_analysis import load_sources, read_analysis_settings
+from dangjian_analysis.analysis.crosssection import RegionMeasure, coverage_candidates
 from dangjian_analysis.analysis.intervals import Interval
 from dangjian_analysis.analysis.national import (
     MATCH_COLUMNS,
@@ -144,7 +144,7 @@ def test_series_rule_prefers_a_stated_date_then_the_previous_definition() -> Non
             _row("x-004", *a, 0.50, 2012, basis="publication", early="2012-01-01"),
         ]
     )
-    listing = national_coverage(frame).set_index("figure_id")
+    listing = national_coverage(frame, settings=read_analysis_settings()).set_index("figure_id")
     assert listing["role"].to_dict() == {
         "x-001": ROLE_MAIN,
         "x-003": ROLE_MAIN,
@@ -223,7 +223,7 @@ def test_national_sources(figures) -> None:
 
 
 def _candidate(measure, scope, period, value, inputs=("x-001",), region="r"):
-    return Candidate(
+    return RegionMeasure(
         region_id=region, measure=measure, definition="test", interval=Interval.exact(value),
         scope=scope, period=period, span="", inputs=inputs, flags=(), assumptions=(),
     )

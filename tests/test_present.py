@@ -17,9 +17,9 @@ from dangjian_analysis.analysis.derived import derived_frame, derived_ratios
 from dangjian_analysis.analysis.formatting import format_interval, format_number
 from dangjian_analysis.analysis.models import power_table
 from dangjian_analysis.report.present import (
-    SCATTER_MARKERS,
     capacity_plot_table,
     region_label,
+    scatter_markers,
     scatter_table,
     scope_table,
     show_candidates,
@@ -53,10 +53,13 @@ def test_region_label() -> None:
 
 
 def test_scatter_table_and_markers() -> None:
-    cross = cross_section(load_figures(), load_scopes(), "output_growth")
+    figures = load_figures()
+    cross = cross_section(figures, load_scopes(), "output_growth")
     table = scatter_table(cross, load_regions())
     assert len(table) == len(cross)
-    assert set(table["marker_group"]) <= set(SCATTER_MARKERS)
+    markers = scatter_markers(figures)
+    assert set(table["marker_group"]) <= set(markers)
+    assert list(markers.values()) == ["o", "s", "D", "^"]
     row = table[table["label"].str.startswith("通城县")].iloc[0]
     assert (row["x"], row["y"]) == (1.0, pytest.approx(0.154))
     shown = show_cross_section(cross)

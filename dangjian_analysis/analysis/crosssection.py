@@ -28,16 +28,15 @@ from dangjian_analysis.analysis.derived import (
 )
 from dangjian_analysis.analysis.intervals import Interval, interval_from_figure
 from dangjian_analysis.package.levels import regional_figures
+from dangjian_analysis.package.settings import AnalysisSettings, settings_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "COMPARABILITY_DIMENSIONS",
-    "COVERAGE_DEFINITIONS",
-    "OUTCOMES",
     "TREND_WARNING",
-    "Candidate",
+    "RegionMeasure",
     "candidate_frame",
     "comparability_summary",
     "coverage_candidates",
@@ -48,39 +47,6 @@ __all__ = [
     "specification_range",
     "within_region_change",
 ]
-
-#: Coverage measures in order of preference, with the definition shown to readers.
-COVERAGE_DEFINITIONS: dict[str, str] = {
-    "party_org_coverage_rate": "coverage rate (reported)",
-    "party_org_formation_rate": "formation rate (reported)",
-    "enterprise_coverage": "share of enterprises with an organization (derived)",
-    "orgs_per_enterprise": "organizations per enterprise (derived)",
-}
-
-#: Outcomes and the measures that stand for each, in order of preference.
-OUTCOMES: dict[str, dict[str, str]] = {
-    "output_growth": {
-        "output_value_growth_1y": "output growth, one year (reported)",
-        "value_added_growth_1y": "value-added growth, one year (reported)",
-        "output_value_cagr": "output, compound annual growth (derived)",
-        "industrial_output_value_cagr": "industrial output, compound annual growth (derived)",
-        "value_added_cagr": "value added, compound annual growth (derived)",
-    },
-    "tax_growth": {
-        "tax_revenue_growth_1y": "tax growth, one year (reported)",
-        "tax_revenue_cagr": "tax, compound annual growth (derived)",
-    },
-    "tax_intensity": {
-        "tax_to_output": "tax as a share of output (derived)",
-    },
-}
-
-#: Scopes under which a coverage figure is about enterprises (any scope nested in these).
-_ENTERPRISE_ROOTS = (
-    "nonpublic_economic_orgs",
-    "park_enterprises",
-    "industrial_enterprises_above_scale",
-)
 
 #: Columns compared across rows to build the ``flags`` column.
 COMPARABILITY_DIMENSIONS: dict[str, str] = {
@@ -102,8 +68,8 @@ TREND_WARNING = (
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """One coverage or outcome measure available for a region."""
+class RegionMeasure:
+    """One coverage or outcome measure available for a region (a row of a cross-section)."""
 
     region_id: str
     measure: str
@@ -117,7 +83,7 @@ class Candidate:
     assumptions: tuple[str, ...]
 
 
-def candidate_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
+def candidate_frame(candidates: Sequence[RegionMeasure]) -> pd.DataFrame:
     """Tabulate candidates in the order given, one row each.
 
     Columns: region, measure, definition, value and bounds, scope, period, span, inputs,
@@ -151,12 +117,12 @@ def _period(early: str, late: str) -> str:
     return a if a == b else f"{a}–{b}"
 
 
-def _from_derived(d: Derived, definition: str) -> Candidate:
+def _from_derived(d: Derived, definition: str) -> RegionMeasure:
     span = ""
     if d.span_years is not None:
         s = d.span_years
         span = f"{s.value:g}" if s.is_exact else f"{s.lower:.3g}–{s.upper:.3g}"
-    return Candidate(
+    return RegionMeasure(
         region_id=d.region_id,
         measure=d.measure,
         definition=definition,
@@ -170,11 +136,10 @@ def _from_derived(d: Derived, definition: str) -> Candidate:
     )
 
 
-def _enterprise_scopes(scopes: pd.DataFrame) -> frozenset[str]:
+def _enterprise_scopes(scopes: pd.DataFrame, roots: Iterable[str]) -> frozenset[str]:
     """Return the scopes about firms: those whose chain of broader scopes reaches a root."""
-    return frozenset(
-        s for s in scopes["scope"] if set(scope_chain(scopes, s)) & set(_ENTERPRISE_ROOTS)
-    )
+    wanted = set(roots)
+    return frozenset(s for s in scopes["scope"] if set(scope_chain(scopes, s)) & wanted)
 
 
 def coverage_candidates(
@@ -184,11 +149,15 @@ def coverage_candidates(
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
     include_national: bool = False,
-) -> list[Candidate]:
+    settings: AnalysisSettings | None = None,
+) -> list[RegionMeasure]:
     """List every coverage measure of every region.
 
     These are the reported rates about enterprises and the coverage ratios derived from
-    counts of the same scope (see :data:`COVERAGE_DEFINITIONS`).
+    counts of the same scope: the ``coverage_measures`` of the package's analysis
+    settings (``settings``, else those of the package ``figures`` came from), in their
+    order of preference. A scope is about enterprises when its chain of broader scopes
+    reaches one of the settings' ``enterprise_scopes``.
 
     Rates about social organizations or clusters are left out: they are not about firms.
     So are national-context figures unless ``include_national`` (the national series has
@@ -198,25 +167,25 @@ def coverage_candidates(
     """
     from dangjian_analysis.analysis.derived import figure_records, usable_figures
 
+    chosen = settings_for(figures, settings)
+    definitions = chosen.coverage_measures
     if not include_national:
         figures = regional_figures(figures)
-    about_firms = _enterprise_scopes(scopes)
-    out: list[Candidate] = []
+    about_firms = _enterprise_scopes(scopes, chosen.enterprise_scopes)
+    out: list[RegionMeasure] = []
     rates = usable_figures(figures)
-    rates = rates[rates["indicator"].isin(["party_org_coverage_rate", "party_org_formation_rate"])]
+    rates = rates[rates["indicator"].isin(list(definitions))]
     for row in figure_records(rates):
-        if row["indicator"] not in ("party_org_coverage_rate", "party_org_formation_rate"):
-            continue
         if row["scope"] not in about_firms:
             continue
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
         from dangjian_analysis.analysis.intervals import PRINTED_STEP_ASSUMPTION
 
         out.append(
-            Candidate(
+            RegionMeasure(
                 region_id=str(row["region_id"]),
                 measure=str(row["indicator"]),
-                definition=COVERAGE_DEFINITIONS[row["indicator"]],
+                definition=definitions[row["indicator"]],
                 interval=interval,
                 scope=str(row["scope"]),
                 period=_period(row["period_earliest"], row["period_latest"]),
@@ -228,12 +197,13 @@ def coverage_candidates(
         )
     if ratios is None:
         ratios = derived_ratios(
-            figures, scopes, open_bounds=open_bounds, include_national=include_national
+            figures, scopes, open_bounds=open_bounds, include_national=include_national,
+            settings=chosen,
         )
     for d in ratios:
-        if d.measure in COVERAGE_DEFINITIONS and d.scope in about_firms:
-            out.append(_from_derived(d, COVERAGE_DEFINITIONS[d.measure]))
-    order = list(COVERAGE_DEFINITIONS)
+        if d.measure in definitions and d.scope in about_firms:
+            out.append(_from_derived(d, definitions[d.measure]))
+    order = list(definitions)
     return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
 
 
@@ -245,18 +215,22 @@ def outcome_candidates(
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
     include_national: bool = False,
-) -> list[Candidate]:
-    """List every measure of ``outcome`` (a key of :data:`OUTCOMES`) of every region.
+    settings: AnalysisSettings | None = None,
+) -> list[RegionMeasure]:
+    """List every measure of ``outcome`` of every region.
 
-    ``ratios`` and ``include_national`` as in :func:`coverage_candidates`.
+    The outcomes and the measures that stand for each, in order of preference, are the
+    ``outcomes`` of the analysis settings. ``ratios``, ``include_national`` and
+    ``settings`` as in :func:`coverage_candidates`.
 
     Raises:
-        ValueError: on an unknown outcome.
+        ValueError: on an outcome the settings do not define.
 
     """
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {sorted(OUTCOMES)}, got {outcome!r}")
-    wanted = OUTCOMES[outcome]
+    chosen = settings_for(figures, settings)
+    if outcome not in chosen.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
+    wanted = chosen.outcomes[outcome]
     measures = set(wanted)
     pool: list[Derived] = []
     national = {"include_national": include_national}
@@ -266,7 +240,9 @@ def outcome_candidates(
         pool += compound_growth_rates(figures, open_bounds=open_bounds, **national)
     if any(not m.endswith(("_growth_1y", "_cagr")) for m in measures):
         if ratios is None:
-            ratios = derived_ratios(figures, scopes, open_bounds=open_bounds, **national)
+            ratios = derived_ratios(
+                figures, scopes, open_bounds=open_bounds, settings=chosen, **national
+            )
         pool += list(ratios)
     out = [_from_derived(d, wanted[d.measure]) for d in pool if d.measure in wanted]
     order = list(wanted)
@@ -281,10 +257,12 @@ def cross_section(
     open_bounds: str = "strict",
     regions: Iterable[str] | None = None,
     include_national: bool = False,
+    settings: AnalysisSettings | None = None,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
 
-    National-context figures are left out unless ``include_national``.
+    National-context figures are left out unless ``include_national``; ``settings`` as in
+    :func:`coverage_candidates`.
 
     Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
     coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
@@ -295,7 +273,10 @@ def cross_section(
     """
     import pandas as pd
 
-    national = {"include_national": include_national}
+    national: dict[str, Any] = {
+        "include_national": include_national,
+        "settings": settings_for(figures, settings),
+    }
     ratios = derived_ratios(figures, scopes, open_bounds=open_bounds, **national)
     cover = coverage_candidates(
         figures, scopes, open_bounds=open_bounds, ratios=ratios, **national
@@ -304,8 +285,8 @@ def cross_section(
         figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios, **national
     )
     keep = None if regions is None else set(regions)
-    cover_by: dict[str, list[Candidate]] = {}
-    outs_by: dict[str, list[Candidate]] = {}
+    cover_by: dict[str, list[RegionMeasure]] = {}
+    outs_by: dict[str, list[RegionMeasure]] = {}
     for c in cover:
         cover_by.setdefault(c.region_id, []).append(c)
     for o in outs:
@@ -340,7 +321,7 @@ def cross_section(
     return frame
 
 
-def _pair_row(region: str, number: int, c: Candidate, o: Candidate) -> dict[str, Any]:
+def _pair_row(region: str, number: int, c: RegionMeasure, o: RegionMeasure) -> dict[str, Any]:
     return {
         "region_id": region,
         "pair": number,

@@ -38,6 +38,7 @@ from dangjian_analysis.analysis.intervals import (
     ratio,
 )
 from dangjian_analysis.package.levels import regional_figures
+from dangjian_analysis.package.settings import AnalysisSettings, RatioMeasure, settings_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,11 +48,8 @@ __all__ = [
     "GROWTH_LEVEL_INDICATORS",
     "IMPLIED_DENOMINATOR_COUNTS",
     "IMPLIED_DENOMINATOR_RATES",
-    "PARTIAL_COUNTS",
-    "RATIO_MEASURES",
     "REPORTED_GROWTH",
     "Derived",
-    "RatioMeasure",
     "compound_growth_rates",
     "derived_frame",
     "derived_ratios",
@@ -62,94 +60,6 @@ __all__ = [
     "usable_figures",
 ]
 
-
-@dataclass(frozen=True)
-class RatioMeasure:
-    """A derived ratio: a numerator indicator over a denominator indicator, times a factor."""
-
-    name: str
-    label_en: str
-    numerators: tuple[str, ...]
-    denominators: tuple[str, ...]
-    unit_kind: str
-    factor: float = 1.0
-    caveat: str = ""
-
-
-#: The derived ratios, in display order.
-RATIO_MEASURES: tuple[RatioMeasure, ...] = (
-    RatioMeasure(
-        "enterprise_coverage",
-        "Share of enterprises with a party organization (derived)",
-        ("enterprises_with_party_org",),
-        ("enterprises",),
-        "ratio",
-    ),
-    RatioMeasure(
-        "orgs_per_enterprise",
-        "Party organizations per enterprise (derived)",
-        ("party_orgs",),
-        ("enterprises",),
-        "ratio",
-        caveat="not a coverage rate: one organization can serve several firms (joint "
-        "organizations) and one firm can hold several",
-    ),
-    RatioMeasure(
-        "members_per_enterprise",
-        "Party members per enterprise",
-        ("party_members",),
-        ("enterprises",),
-        "persons",
-    ),
-    RatioMeasure(
-        "members_per_org",
-        "Party members per party organization",
-        ("party_members",),
-        ("party_orgs",),
-        "persons",
-    ),
-    RatioMeasure(
-        "instructors_per_1000_enterprises",
-        "Instructors per 1,000 enterprises",
-        ("instructors",),
-        ("enterprises",),
-        "persons",
-        factor=1000.0,
-    ),
-    RatioMeasure(
-        "output_per_enterprise",
-        "Output value per enterprise (yuan)",
-        ("output_value", "industrial_output_value"),
-        ("enterprises",),
-        "yuan",
-    ),
-    RatioMeasure(
-        "tax_per_enterprise",
-        "Tax per enterprise (yuan)",
-        ("tax_revenue",),
-        ("enterprises",),
-        "yuan",
-    ),
-    RatioMeasure(
-        "tax_to_output",
-        "Tax as a share of output value",
-        ("tax_revenue",),
-        ("output_value", "industrial_output_value"),
-        "ratio",
-    ),
-)
-
-#: Figures that count only part of the population their scope names, according to the
-#: curators' notes, so that dividing them by a count of the whole scope would mislead.
-#: Left out of derived ratios by default (``exclude``); shown with their reason in the
-#: notebooks. Ids of another data package that are not here are simply not matched.
-PARTIAL_COUNTS: dict[str, str] = {
-    "ph-009": "21 'global industry leaders' introduced: a subset of foreign-invested firms",
-    "yc-001": "town/street umbrella committees, not primary organizations",
-    "yc-027": "repeat of yc-001 (umbrella committees)",
-    "yc-002": "organizations managed directly by the district committee: a subset",
-    "yc-008": "non-demonstration organizations only: a subset of the 375",
-}
 
 #: Period words that mark a running total (firms introduced, organizations set up so far).
 _CUMULATIVE_WORDS = ("累计", "先后")
@@ -385,23 +295,32 @@ def derived_ratios(
     figures: pd.DataFrame,
     scopes: pd.DataFrame,
     *,
-    measures: Iterable[RatioMeasure] = RATIO_MEASURES,
+    measures: Iterable[RatioMeasure] | None = None,
     open_bounds: str = "strict",
     allow_nested_scopes: bool = False,
-    exclude: Iterable[str] = tuple(PARTIAL_COUNTS),
+    exclude: Iterable[str] | None = None,
     include_national: bool = False,
+    settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
     """Compute every ratio of ``measures`` that the figures allow, region by region.
 
     ``figures`` and ``scopes`` are the frames of ``load_figures()`` and ``load_scopes()``.
     ``open_bounds`` is ``"strict"`` or ``"printed_step"`` (see
     :mod:`dangjian_analysis.analysis.intervals`). Results are sorted by region, measure order and
-    input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used, nor
-    national-context figures unless ``include_national`` (see
-    :mod:`dangjian_analysis.package.levels`).
+    input ids. ``measures`` default to the ratio measures of the package's analysis
+    settings (``settings``, else those of the package ``figures`` was loaded from; see
+    :mod:`dangjian_analysis.package.settings`). Figures in ``exclude`` (default: the
+    settings' partial counts) are not used, nor national-context figures unless
+    ``include_national`` (see :mod:`dangjian_analysis.package.levels`).
     """
     import numpy as np
 
+    from dangjian_analysis.analysis.intervals import ratio_bounds
+
+    if measures is None or exclude is None:
+        chosen = settings_for(figures, settings)
+        measures = chosen.ratio_measures if measures is None else measures
+        exclude = tuple(chosen.partial_counts) if exclude is None else exclude
     excluded = set(exclude)
     usable = usable_figures(figures if include_national else regional_figures(figures))
     usable = usable[~usable["figure_id"].isin(excluded)]
@@ -435,13 +354,9 @@ def derived_ratios(
         pairs = pairs.assign(gap=gap)
         pairs = pairs[pairs["gap"] == pairs.groupby("figure_id_n")["gap"].transform("min")]
         _check_ratio_inputs(measure, pairs)
-        vn, ln, hn = (pairs[c].to_numpy() for c in ("value_n", "lo_n", "hi_n"))
-        vd, ld, hd = (pairs[c].to_numpy() for c in ("value_d", "lo_d", "hi_d"))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            point = vn / vd
-            low = np.where(np.isinf(hd), 0.0, ln / hd)
-            high = np.where(ld == 0, np.where(hn > 0, np.inf, 0.0), hn / ld)
-        low, high = np.minimum(low, point), np.maximum(high, point)
+        point, low, high = ratio_bounds(
+            *(pairs[c].to_numpy() for c in ("value_n", "lo_n", "hi_n", "value_d", "lo_d", "hi_d"))
+        )
         factor = measure.factor
         formula_tail = "" if factor == 1.0 else f" × {factor:g}"
         columns = {c: pairs[c].tolist() for c in _PAIR_COLUMNS}
@@ -476,41 +391,20 @@ def _input_table(
     are 0 (or ``-inf`` for growth rates) below and ``inf`` above, or closed by the printed
     step under the ``printed_step`` policy.
     """
-    import numpy as np
     import pandas as pd
 
-    from dangjian_analysis.analysis.intervals import (
-        NONNEGATIVE_KINDS,
-        OPEN_BOUND_POLICIES,
-        cached_printed_step,
-    )
+    from dangjian_analysis.analysis.intervals import interval_bounds
 
-    if open_bounds not in OPEN_BOUND_POLICIES:
-        raise ValueError(f"open_bounds must be one of {OPEN_BOUND_POLICIES}, got {open_bounds!r}")
     value = usable["value"].to_numpy(dtype="float64")
-    lower = usable["lower"].to_numpy(dtype="float64")
-    upper = usable["upper"].to_numpy(dtype="float64")
-    floor = np.where(usable["unit_kind"].isin(list(NONNEGATIVE_KINDS)).to_numpy(), 0.0, -np.inf)
-    open_side = np.isnan(lower) | np.isnan(upper)
-    assumed = np.zeros(len(usable), dtype=bool)
-    if open_bounds == "printed_step" and open_side.any():
-        steps = np.array(
-            [
-                cached_printed_step(str(raw)) if is_open else None
-                for raw, is_open in zip(usable["raw"].tolist(), open_side.tolist(), strict=True)
-            ],
-            dtype="float64",
-        )
-        has_step = open_side & ~np.isnan(steps)
-        assumed = has_step
-        upper = np.where(np.isnan(upper) & has_step, value + steps, upper)
-        lower = np.where(np.isnan(lower) & has_step, np.maximum(value - steps, floor), lower)
-    lower = np.where(np.isnan(lower), floor, lower)
-    upper = np.where(np.isnan(upper), np.inf, upper)
-    bad = ~((lower <= value) & (value <= upper))
-    if bad.any():
-        fid = usable["figure_id"].to_numpy()[bad][0]
-        raise ValueError(f"figure {fid}: bounds do not contain the value")
+    lower, upper, assumed = interval_bounds(
+        value,
+        usable["lower"].to_numpy(dtype="float64"),
+        usable["upper"].to_numpy(dtype="float64"),
+        usable["unit_kind"].tolist(),
+        usable["raw"].tolist(),
+        open_bounds=open_bounds,
+        ids=usable["figure_id"].tolist(),
+    )
     early = usable["period_earliest"].dt.strftime("%Y-%m-%d").tolist()
     late = usable["period_latest"].dt.strftime("%Y-%m-%d").tolist()
     flags: list[tuple[str, ...]] = []

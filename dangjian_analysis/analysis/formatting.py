@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["YUAN_SCALES", "format_interval", "format_number"]
+__all__ = ["format_interval", "format_number"]
 
-#: Yuan per display unit of money: 1 亿元 is 10⁸ yuan, 1 万元 10⁴.
-YUAN_SCALES = {"yuan": 1.0, "亿元": 1e8, "万元": 1e4}
 
 
 def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:

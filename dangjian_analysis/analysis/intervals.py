@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "NONNEGATIVE_KINDS",
@@ -32,8 +35,10 @@ __all__ = [
     "cached_printed_step",
     "compound_growth",
     "elapsed_years",
+    "interval_bounds",
     "interval_from_figure",
     "ratio",
+    "ratio_bounds",
     "scale",
 ]
 
@@ -105,33 +110,81 @@ def interval_from_figure(
 
     The row needs ``value``, ``lower``, ``upper``, ``unit_kind`` and (for the
     ``printed_step`` policy) ``raw``. Returns the interval and whether the
-    ``printed_step`` assumption was used to close an open side.
+    ``printed_step`` assumption was used to close an open side. The rule is
+    :func:`interval_bounds`, applied to one row.
 
     Raises:
         ValueError: on an unknown policy or a row whose bounds do not contain its value.
 
     """
+    value = float(figure["value"])
+    low, high, assumed = interval_bounds(
+        [value],
+        [_missing_to(figure.get("lower"), math.nan)],
+        [_missing_to(figure.get("upper"), math.nan)],
+        [str(figure["unit_kind"])],
+        [str(figure.get("raw", ""))],
+        open_bounds=open_bounds,
+        ids=[str(figure.get("figure_id", "?"))],
+    )
+    return Interval(value, float(low[0]), float(high[0])), bool(assumed[0])
+
+
+def interval_bounds(
+    value: Sequence[float] | np.ndarray,
+    lower: Sequence[float] | np.ndarray,
+    upper: Sequence[float] | np.ndarray,
+    unit_kind: Sequence[str],
+    raw: Sequence[str],
+    *,
+    open_bounds: str = "strict",
+    ids: Sequence[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Close the bounds of many figures at once: the one rule for a figure's interval.
+
+    ``lower`` and ``upper`` are NaN where the figure has an open side. Under
+    ``"strict"`` an open side stays open: ``inf`` above; below, 0 for unit kinds in
+    :data:`NONNEGATIVE_KINDS` and ``-inf`` otherwise. Under ``"printed_step"`` an open
+    side is closed at the printed step of ``raw`` (when it has one), never below that
+    floor. Returns the lower bounds, the upper bounds and whether the assumption was used.
+
+    Raises:
+        ValueError: on an unknown policy, or bounds that do not contain their value
+            (naming the figure by ``ids`` when given).
+
+    """
+    import numpy as np
+
     if open_bounds not in OPEN_BOUND_POLICIES:
         raise ValueError(f"open_bounds must be one of {OPEN_BOUND_POLICIES}, got {open_bounds!r}")
-    value = float(figure["value"])
-    lower = _missing_to(figure.get("lower"), None)
-    upper = _missing_to(figure.get("upper"), None)
-    assumed = False
-    if (lower is None or upper is None) and open_bounds == "printed_step":
-        step = cached_printed_step(str(figure["raw"]))
-        if step is not None:
-            assumed = True
-            if upper is None:
-                upper = value + step
-            if lower is None:
-                lower = max(value - step, _open_lower(str(figure["unit_kind"])))
-    lower = _open_lower(str(figure["unit_kind"])) if lower is None else lower
-    upper = math.inf if upper is None else upper
-    try:
-        interval = Interval(value, lower, upper)
-    except ValueError as exc:
-        raise ValueError(f"figure {figure.get('figure_id', '?')}: {exc}") from None
-    return interval, assumed
+    value = np.asarray(value, dtype="float64")
+    lower = np.asarray(lower, dtype="float64")
+    upper = np.asarray(upper, dtype="float64")
+    floor = np.array([-math.inf if k not in NONNEGATIVE_KINDS else 0.0 for k in unit_kind])
+    open_side = np.isnan(lower) | np.isnan(upper)
+    assumed = np.zeros(len(value), dtype=bool)
+    if open_bounds == "printed_step" and open_side.any():
+        steps = np.array(
+            [
+                cached_printed_step(str(text)) if is_open else None
+                for text, is_open in zip(raw, open_side.tolist(), strict=True)
+            ],
+            dtype="float64",
+        )
+        assumed = open_side & ~np.isnan(steps)
+        upper = np.where(np.isnan(upper) & assumed, value + steps, upper)
+        lower = np.where(np.isnan(lower) & assumed, np.maximum(value - steps, floor), lower)
+    lower = np.where(np.isnan(lower), floor, lower)
+    upper = np.where(np.isnan(upper), math.inf, upper)
+    bad = ~((lower <= value) & (value <= upper))
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        name = ids[at] if ids is not None else f"row {at}"
+        raise ValueError(
+            f"figure {name}: Interval must satisfy lower <= value <= upper, "
+            f"got {lower[at]!r} <= {value[at]!r} <= {upper[at]!r}"
+        )
+    return lower, upper, assumed
 
 
 @functools.lru_cache(maxsize=4096)
@@ -164,27 +217,52 @@ def _corners(
     return Interval(point, min(low, point), max(high, point))
 
 
-def _div(a: float, b: float) -> float:
-    if b == 0:
-        return math.inf if a > 0 else math.nan
-    if math.isinf(b):
-        return 0.0 if math.isfinite(a) else math.inf
-    return a / b
-
-
 def ratio(numerator: Interval, denominator: Interval) -> Interval:
-    """Divide two non-negative intervals.
+    """Divide two non-negative intervals (the rule of :func:`ratio_bounds`, for one pair).
 
     Raises:
         ValueError: when an input can be negative or the printed denominator is zero.
 
     """
-    if numerator.lower < 0 or denominator.lower < 0:
+    point, low, high = ratio_bounds(
+        [numerator.value], [numerator.lower], [numerator.upper],
+        [denominator.value], [denominator.lower], [denominator.upper],
+    )
+    return Interval(float(point[0]), float(low[0]), float(high[0]))
+
+
+def ratio_bounds(
+    value_n: Sequence[float] | np.ndarray,
+    lower_n: Sequence[float] | np.ndarray,
+    upper_n: Sequence[float] | np.ndarray,
+    value_d: Sequence[float] | np.ndarray,
+    lower_d: Sequence[float] | np.ndarray,
+    upper_d: Sequence[float] | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Divide many non-negative intervals at once: the value, lowest and highest ratio.
+
+    The lowest ratio is the smallest numerator over the largest denominator (0 when the
+    denominator is unbounded), the highest the largest numerator over the smallest
+    denominator (unbounded when that can be 0 and the numerator cannot); the value always
+    lies between them.
+
+    Raises:
+        ValueError: when an input can be negative or a printed denominator is zero.
+
+    """
+    import numpy as np
+
+    vn, ln, hn = (np.asarray(a, dtype="float64") for a in (value_n, lower_n, upper_n))
+    vd, ld, hd = (np.asarray(a, dtype="float64") for a in (value_d, lower_d, upper_d))
+    if ((ln < 0) | (ld < 0)).any():
         raise ValueError("ratio() needs non-negative intervals")
-    if denominator.value == 0:
+    if (vd == 0).any():
         raise ValueError("ratio() denominator is zero")
-    point = numerator.value / denominator.value
-    return _corners(_div, point, (numerator, denominator))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        point = vn / vd
+        low = np.where(np.isinf(hd), 0.0, ln / hd)
+        high = np.where(ld == 0, np.where(hn > 0, math.inf, 0.0), hn / ld)
+    return point, np.minimum(low, point), np.maximum(high, point)
 
 
 def scale(interval: Interval, factor: float) -> Interval:

@@ -4,8 +4,9 @@ National coverage figures come under several definitions, because the denominato
 party's own statistics changed: firms meeting the conditions for a party organization
 (具备建立党组织条件) up to the 2012 data, all non-public enterprises from the 2014 data on;
 other pages give above-scale firms, small private firms (SAIC) or a survey sample (CPES).
-:data:`NATIONAL_DEFINITIONS` names each definition once, with the indicator and scope its
-national figures carry and the regional measures that share it.
+The ``national_definitions`` (and ``national_counts``) of the package's analysis settings
+(:mod:`dangjian_analysis.package.settings`) name each definition once, with the indicator
+and scope its national figures carry and the regional measures that share it.
 
 - :func:`national_coverage` and :func:`national_counts` list the national figures with
   their role in a series: the party-statistics series (one figure per year, split where
@@ -25,25 +26,26 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.package.levels import NATIONAL_LEVEL, national_figures
+from dangjian_analysis.package.settings import (
+    AnalysisSettings,
+    NationalDefinition,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from dangjian_analysis.analysis.crosssection import Candidate
+    from dangjian_analysis.analysis.crosssection import RegionMeasure
 
 __all__ = [
     "MATCH_COLUMNS",
-    "NATIONAL_COUNTS",
-    "NATIONAL_DEFINITIONS",
     "ROLE_MAIN",
     "ROLE_OTHER_PAGE",
     "ROLE_REPEAT",
     "SERIES_LISTING_COLUMNS",
-    "NationalDefinition",
     "match_regional_coverage",
     "national_counts",
     "national_coverage",
@@ -59,146 +61,6 @@ ROLE_OTHER_PAGE = "other page"
 #: Role of a figure that repeats the main figure of its year (same value and bounds).
 ROLE_REPEAT = "repeat"
 
-
-@dataclass(frozen=True)
-class NationalDefinition:
-    """One definition of a national series: which figures carry it and how to name it.
-
-    Attributes:
-        key: short identifier.
-        label: plain-language description, for tables and notes.
-        short: legend label (Chinese and English).
-        population: the units the figures count or divide by, in plain words.
-        indicator, scope: the codes of the national figures of this definition.
-        series: whether the definition belongs to the party-statistics series (drawn as a
-            line, split where the definition changes) or stands apart (drawn as points).
-        regional: the ``(measure, scope)`` pairs of regional measures with the same
-            definition (a measure is an indicator code or a derived measure).
-
-    """
-
-    key: str
-    label: str
-    short: str
-    population: str
-    indicator: str
-    scope: str
-    series: bool
-    regional: tuple[tuple[str, str], ...] = ()
-
-
-#: Definitions of national coverage, in display order.
-NATIONAL_DEFINITIONS: tuple[NationalDefinition, ...] = (
-    NationalDefinition(
-        "qualifying",
-        "share of the non-public enterprises that meet the conditions for a party "
-        "organization (具备建立党组织条件)",
-        "具备条件口径 qualifying firms",
-        "non-public enterprises meeting the conditions for a party organization",
-        "party_org_coverage_qualifying",
-        "nonpublic_enterprises_qualifying",
-        series=True,
-        regional=(("party_org_coverage_qualifying", "nonpublic_enterprises_qualifying"),),
-    ),
-    NationalDefinition(
-        "all_nonpublic",
-        "share of all non-public enterprises (占非公有制企业总数)",
-        "全部非公企业口径 all non-public firms",
-        "all non-public enterprises",
-        "party_org_coverage_all_nonpublic",
-        "nonpublic_enterprises_party_stats",
-        series=True,
-        regional=(
-            ("party_org_coverage_rate", "nonpublic_enterprises"),
-            ("party_org_coverage_all_nonpublic", "nonpublic_enterprises"),
-            ("enterprise_coverage", "nonpublic_enterprises"),
-        ),
-    ),
-    NationalDefinition(
-        "above_scale",
-        "share of above-scale non-public enterprises (规模以上)",
-        "规模以上 above-scale firms",
-        "above-scale non-public enterprises",
-        "party_org_coverage_rate",
-        "nonpublic_enterprises_above_scale",
-        series=False,
-        regional=(
-            ("party_org_coverage_rate", "nonpublic_enterprises_above_scale"),
-            ("enterprise_coverage", "nonpublic_enterprises_above_scale"),
-        ),
-    ),
-    NationalDefinition(
-        "small_private",
-        "share of small private enterprises (SAIC figure)",
-        "小规模私营企业 small private firms (SAIC)",
-        "small private enterprises (SAIC)",
-        "party_org_coverage_rate",
-        "small_private_enterprises",
-        series=False,
-        regional=(("party_org_coverage_rate", "small_private_enterprises"),),
-    ),
-    NationalDefinition(
-        "cpes",
-        "share of the private firms sampled by the Chinese Private Enterprise Survey "
-        "(a sample, not a census)",
-        "私营企业调查 CPES sample",
-        "private firms sampled by the CPES survey",
-        "cpes_party_org_share",
-        "cpes_sampled_private_firms",
-        series=False,
-    ),
-)
-
-#: Counts of the national context, in display order (same structure as the definitions).
-NATIONAL_COUNTS: tuple[NationalDefinition, ...] = (
-    NationalDefinition(
-        "with_org_qualifying",
-        "non-public enterprises with a party organization, printed with the rate of "
-        "qualifying firms",
-        "有党组织的企业 (具备条件口径) firms with an organization",
-        "non-public enterprises with a party organization",
-        "enterprises_with_party_org",
-        "nonpublic_enterprises_qualifying",
-        series=True,
-    ),
-    NationalDefinition(
-        "with_org_all",
-        "non-public enterprises with a party organization, printed with the rate of all "
-        "non-public enterprises",
-        "有党组织的企业 (全部非公企业口径) firms with an organization",
-        "non-public enterprises with a party organization",
-        "enterprises_with_party_org",
-        "nonpublic_enterprises_party_stats",
-        series=True,
-    ),
-    NationalDefinition(
-        "nonpublic_total",
-        "non-public enterprises counted by the party's statistics (the denominator)",
-        "非公企业总数 all non-public firms (party statistics)",
-        "non-public enterprises in the party's statistics",
-        "enterprises",
-        "nonpublic_enterprises_party_stats",
-        series=False,
-    ),
-    NationalDefinition(
-        "orgs_nonpublic",
-        "party organizations in non-public enterprises (organizations, not firms)",
-        "非公企业党组织数 party organizations",
-        "party organizations in non-public enterprises",
-        "party_orgs",
-        "nonpublic_enterprises",
-        series=False,
-    ),
-    NationalDefinition(
-        "orgs_all_enterprises",
-        "primary party organizations in enterprises of all ownership types",
-        "企业基层党组织数 organizations in all enterprises",
-        "primary party organizations in enterprises of all ownership types",
-        "party_orgs",
-        "all_enterprises",
-        series=False,
-    ),
-)
 
 #: Columns of :func:`national_coverage` and :func:`national_counts`.
 SERIES_LISTING_COLUMNS: tuple[str, ...] = (
@@ -245,9 +107,6 @@ MATCH_NO_DEFINITION = "no national figure with this definition"
 MATCH_NOT_COVERAGE = "not a coverage rate"
 
 #: Regional measures that are not a share of firms covered.
-_NOT_COVERAGE = {"orgs_per_enterprise": "organizations per enterprise"}
-
-
 def _period_text(early: Any, late: Any) -> str:
     a, b = early.strftime("%Y-%m-%d"), late.strftime("%Y-%m-%d")
     if a == b:
@@ -338,8 +197,13 @@ def _listing(figures: pd.DataFrame, definitions: Sequence[NationalDefinition]) -
     return out.reset_index(drop=True)
 
 
-def national_coverage(figures: pd.DataFrame) -> pd.DataFrame:
-    """List the national coverage figures of :data:`NATIONAL_DEFINITIONS`, with their role.
+def national_coverage(
+    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+) -> pd.DataFrame:
+    """List the national coverage figures of each national definition, with their role.
+
+    The definitions are the ``national_definitions`` of the analysis settings
+    (``settings``, else those of the package ``figures`` came from).
 
     ``figures`` is the frame of ``load_figures()``. One row per figure, sorted by reference
     year (the year of ``period_latest``), definition order and figure id, with the columns
@@ -355,18 +219,23 @@ def national_coverage(figures: pd.DataFrame) -> pd.DataFrame:
     - otherwise the short label of a definition outside the series (above-scale firms,
       SAIC's small private firms, the CPES survey).
     """
-    return _listing(figures, NATIONAL_DEFINITIONS)
+    return _listing(figures, settings_for(figures, settings).national_definitions)
 
 
-def national_counts(figures: pd.DataFrame) -> pd.DataFrame:
-    """List the national counts of :data:`NATIONAL_COUNTS`, with roles as in national_coverage.
+def national_counts(
+    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+) -> pd.DataFrame:
+    """List the national counts, with roles as in national_coverage.
+
+    The counts are the ``national_counts`` of the analysis settings (``settings``, else
+    those of the package ``figures`` came from).
 
     The series is the count of non-public enterprises with a party organization, split
     where the rate printed with it changes definition; the party statistics' own totals
     of non-public enterprises and the counts of party organizations (in non-public
     enterprises, later in all enterprises) are listed as figures of other kinds.
     """
-    return _listing(figures, NATIONAL_COUNTS)
+    return _listing(figures, settings_for(figures, settings).national_counts)
 
 
 def national_series_plot_table(
@@ -418,7 +287,10 @@ def national_series_plot_table(
 
 
 def national_implied_denominators(
-    figures: pd.DataFrame, *, series_only: bool = True
+    figures: pd.DataFrame,
+    *,
+    series_only: bool = True,
+    settings: AnalysisSettings | None = None,
 ) -> pd.DataFrame:
     """Implied numbers of enterprises behind the national coverage rates (count ÷ rate).
 
@@ -435,14 +307,17 @@ def national_implied_denominators(
 
     from dangjian_analysis.analysis.derived import derived_frame, implied_denominators
 
+    chosen = settings_for(figures, settings)
     nat = national_figures(figures)
     frame = derived_frame(implied_denominators(nat))
     if series_only:
-        main = set(national_coverage(figures).query("role == @ROLE_MAIN")["figure_id"])
-        main |= set(national_counts(figures).query("role == @ROLE_MAIN")["figure_id"])
+        coverage = national_coverage(figures, settings=chosen)
+        counts = national_counts(figures, settings=chosen)
+        main = set(coverage.query("role == @ROLE_MAIN")["figure_id"])
+        main |= set(counts.query("role == @ROLE_MAIN")["figure_id"])
         keep = [all(i in main for i in ids.split(";")) for ids in frame["inputs"]]
         frame = frame[keep]
-    short = {d.scope: d.short for d in NATIONAL_DEFINITIONS}
+    short = {d.scope: d.short for d in chosen.national_definitions}
     lower = frame["lower"].where(~((frame["lower"] == 0) & (frame["value"] > 0)))
     upper = frame["upper"].where(~frame["upper"].isin([math.inf]))
     year = frame["period_latest"].str[:4].astype("int64")
@@ -516,8 +391,8 @@ def _pct(value: float, lower: float, upper: float) -> str:
     return format_interval(value, lo, hi, "ratio")
 
 
-def _listed(rows: Iterable[Any]) -> str:
-    population = {d.key: d.population for d in NATIONAL_DEFINITIONS}
+def _listed(rows: Iterable[Any], definitions: Sequence[NationalDefinition]) -> str:
+    population = {d.key: d.population for d in definitions}
     return "; ".join(
         f"{_pct(r.value, r.lower, r.upper)} of {population[r.definition]}"
         f" ({r.period}, {r.figure_id})"
@@ -526,10 +401,12 @@ def _listed(rows: Iterable[Any]) -> str:
 
 
 def match_regional_coverage(
-    candidates: Iterable[Candidate],
+    candidates: Iterable[RegionMeasure],
     figures: pd.DataFrame,
     regions: pd.DataFrame,
     scopes: pd.DataFrame,
+    *,
+    settings: AnalysisSettings | None = None,
 ) -> pd.DataFrame:
     """Place each region's coverage measure against the national figure of its definition.
 
@@ -541,14 +418,18 @@ def match_regional_coverage(
     pages disagree), or one row with the reason there is none, in the columns
     :data:`MATCH_COLUMNS`. ``match`` is one of: same definition and year; same definition,
     no figure for these years; no national figure with this definition; not a coverage
-    rate. ``note`` says it in plain language, naming the national figures of the same years
-    (other populations) where the definition has no national counterpart.
+    rate (a coverage measure the settings mark ``share_of_firms: false``). ``note`` says it
+    in plain language, naming the national figures of the same years (other populations)
+    where the definition has no national counterpart. ``settings`` as in
+    :func:`national_coverage`.
     """
     import pandas as pd
 
     national_regions = set(regions.loc[regions["level"] == NATIONAL_LEVEL, "region_id"])
     labels = dict(zip(scopes["scope"], scopes["label_en"], strict=True))
-    listing = national_coverage(figures)
+    chosen = settings_for(figures, settings)
+    definitions = chosen.national_definitions
+    listing = national_coverage(figures, settings=chosen)
     listing = listing[listing["role"] != ROLE_REPEAT]
     nat_years = {
         f: (y0, y1)
@@ -559,7 +440,7 @@ def match_regional_coverage(
             strict=True,
         )
     }
-    definition_of = {pair: d for d in NATIONAL_DEFINITIONS for pair in d.regional}
+    definition_of = {pair: d for d in definitions for pair in d.regional}
     out: list[dict[str, Any]] = []
     for c in candidates:
         if c.region_id in national_regions:
@@ -586,12 +467,13 @@ def match_regional_coverage(
             and nat_years[r.figure_id][0] <= hi
         ]
         years = str(lo) if lo == hi else f"{lo}–{hi}"
-        if c.measure in _NOT_COVERAGE:
+        if c.measure in chosen.not_shares_of_firms:
+            name = chosen.coverage_measures[c.measure].split(" (")[0]
             out.append(
                 {
                     **base,
                     "match": MATCH_NOT_COVERAGE,
-                    "note": f"{_NOT_COVERAGE[c.measure].capitalize()} is not a share of firms "
+                    "note": f"{name.capitalize()} is not a share of firms "
                     "with an organization: one organization can serve several firms. No "
                     "national comparison.",
                 }
@@ -599,7 +481,7 @@ def match_regional_coverage(
             continue
         d = definition_of.get((c.measure, c.scope))
         if d is None:
-            others = _listed(overlapping)
+            others = _listed(overlapping, definitions)
             note = (
                 f"No national figure shares this denominator "
                 f"({labels.get(c.scope, c.scope).lower()}). "
@@ -619,7 +501,7 @@ def match_regional_coverage(
                 f"{years}"
                 + (
                     f"; the national figures with this definition are: "
-                    f"{_listed(all_years.itertuples())}."
+                    f"{_listed(all_years.itertuples(), definitions)}."
                     if len(all_years)
                     else "; there is no national figure with this definition."
                 )

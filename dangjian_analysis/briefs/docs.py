@@ -17,6 +17,7 @@ from dangjian_analysis.package.schema import (
     DataPackage,
     read_datapackage,
 )
+from dangjian_analysis.package.settings import SETTINGS_PARTS, SETTINGS_RESOURCE, settings_path
 from dangjian_analysis.package.validation import read_table
 
 __all__ = ["BEGIN", "END", "data_dictionary", "readme_section", "update_readme"]
@@ -111,6 +112,19 @@ def data_dictionary(path: str | Path | None = None) -> str:
                 f"| `{fld['name']}` | {fld.get('type', 'string')} | {_cell(_constraints(fld))} | "
                 f"{_cell(_unit(fld))} | {_cell(fld.get('description', ''))} |"
             )
+    settings_file = settings_path(package)
+    if settings_file is not None:
+        res = package.resource(SETTINGS_RESOURCE)
+        out += [
+            "",
+            f"## `{settings_file.name}`: {res.get('title', SETTINGS_RESOURCE)}",
+            "",
+            res.get("description", ""),
+            "",
+            "| part | what it holds |",
+            "| --- | --- |",
+        ]
+        out += [f"| `{key}` | {_cell(text)} |" for key, text in SETTINGS_PARTS.items()]
     indicators = _rows(package, "indicators")
     out += [
         "",

@@ -138,10 +138,10 @@ class VerificationReport:
 
 
 def id_ranges(ids: list[str]) -> str:
-    """Write figure ids compactly: runs of consecutive numbers become ``tc-001–tc-050``.
+    """Write figure ids compactly: runs of consecutive numbers become ``ab-001–ab-050``.
 
-    >>> id_ranges(["tc-001", "tc-002", "tc-003", "tc-007", "yc-001"])
-    'tc-001–tc-003, tc-007, yc-001'
+    >>> id_ranges(["ab-001", "ab-002", "ab-003", "ab-007", "cd-001"])
+    'ab-001–ab-003, ab-007, cd-001'
     """
     runs: list[list[str]] = []
     previous: tuple[str, int] | None = None

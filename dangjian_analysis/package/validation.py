@@ -39,6 +39,11 @@ from dangjian_analysis.package.schema import (
     DataPackage,
     read_datapackage,
 )
+from dangjian_analysis.package.settings import (
+    check_settings,
+    load_settings_document,
+    settings_path,
+)
 from dangjian_analysis.text.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
 
 __all__ = ["Table", "read_table", "validate"]
@@ -60,7 +65,7 @@ class Table:
     key_field: str | None = None
 
     def key(self, row: dict[str, str]) -> str | None:
-        """Describe the row by its primary key, e.g. ``figure_id=tc-001``."""
+        """Describe the row by its primary key, e.g. ``figure_id=ab-001``."""
         if self.key_field and row.get(self.key_field):
             return f"{self.key_field}={row[self.key_field]}"
         return None
@@ -607,6 +612,22 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(_check_sources(tables))
     problems.extend(_check_figures(tables))
     problems.extend(_check_ratio_definitions(tables))
+    problems.extend(_check_settings(package, tables))
     if problems:
         raise DataValidationError(str(package.folder), problems)
     return package
+
+
+def _check_settings(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
+    """Check the analysis settings (``analysis.json``), when the package declares them."""
+    if settings_path(package) is None:
+        return []
+    settings, problems = load_settings_document(package)
+    return problems + check_settings(
+        settings,
+        figure_ids={row["figure_id"] for _, row in _rows(tables["figures"])},
+        indicators={row["indicator"] for _, row in _rows(tables["indicators"])},
+        scopes={row["scope"] for _, row in _rows(tables["scopes"])},
+        unit_kinds=set(package.unit_kinds),
+        file=settings.source,
+    )

@@ -10,18 +10,20 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dangjian_analysis.analysis.formatting import YUAN_SCALES, format_interval
+from dangjian_analysis.analysis.formatting import format_interval
+from dangjian_analysis.package.settings import AnalysisSettings, settings_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "CAPACITY_MEASURES",
-    "SCATTER_MARKERS",
+    "MARKER_SEQUENCE",
+    "capacity_measures",
     "capacity_plot_table",
     "figure_listing",
     "interval_columns",
     "region_label",
+    "scatter_markers",
     "scatter_table",
     "scope_table",
     "show_candidates",
@@ -29,22 +31,36 @@ __all__ = [
     "show_derived",
 ]
 
-#: Derived measures of party-work capacity, in display order, with short labels.
-CAPACITY_MEASURES: dict[str, str] = {
-    "instructors_per_1000_enterprises": "instructors per 1,000 enterprises",
-    "members_per_org": "party members per organization",
-    "members_per_enterprise": "party members per enterprise",
-    "output_per_enterprise": "output per enterprise (亿元)",
-    "tax_per_enterprise": "tax per enterprise (万元)",
-}
+#: Marker shapes given to the coverage definitions, in their order of preference.
+MARKER_SEQUENCE = ("o", "s", "D", "^", "v", "P", "X", "*")
 
-#: Marker shape per coverage definition (the ``marker_group`` of :func:`scatter_table`).
-SCATTER_MARKERS: dict[str, str] = {
-    "coverage rate (reported)": "o",
-    "formation rate (reported)": "s",
-    "share of enterprises with an organization (derived)": "D",
-    "organizations per enterprise (derived)": "^",
-}
+
+def scatter_markers(
+    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+) -> dict[str, str]:
+    """Marker shape per coverage definition (the ``marker_group`` of :func:`scatter_table`).
+
+    The definitions are the labels of the ``coverage_measures`` of the analysis settings
+    (``settings``, else those of the package ``figures`` came from), given the shapes of
+    :data:`MARKER_SEQUENCE` in their order of preference, so that every chart draws one
+    definition with one shape.
+    """
+    labels = settings_for(figures, settings).coverage_measures.values()
+    return {
+        label: MARKER_SEQUENCE[i % len(MARKER_SEQUENCE)] for i, label in enumerate(labels)
+    }
+
+
+def capacity_measures(
+    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+) -> dict[str, str]:
+    """Return the derived measures of party-work capacity, in order, with their labels.
+
+    From the ``capacity`` part of the analysis settings (``settings``, else those of the
+    package ``figures`` came from).
+    """
+    return {m.measure: m.label for m in settings_for(figures, settings).capacity_measures}
+
 
 def interval_columns(
     frame: pd.DataFrame, prefix: str = "", *, unit_kind: str | None = None, digits: int = 4
@@ -169,7 +185,7 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     Coverage goes on x, the outcome on y; open bounds (infinite) become empty cells, which
     the plot draws as arrows; the marker group is the coverage definition (see
-    :data:`SCATTER_MARKERS`) and the note names the scope, outcome and period.
+    :func:`scatter_markers`) and the note names the scope, outcome and period.
     """
     import pandas as pd
 
@@ -195,30 +211,36 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
 
 def capacity_plot_table(
-    derived: pd.DataFrame, regions: pd.DataFrame, scopes: pd.DataFrame
+    derived: pd.DataFrame,
+    regions: pd.DataFrame,
+    scopes: pd.DataFrame,
+    *,
+    settings: AnalysisSettings | None = None,
 ) -> pd.DataFrame:
     """Turn derived values into the input of the capacity bar chart, one bar per region.
 
-    Takes a :func:`~dangjian_analysis.analysis.derived.derived_frame`, keeps the measures in
-    :data:`CAPACITY_MEASURES` whose scope is about firms or "two new" organizations (not,
-    say, restructured or returnee firms), and keeps one value per region and measure: the
-    one with the lowest input ids. Its note gives the inputs, the flags and how many other
-    values the table holds. Money per enterprise is scaled to the unit in the measure's
-    label (亿元 or 万元).
+    Takes a :func:`~dangjian_analysis.analysis.derived.derived_frame` and keeps the
+    capacity measures of the analysis settings (``settings``, else those of the package
+    ``scopes`` came from) whose scope reaches one of the settings' capacity scopes (in the
+    bundled package: firms and "two new" organizations, not, say, restructured or returnee
+    firms), and one value per region and measure: the one with the lowest input ids. Its
+    note gives the inputs, the flags and how many other values the table holds. Money per
+    enterprise is shown in the measure's money unit (亿元 or 万元).
     """
     import pandas as pd
 
     from dangjian_analysis.analysis.derived import scope_chain
 
-    roots = {"two_new_orgs", "park_enterprises"}
+    chosen = settings_for(scopes, settings)
+    roots = set(chosen.capacity_scopes)
+    measures = {m.measure: m for m in chosen.capacity_measures}
     rows = []
-    keep = derived[derived["measure"].isin(CAPACITY_MEASURES)]
+    keep = derived[derived["measure"].isin(list(measures))]
     keep = keep[[bool(roots & set(scope_chain(scopes, s))) for s in keep["scope"]]]
     for (region, measure), group in keep.groupby(["region_id", "measure"], sort=True):
         row = group.sort_values("inputs", kind="stable").iloc[0]
-        label = CAPACITY_MEASURES[measure]
-        unit = label[label.find("(") + 1 : -1] if "(" in label else ""
-        factor = YUAN_SCALES.get(unit, 1.0)
+        label = measures[measure].label
+        factor = measures[measure].scale
         note = f"from {row['inputs']}"
         if row["flags"]:
             note += f"; {row['flags']}"

@@ -1,0 +1,150 @@
+"""Analysis settings: the curators' decisions as data (analysis.json), checked and used."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import dangjian_analysis as dj
+from dangjian_analysis.package.settings import parse_settings
+
+from conftest import DATA
+
+
+def _write(folder, settings) -> None:
+    (folder / "analysis.json").write_text(json.dumps(settings, ensure_ascii=False), "utf-8")
+
+
+def _bundled() -> dict:
+    return json.loads((DATA / "analysis.json").read_text(encoding="utf-8"))
+
+
+def test_the_bundled_settings_hold_the_curators_choices():
+    settings = dj.read_analysis_settings()
+    assert set(settings.partial_counts) == {"ph-009", "yc-001", "yc-027", "yc-002", "yc-008"}
+    assert list(settings.coverage_measures)[:2] == [
+        "party_org_coverage_rate",
+        "party_org_formation_rate",
+    ]
+    assert settings.not_shares_of_firms == frozenset({"orgs_per_enterprise"})
+    assert {m.name for m in settings.ratio_measures} >= {"enterprise_coverage", "tax_to_output"}
+    assert [d.key for d in settings.national_definitions][:2] == ["qualifying", "all_nonpublic"]
+    assert settings.capacity_scopes == ("two_new_orgs", "park_enterprises")
+    scales = {m.measure: m.scale for m in settings.capacity_measures}
+    assert scales["output_per_enterprise"] == 1e8
+    assert scales["tax_per_enterprise"] == 1e4
+    assert scales["members_per_org"] == 1.0
+
+
+def test_no_figure_id_of_the_bundled_data_in_the_package_code():
+    import re
+    from pathlib import Path
+
+    ids = {row.split(",")[0] for row in (DATA / "figures.csv").read_text("utf-8").splitlines()[1:]}
+    code = Path(dj.__file__).parent
+    found = []
+    for path in code.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found += [
+            f"{path.name}: {m}"
+            for m in re.findall(r"(?<![\w-])[a-z]{2}-\d{3}(?![\w-])", text)
+            if m in ids
+        ]
+    assert found == []
+
+
+def test_a_researchers_settings_change_the_analysis(tmp_path):
+    figures_before = dj.load_figures()
+    scopes = dj.load_scopes()
+    kept_out = dj.derived_frame(dj.derived_ratios(figures_before, scopes))
+    assert not kept_out.inputs.str.contains("ph-009").any()
+
+    folder = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(DATA, folder)
+    settings = _bundled()
+    settings["partial_counts"] = []
+    _write(folder, settings)
+    figures = dj.load_figures(folder)
+    assert figures.attrs["data_dir"] == str(folder)
+    ratios = dj.derived_frame(dj.derived_ratios(figures, dj.load_scopes(folder)))
+    assert ratios.inputs.str.contains("ph-009").any()
+
+
+def test_settings_follow_the_table_they_are_given(tmp_path):
+    folder = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(DATA, folder)
+    settings = _bundled()
+    settings["coverage_measures"] = [
+        {"measure": "party_org_formation_rate", "label": "formation rate"},
+    ]
+    _write(folder, settings)
+    figures = dj.load_figures(folder)
+    cover = dj.coverage_candidates(figures, dj.load_scopes(folder))
+    assert {c.measure for c in cover} == {"party_org_formation_rate"}
+    assert dj.scatter_markers(figures) == {"formation rate": "o"}
+
+
+def test_a_table_without_its_package_needs_settings():
+    frame = pd.DataFrame({"figure_id": [], "indicator": []})
+    with pytest.raises(ValueError, match=r"no attrs\['data_dir'\].*read_analysis_settings"):
+        dj.national_coverage(frame)
+
+
+def test_unknown_codes_and_ids_are_named(mini_package):
+    settings = _bundled()
+    settings["partial_counts"] = [{"figure_id": "zz-999", "reason": "gone"}]
+    settings["ratio_measures"][0]["numerators"] = ["no_such_indicator"]
+    settings["enterprise_scopes"].append("no_such_scope")
+    settings["capacity"]["measures"][0]["money_unit"] = "美元"
+    _write(mini_package, settings)
+    with pytest.raises(dj.DataValidationError) as err:
+        dj.validate(mini_package)
+    text = str(err.value)
+    assert (
+        "analysis.json, column 'partial_counts.figure_id': expected a figure id of "
+        "figures.csv, found 'zz-999'" in text
+    )
+    assert "column 'ratio_measures[0].numerators/denominators'" in text
+    assert "'no_such_indicator'" in text
+    assert "column 'enterprise_scopes[3]': expected a code of scopes.csv" in text
+    assert "column 'capacity.measures[0].money_unit'" in text
+    assert "'美元'" in text
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "found"),
+    [
+        ([], "''", "<list>"),
+        ({"partial_counts": [{"figure_id": "tc-001"}]}, "partial_counts[0].reason", "<missing>"),
+        ({"ratio_measures": ["x"]}, "ratio_measures[0]", "'x'"),
+        (
+            {"outcomes": [{"outcome": "o", "measure": "", "label": "l"}]},
+            "outcomes[0].measure",
+            "''",
+        ),
+        ({"national_definitions": [{"key": "k"}]}, "national_definitions[0].label", "<missing>"),
+        ({"capacity": {"scopes": [3]}}, "capacity.scopes[0]", "3"),
+    ],
+)
+def test_malformed_settings_name_the_place(document, where, found):
+    _, problems = parse_settings(document)
+    assert problems, document
+    assert any(p.column == where.strip("'") and p.found == found for p in problems), problems
+
+
+def test_invalid_json_and_missing_resource_are_one_line_errors(mini_package):
+    (mini_package / "analysis.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(dj.DataValidationError, match=r"analysis.json: expected valid JSON"):
+        dj.validate(mini_package)
+    descriptor = json.loads((mini_package / "datapackage.json").read_text("utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "analysis"]
+    (mini_package / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    dj.validate(mini_package)  # settings are optional for validation
+    with pytest.raises(dj.DataValidationError, match="a resource named 'analysis'"):
+        dj.read_analysis_settings(mini_package)
