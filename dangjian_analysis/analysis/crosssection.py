@@ -26,6 +26,7 @@ from dangjian_analysis.analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
+from dangjian_analysis.analysis.formatting import period_text
 from dangjian_analysis.analysis.intervals import Interval, interval_from_figure
 from dangjian_analysis.package.levels import regional_figures
 from dangjian_analysis.package.settings import AnalysisSettings, settings_for
@@ -110,13 +111,6 @@ def candidate_frame(candidates: Sequence[RegionMeasure]) -> pd.DataFrame:
     return frame
 
 
-def _period(early: str, late: str) -> str:
-    a, b = early[:4], late[:4]
-    if early == late:
-        return early
-    return a if a == b else f"{a}–{b}"
-
-
 def _from_derived(d: Derived, definition: str) -> RegionMeasure:
     span = ""
     if d.span_years is not None:
@@ -128,7 +122,7 @@ def _from_derived(d: Derived, definition: str) -> RegionMeasure:
         definition=definition,
         interval=d.interval,
         scope=d.scope,
-        period=_period(d.period_earliest, d.period_latest),
+        period=period_text(d.period_earliest, d.period_latest),
         span=span,
         inputs=d.inputs,
         flags=d.flags,
@@ -188,7 +182,7 @@ def coverage_candidates(
                 definition=definitions[row["indicator"]],
                 interval=interval,
                 scope=str(row["scope"]),
-                period=_period(row["period_earliest"], row["period_latest"]),
+                period=period_text(row["period_earliest"], row["period_latest"]),
                 span="",
                 inputs=(str(row["figure_id"]),),
                 flags=(),

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dangjian_analysis.analysis.formatting import period_text
 from dangjian_analysis.analysis.intervals import (
     PRINTED_STEP_ASSUMPTION,
     Interval,
@@ -268,15 +269,6 @@ def _dates(row: Mapping[str, Any]) -> tuple[date, date]:
     return date.fromisoformat(row["period_earliest"]), date.fromisoformat(row["period_latest"])
 
 
-def _period_text(row: Mapping[str, Any]) -> str:
-    early, late = str(row["period_earliest"]), str(row["period_latest"])
-    if early[:4] == late[:4]:
-        if early[5:] == "01-01" and late[5:] == "12-31":
-            return early[:4]
-        return early if early == late else f"{early}..{late}"
-    return f"{early[:4]}–{late[:4]}"
-
-
 def _input_flags(
     rows: Iterable[Mapping[str, Any]], by_id: Mapping[str, Mapping[str, Any]]
 ) -> list[str]:
@@ -433,7 +425,7 @@ def _input_table(
             "early_d": usable["period_earliest"].to_numpy(),
             "late_d": usable["period_latest"].to_numpy(),
             "period_text": [
-                _period_text({"period_earliest": e, "period_latest": la})
+                period_text(e, la)
                 for e, la in zip(early, late, strict=True)
             ],
             "value": value,

@@ -1,4 +1,4 @@
-"""Numbers and intervals as short, stable text: percentages, 亿元, open sides as ``∞``.
+"""Numbers, intervals and periods as short, stable text: percentages, 亿元, ``∞``, years.
 
 One rule for every table of the analysis and the report layers: the analysis uses it for
 the text columns it builds (national matches), the report for every display table.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_interval", "format_number"]
+__all__ = ["format_interval", "format_number", "period_text"]
 
 
 
@@ -43,3 +43,18 @@ def format_interval(
     left = "(" if math.isinf(lower) else "["
     right = ")" if math.isinf(upper) else "]"
     return f"{text} {left}{low}, {high}{right}"
+
+
+def period_text(earliest: object, latest: object) -> str:
+    """Write a reference period short: the one rule for periods in every table.
+
+    ``2012`` for a whole calendar year, ``2012-12-31`` for one day, ``2012-03-01..2012-06-30``
+    for part of a year and ``2011–2013`` across years. Takes dates or ISO strings.
+    """
+    early = earliest.strftime("%Y-%m-%d") if hasattr(earliest, "strftime") else str(earliest)
+    late = latest.strftime("%Y-%m-%d") if hasattr(latest, "strftime") else str(latest)
+    if early == late:
+        return early
+    if early[:4] == late[:4]:
+        return early[:4] if (early[5:], late[5:]) == ("01-01", "12-31") else f"{early}..{late}"
+    return f"{early[:4]}–{late[:4]}"

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from dangjian_analysis.analysis.formatting import format_interval, period_text
 from dangjian_analysis.package.levels import NATIONAL_LEVEL, national_figures
 from dangjian_analysis.package.settings import (
     AnalysisSettings,
@@ -107,15 +108,6 @@ MATCH_NO_DEFINITION = "no national figure with this definition"
 MATCH_NOT_COVERAGE = "not a coverage rate"
 
 #: Regional measures that are not a share of firms covered.
-def _period_text(early: Any, late: Any) -> str:
-    a, b = early.strftime("%Y-%m-%d"), late.strftime("%Y-%m-%d")
-    if a == b:
-        return a
-    if a[:4] == b[:4]:
-        return a[:4] if (a[5:], b[5:]) == ("01-01", "12-31") else f"{a}..{b}"
-    return f"{a[:4]}–{b[:4]}"
-
-
 def _stated_date(row: Any) -> bool:
     """Tell whether the page states one reference date for the figure (a year end)."""
     return row.period_basis == "stated" and row.period_earliest == row.period_latest
@@ -177,7 +169,7 @@ def _listing(figures: pd.DataFrame, definitions: Sequence[NationalDefinition]) -
             "short": [by_key[k].short for k in pool["def_key"]],
             "year": pool["ref_year"].astype("int64"),
             "period": [
-                _period_text(a, b)
+                period_text(a, b)
                 for a, b in zip(pool["period_earliest"], pool["period_latest"], strict=True)
             ],
             "value": pool["value"].astype("float64"),
@@ -378,7 +370,6 @@ def _years(period: str) -> tuple[int, int]:
 
 
 def _pct(value: float, lower: float, upper: float) -> str:
-    from dangjian_analysis.analysis.formatting import format_interval
 
     lo = -math.inf if math.isnan(lower) else lower
     hi = math.inf if math.isnan(upper) else upper
