@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.analysis.formatting import format_interval, period_text
@@ -417,108 +418,139 @@ def match_regional_coverage(
     import pandas as pd
 
     national_regions = set(regions.loc[regions["level"] == NATIONAL_LEVEL, "region_id"])
-    labels = dict(zip(scopes["scope"], scopes["label_en"], strict=True))
     chosen = settings_for(figures, settings)
-    definitions = chosen.national_definitions
-    listing = national_coverage(figures, settings=chosen)
-    listing = listing[listing["role"] != ROLE_REPEAT]
-    nat_years = {
-        f: (y0, y1)
-        for f, y0, y1 in zip(
-            listing["figure_id"],
-            [_years(p)[0] for p in listing["period"]],
-            [_years(p)[1] for p in listing["period"]],
-            strict=True,
-        )
-    }
-    definition_of = {pair: d for d in definitions for pair in d.regional}
+    context = _MatchContext(
+        listing=_national_listing(figures, chosen),
+        definitions=chosen.national_definitions,
+        labels=dict(zip(scopes["scope"], scopes["label_en"], strict=True)),
+        settings=chosen,
+    )
     out: list[dict[str, Any]] = []
     for c in candidates:
-        if c.region_id in national_regions:
-            continue
-        lo, hi = _years(c.period)
-        base = {
-            "region_id": c.region_id,
-            "measure": c.measure,
-            "scope": c.scope,
-            "period": c.period,
-            "value": c.interval.value,
-            "lower": c.interval.lower,
-            "upper": c.interval.upper,
-            "inputs": ";".join(c.inputs),
-            "definition": "",
-            "national_figure": "",
-            "national_period": "",
-            "national_value": math.nan,
-            "national_lower": math.nan,
-            "national_upper": math.nan,
-        }
-        overlapping = [
-            r for r in listing.itertuples() if nat_years[r.figure_id][1] >= lo
-            and nat_years[r.figure_id][0] <= hi
-        ]
-        years = str(lo) if lo == hi else f"{lo}–{hi}"
-        if c.measure in chosen.not_shares_of_firms:
-            name = chosen.coverage_measures[c.measure].split(" (")[0]
-            out.append(
-                {
-                    **base,
-                    "match": MATCH_NOT_COVERAGE,
-                    "note": f"{name.capitalize()} is not a share of firms "
-                    "with an organization: one organization can serve several firms. No "
-                    "national comparison.",
-                }
-            )
-            continue
-        d = definition_of.get((c.measure, c.scope))
-        if d is None:
-            others = _listed(overlapping, definitions)
-            note = (
-                f"No national figure shares this denominator "
-                f"({labels.get(c.scope, c.scope).lower()}). "
-                + (
-                    f"National figures for {years} are about other populations: {others}."
-                    if others
-                    else f"There is no national coverage figure for {years}."
-                )
-            )
-            out.append({**base, "match": MATCH_NO_DEFINITION, "note": note})
-            continue
-        same = [r for r in overlapping if r.definition == d.key]
-        if not same:
-            all_years = listing[listing["definition"] == d.key]
-            note = (
-                f"Same definition as the national {d.label}, but no national figure for "
-                f"{years}"
-                + (
-                    f"; the national figures with this definition are: "
-                    f"{_listed(all_years.itertuples(), definitions)}."
-                    if len(all_years)
-                    else "; there is no national figure with this definition."
-                )
-            )
-            out.append({**base, "definition": d.key, "match": MATCH_OTHER_YEARS, "note": note})
-            continue
-        for r in same:
-            note = ""
-            if lo != hi:
-                note = f"The regional period spans {years}; the national figure is for {r.period}."
-            if r.role == ROLE_OTHER_PAGE:
-                note = (note + " " if note else "") + f"National pages disagree: {r.note}."
-            out.append(
-                {
-                    **base,
-                    "definition": d.key,
-                    "national_figure": r.figure_id,
-                    "national_period": r.period,
-                    "national_value": r.value,
-                    "national_lower": r.lower,
-                    "national_upper": r.upper,
-                    "match": MATCH_SAME,
-                    "note": note,
-                }
-            )
+        if c.region_id not in national_regions:
+            out += _match_one(c, context)
     frame = pd.DataFrame(out, columns=list(MATCH_COLUMNS))
     for col in ("value", "lower", "upper", "national_value", "national_lower", "national_upper"):
         frame[col] = frame[col].astype("float64")
     return frame
+
+
+@dataclass(frozen=True)
+class _MatchContext:
+    """What matching a regional measure needs: the national listing and the settings."""
+
+    listing: pd.DataFrame
+    definitions: Sequence[NationalDefinition]
+    labels: Mapping[str, str]
+    settings: AnalysisSettings
+
+
+def _national_listing(figures: pd.DataFrame, settings: AnalysisSettings) -> pd.DataFrame:
+    """National coverage figures without repeats, with their first and last reference year."""
+    listing = national_coverage(figures, settings=settings)
+    listing = listing[listing["role"] != ROLE_REPEAT]
+    years = [_years(p) for p in listing["period"]]
+    return listing.assign(
+        first_year=[y[0] for y in years], last_year=[y[1] for y in years]
+    )
+
+
+def _base_row(c: RegionMeasure) -> dict[str, Any]:
+    """Return the regional side of a match row, with the national side empty."""
+    return {
+        "region_id": c.region_id,
+        "measure": c.measure,
+        "scope": c.scope,
+        "period": c.period,
+        "value": c.interval.value,
+        "lower": c.interval.lower,
+        "upper": c.interval.upper,
+        "inputs": ";".join(c.inputs),
+        "definition": "",
+        "national_figure": "",
+        "national_period": "",
+        "national_value": math.nan,
+        "national_lower": math.nan,
+        "national_upper": math.nan,
+    }
+
+
+def _match_one(c: RegionMeasure, context: _MatchContext) -> list[dict[str, Any]]:
+    """Return the rows of one regional measure: one per national figure, or one reason."""
+    base = _base_row(c)
+    lo, hi = _years(c.period)
+    years = str(lo) if lo == hi else f"{lo}–{hi}"
+    listing = context.listing
+    overlapping = list(
+        listing[(listing["last_year"] >= lo) & (listing["first_year"] <= hi)].itertuples()
+    )
+    if c.measure in context.settings.not_shares_of_firms:
+        return [{**base, "match": MATCH_NOT_COVERAGE, "note": _not_a_share_note(c, context)}]
+    definition = {p: d for d in context.definitions for p in d.regional}.get((c.measure, c.scope))
+    if definition is None:
+        note = _no_definition_note(c, context, overlapping, years)
+        return [{**base, "match": MATCH_NO_DEFINITION, "note": note}]
+    same = [r for r in overlapping if r.definition == definition.key]
+    if not same:
+        note = _other_years_note(definition, context, years)
+        return [{**base, "definition": definition.key, "match": MATCH_OTHER_YEARS, "note": note}]
+    return [_same_definition_row(base, definition, r, lo, hi, years) for r in same]
+
+
+def _not_a_share_note(c: RegionMeasure, context: _MatchContext) -> str:
+    name = context.settings.coverage_measures[c.measure].split(" (")[0]
+    return (
+        f"{name.capitalize()} is not a share of firms with an organization: one organization "
+        "can serve several firms. No national comparison."
+    )
+
+
+def _no_definition_note(
+    c: RegionMeasure, context: _MatchContext, overlapping: Sequence[Any], years: str
+) -> str:
+    others = _listed(overlapping, context.definitions)
+    return (
+        f"No national figure shares this denominator "
+        f"({context.labels.get(c.scope, c.scope).lower()}). "
+        + (
+            f"National figures for {years} are about other populations: {others}."
+            if others
+            else f"There is no national coverage figure for {years}."
+        )
+    )
+
+
+def _other_years_note(definition: NationalDefinition, context: _MatchContext, years: str) -> str:
+    listing = context.listing
+    all_years = listing[listing["definition"] == definition.key]
+    return (
+        f"Same definition as the national {definition.label}, but no national figure for "
+        f"{years}"
+        + (
+            f"; the national figures with this definition are: "
+            f"{_listed(all_years.itertuples(), context.definitions)}."
+            if len(all_years)
+            else "; there is no national figure with this definition."
+        )
+    )
+
+
+def _same_definition_row(
+    base: dict[str, Any], definition: NationalDefinition, r: Any, lo: int, hi: int, years: str
+) -> dict[str, Any]:
+    note = ""
+    if lo != hi:
+        note = f"The regional period spans {years}; the national figure is for {r.period}."
+    if r.role == ROLE_OTHER_PAGE:
+        note = (note + " " if note else "") + f"National pages disagree: {r.note}."
+    return {
+        **base,
+        "definition": definition.key,
+        "national_figure": r.figure_id,
+        "national_period": r.period,
+        "national_value": r.value,
+        "national_lower": r.lower,
+        "national_upper": r.upper,
+        "match": MATCH_SAME,
+        "note": note,
+    }
