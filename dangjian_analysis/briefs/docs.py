@@ -8,7 +8,6 @@ the markers :data:`BEGIN` and :data:`END`). ``dangjian docs`` writes both and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from dangjian_analysis.package.schema import (
@@ -204,9 +203,3 @@ def update_readme(readme: str, section: str) -> str:
     if start == -1 or end == -1 or end < start:
         raise ValueError(f"README lacks the markers {BEGIN!r} and {END!r}")
     return readme[: start + len(BEGIN)] + "\n" + section + "\n" + readme[end:]
-
-
-def descriptor_json(path: str | Path | None = None) -> str:
-    """Return the descriptor re-serialized (used to check it is stored canonically)."""
-    package = read_datapackage(path)
-    return json.dumps(package.descriptor, ensure_ascii=False, indent=2) + "\n"
