@@ -14,27 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-FIGURE_COLUMNS = [
-    "figure_id",
-    "source_id",
-    "region_id",
-    "entity",
-    "indicator",
-    "scope",
-    "period_kind",
-    "period_label",
-    "period_earliest",
-    "period_latest",
-    "period_basis",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
-    "raw",
-    "locator",
-    "see_also",
-    "notes",
-]
+def _figure_columns() -> list[str]:
+    """The columns of figures.csv, as the bundled descriptor declares them."""
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    (figures,) = [r for r in descriptor["resources"] if r["name"] == "figures"]
+    return [field["name"] for field in figures["schema"]["fields"]]
+
+
+FIGURE_COLUMNS = _figure_columns()
 
 # Rows written for the tests; the numbers and phrases are invented, not taken from a source.
 MINI_FIGURES = [

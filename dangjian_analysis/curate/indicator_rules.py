@@ -36,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
+from dangjian_analysis.package.schema import read_datapackage
 from dangjian_analysis.text.quantity import unit_kind_compatible
 
 __all__ = ["NEAR", "RULES_FILE", "RULE_COLUMNS", "IndicatorRule", "IndicatorRules", "load_rules"]
@@ -48,17 +49,6 @@ RULE_COLUMNS = ("keyword", "unit_kind", "indicator", "priority", "note")
 
 #: Keywords ending fewer than this many characters from a figure count as equally near it.
 NEAR = 5
-
-_UNIT_KINDS = (
-    "count",
-    "persons",
-    "person_times",
-    "yuan",
-    "ratio",
-    "growth_rate",
-    "percentage_points",
-)
-
 
 @dataclass(frozen=True)
 class IndicatorRule:
@@ -167,6 +157,7 @@ def _parse(text: str, file: str) -> IndicatorRules:
     problems: list[Problem] = []
     rules = []
     seen: set[tuple[str, str]] = set()
+    unit_kinds = tuple(read_datapackage().unit_kinds)
     for number, cells in enumerate(rows[1:], start=1):
         if len(cells) != len(RULE_COLUMNS):
             problems.append(
@@ -186,13 +177,13 @@ def _parse(text: str, file: str) -> IndicatorRules:
                     key,
                 )
             )
-        if row["unit_kind"] not in _UNIT_KINDS:
+        if row["unit_kind"] not in unit_kinds:
             problems.append(
                 Problem(
                     file,
                     number,
                     "unit_kind",
-                    f"one of {list(_UNIT_KINDS)}",
+                    f"one of {list(unit_kinds)} (the unit kinds of datapackage.json)",
                     repr(row["unit_kind"]),
                     key,
                 )
