@@ -141,3 +141,11 @@ def test_a_wrong_way_import_breaks_the_contracts(tmp_path):
     assert "dangjian_analysis.analysis.derived -> dangjian_analysis.report.present" in (
         result.stdout
     )
+
+
+def test_every_public_name_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    undocumented = [
+        name for name in dangjian_analysis.__all__ if not re.search(rf"`{name}\b", readme)
+    ]
+    assert undocumented == []
