@@ -48,8 +48,8 @@ Read:
   (``壹仟贰佰``, ``叁拾万元整``) and Traditional characters (``萬``, ``億``, ``兩``,
   ``點``, ``負``, ``貳``, ``參``, ``陸``);
 * digits read one by one, as in years and codes (``二〇一三``, ``一九九八``): a run of
-  digits without units is read so when it has a ``〇``/``零`` after its first digit or
-  has four digits or more;
+  the common digits (not ``两``, not financial ones) without units is read so when it
+  has a ``〇``/``零`` after its first digit or has four digits or more;
 * Arabic digits mixed with Chinese units: ``1.5万``, ``3亿余``, ``1万600``, ``100万三千``,
   ``3亿5000万``, ``1亿2千万``.
 
@@ -94,6 +94,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from typing import NamedTuple
 
 __all__ = [
     "ABOUT_WIDTH",
@@ -281,6 +282,7 @@ _DIGITS: dict[str, int] = {
     "八": 8, "捌": 8,
     "九": 9, "玖": 9,
 }  # fmt: skip
+_PLAIN_DIGITS = frozenset("零〇一二三四五六七八九")  # digits that codes and years use
 _LIANG = frozenset("两兩")  # 2 as a count: before a unit or alone, never a last digit
 _UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
@@ -334,21 +336,29 @@ _REFUSED_AFTER = {
 _DIGIT, _UNIT, _BIG, _ARABIC_NUMBER, _POINT = "digit", "unit", "big", "arabic", "point"
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # one of _DIGIT, _UNIT, _BIG, _ARABIC_NUMBER, _POINT
     value: int  # the digit, or the unit's value; 0 for Arabic digits and the point
     text: str  # as printed
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     """A number as read: its value and what the printed step and multipliers need."""
 
     value: Decimal
     top: int  # the largest unit written: 1 (none), 10, ..., 10**12
     arabic: str | None = None  # the Arabic digits of "digits × multiplier" forms
     multiplier: int = 1  # the multiplier after those digits
+
+
+# The token or tokens of each Chinese character (廿 is 二 and 十).
+_CHAR_TOKENS: dict[str, tuple[_Token, ...]] = {
+    **{ch: (_Token(_DIGIT, v, ch),) for ch, v in _DIGITS.items()},
+    **{ch: (_Token(_UNIT, v, ch),) for ch, v in _UNITS.items()},
+    **{ch: (_Token(_BIG, v, ch),) for ch, v in _BIG_UNITS.items()},
+    **{ch: (_Token(_DIGIT, v, ch), _Token(_UNIT, 10, ch)) for ch, v in _TENS.items()},
+    **{ch: (_Token(_POINT, 0, ch),) for ch in _POINTS},
+}
 
 
 def _tokenize(run: str) -> list[_Token]:
@@ -362,18 +372,9 @@ def _tokenize(run: str) -> list[_Token]:
             tokens.append(_Token(_ARABIC_NUMBER, 0, arabic.group()))
             i = arabic.end()
             continue
-        if ch in _DIGITS:
-            tokens.append(_Token(_DIGIT, _DIGITS[ch], ch))
-        elif ch in _UNITS:
-            tokens.append(_Token(_UNIT, _UNITS[ch], ch))
-        elif ch in _BIG_UNITS:
-            tokens.append(_Token(_BIG, _BIG_UNITS[ch], ch))
-        elif ch in _TENS:
-            tokens += [_Token(_DIGIT, _TENS[ch], ch), _Token(_UNIT, 10, ch)]
-        elif ch in _POINTS:
-            tokens.append(_Token(_POINT, 0, ch))
-        else:
+        if ch not in _CHAR_TOKENS:
             raise QuantityParseError(f"cannot read {ch!r} in {run!r}")
+        tokens += _CHAR_TOKENS[ch]
         i += 1
     return tokens
 
@@ -457,8 +458,8 @@ def _digit_by_digit(tokens: list[_Token]) -> Decimal:
         raise QuantityParseError(
             "two digits in a row: a range such as 三四个, or a list, not one number"
         )
-    if any(t.text in _LIANG for t in tokens):
-        raise QuantityParseError("两 is not a digit read one by one")
+    if any(t.text not in _PLAIN_DIGITS for t in tokens):
+        raise QuantityParseError("only the digits 〇 and 一 to 九 are read one by one")
     return Decimal("".join(str(t.value) for t in tokens))
 
 
@@ -471,7 +472,6 @@ class _Positional:
 
     def __init__(self, tokens: list[_Token], *, abbreviation: bool = True) -> None:
         self.tokens = tokens
-        self.text = _text(tokens)
         self.abbreviation = abbreviation  # may the last digit be the colloquial one?
 
     def fail(self, why: str) -> QuantityParseError:

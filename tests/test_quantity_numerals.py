@@ -179,6 +179,8 @@ REFUSED = [
     ("一千零", "at the end"),
     ("零五", "starts with 零"),
     ("〇〇七", "starts with 〇"),
+    ("伍零", "only the digits 〇 and 一 to 九 are read one by one"),
+    ("两〇一三", "only the digits"),
     # a colloquial last digit that is not last, or not certain
     ("一千二万", "not last"),
     ("一百二点五", "not last"),
