@@ -4,7 +4,7 @@ import math
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dangjian_analysis.text.quantity import (
@@ -221,18 +221,22 @@ def to_chinese(n: int) -> str:
         return out
 
     parts = []
+    gap = False  # a group of four places with no digit, as in 一亿零一千
     for value, unit in ((10**8, "亿"), (10**4, "万"), (1, "")):
         d, n = divmod(n, value)
         if d:
-            if parts and d < 1000:
+            if parts and (d < 1000 or gap):
                 parts.append("零")
             parts.append(section(d) + unit)
-        elif parts and n:
-            parts.append("")
+            gap = False
+        elif parts:
+            gap = True
     return "".join(parts)
 
 
 @given(st.integers(min_value=1, max_value=999_999_999_999))
+@example(100_001_000)  # 一亿零一千; without the 零 it reads as 一亿一千(万)
+@example(100_000_001)
 def test_round_trip_chinese_numerals(n):
     assert parse_chinese_numeral(to_chinese(n)) == n
 
