@@ -61,6 +61,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_quantity.py
 	$(BIN)/python benchmarks/bench_extract.py --corpus $(CORPUS)
 	$(BIN)/python benchmarks/bench_briefs.py
 
