@@ -48,13 +48,19 @@ def test_scope_chain(scopes) -> None:
 
 
 def test_jiangsu_coverage_is_a_bound_with_traced_inputs(figures, scopes) -> None:
-    frame = derived_frame(derived_ratios(figures, scopes))
+    # Covered park enterprises (any ownership) over non-public park firms: nested scopes.
+    same_scope = derived_frame(derived_ratios(figures, scopes))
+    assert not same_scope.inputs.eq("js-008;js-030").any()
+    frame = derived_frame(derived_ratios(figures, scopes, allow_nested_scopes=True))
     row = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.value == pytest.approx(127000 / 147000)
     assert row.lower == pytest.approx(127000 / 147000)
     assert row.upper == math.inf and not row.exact
     assert "periods differ: 2015-10-26 / 2014-12-31" in row["flags"]
-    stepped = derived_frame(derived_ratios(figures, scopes, open_bounds="printed_step"))
+    assert "scopes differ: park_enterprises / park_nonpublic_enterprises" in row["flags"]
+    stepped = derived_frame(
+        derived_ratios(figures, scopes, open_bounds="printed_step", allow_nested_scopes=True)
+    )
     row = _one(stepped, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.upper == pytest.approx(128000 / 147000)
     assert "assumption" in row["assumptions"]
