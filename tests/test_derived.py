@@ -176,10 +176,14 @@ def test_implied_denominators_of_the_national_series(figures) -> None:
     frame = derived_frame(implied_denominators(figures))
     assert set(frame.region_id) == {"china"}
     assert list(frame.inputs) == [
+        "cn-038;cn-039",
+        "cn-038;cn-041",
         "cn-002;cn-003",
         "cn-007;cn-008",
+        "cn-007;cn-010",
         "cn-014;cn-015",
         "cn-016;cn-017",
+        "cn-016;cn-020",
         "cn-022;cn-023",
         "cn-027;cn-023",
     ]
@@ -206,8 +210,9 @@ def test_implied_denominators_of_the_national_series(figures) -> None:
     assert (nearly.lower, nearly.upper) == (0.0, pytest.approx(1880000 / 0.731))
     assert not nearly.exact
     # A rate contradicted by another page is flagged on the derived value.
-    row = _one(frame, "china", "implied_denominator", "cn-014;cn-015")
-    assert row["flags"] == "conflicting inputs: cn-015 vs cn-010"
+    row = _one(frame, "china", "implied_denominator", "cn-007;cn-008")
+    assert row["flags"] == "conflicting inputs: cn-008 vs cn-010"
+    assert _one(frame, "china", "implied_denominator", "cn-014;cn-015")["flags"] == ""
 
 
 def _figure(figure_id, indicator, scope, value, lower, upper, year="2014", **cells):
