@@ -132,12 +132,18 @@ def test_coverage_candidates_leave_out_non_enterprise_scopes(figures, scopes) ->
 def test_cross_section_output_growth(figures, scopes) -> None:
     table = cross_section(figures, scopes, "output_growth")
     assert sorted(table.region_id.unique()) == ["pinghu", "tongcheng", "yongchuan"]
-    assert table.attrs["missing"] == {"jiangsu_parks": "no output_growth measure"}
+    # Province benchmarks have growth figures but no coverage measure.
+    benchmarks = {r: "no coverage measure" for r in ("chongqing", "hubei", "zhejiang")}
+    assert table.attrs["missing"] == {
+        "jiangsu_parks": "no output_growth measure",
+        **benchmarks,
+    }
     # The national context is left out unless asked for; it has no outcome measure.
     wider = cross_section(figures, scopes, "output_growth", include_national=True)
     assert wider.attrs["missing"] == {
         "china": "no output_growth measure",
         "jiangsu_parks": "no output_growth measure",
+        **benchmarks,
     }
     assert wider.drop(columns="flags").equals(table.drop(columns="flags"))
     first = preferred_pairs(table).set_index("region_id")
