@@ -258,7 +258,11 @@ def test_match_bundled_regions(figures, scopes, regions) -> None:
         yongchuan["note"]
     )
     assert by_input.loc["tc-008;tc-001", "match"] == "not a coverage rate"
-    assert table["national_figure"].eq("").all()  # no region shares a year and definition
+    # Regions added from web pages that share a year and a definition with a national figure.
+    shared = table[table["national_figure"] != ""]
+    assert list(zip(shared["inputs"], shared["national_figure"], strict=True)) == [
+        ("ax-004", "cn-017"), ("ax-004", "cn-020"), ("wz-002", "cn-051"),
+    ]
 
 
 def test_match_same_definition_and_year(figures, scopes, regions) -> None:
