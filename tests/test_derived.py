@@ -48,13 +48,19 @@ def test_scope_chain(scopes) -> None:
 
 
 def test_jiangsu_coverage_is_a_bound_with_traced_inputs(figures, scopes) -> None:
-    frame = derived_frame(derived_ratios(figures, scopes))
+    # Covered park enterprises (any ownership) over non-public park firms: nested scopes.
+    same_scope = derived_frame(derived_ratios(figures, scopes))
+    assert not same_scope.inputs.eq("js-008;js-030").any()
+    frame = derived_frame(derived_ratios(figures, scopes, allow_nested_scopes=True))
     row = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.value == pytest.approx(127000 / 147000)
     assert row.lower == pytest.approx(127000 / 147000)
     assert row.upper == math.inf and not row.exact
     assert "periods differ: 2015-10-26 / 2014-12-31" in row["flags"]
-    stepped = derived_frame(derived_ratios(figures, scopes, open_bounds="printed_step"))
+    assert "scopes differ: park_enterprises / park_nonpublic_enterprises" in row["flags"]
+    stepped = derived_frame(
+        derived_ratios(figures, scopes, open_bounds="printed_step", allow_nested_scopes=True)
+    )
     row = _one(stepped, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.upper == pytest.approx(128000 / 147000)
     assert "assumption" in row["assumptions"]
@@ -126,18 +132,27 @@ def test_coverage_candidates_leave_out_non_enterprise_scopes(figures, scopes) ->
 
 def test_cross_section_output_growth(figures, scopes) -> None:
     table = cross_section(figures, scopes, "output_growth")
-    assert sorted(table.region_id.unique()) == ["pinghu", "tongcheng", "yongchuan"]
-    assert table.attrs["missing"] == {"jiangsu_parks": "no output_growth measure"}
+    assert sorted(table.region_id.unique()) == ["lintao_park", "pinghu", "tongcheng", "yongchuan"]
+    # Province benchmarks have growth figures but no coverage measure; most regions added
+    # from web pages have coverage but no growth.
+    benchmarks = {r: "no coverage measure" for r in ("chongqing", "hubei", "zhejiang")}
+    assert {r: m for r, m in table.attrs["missing"].items() if m == "no coverage measure"} == (
+        benchmarks
+    )
+    assert table.attrs["missing"]["jiangsu_parks"] == "no output_growth measure"
+    assert table.attrs["missing"]["luquan"] == "no output_growth measure"
+    assert len(table.attrs["missing"]) == 23
     # The national context is left out unless asked for; it has no outcome measure.
     wider = cross_section(figures, scopes, "output_growth", include_national=True)
     assert wider.attrs["missing"] == {
         "china": "no output_growth measure",
-        "jiangsu_parks": "no output_growth measure",
+        **table.attrs["missing"],
     }
     assert wider.drop(columns="flags").equals(table.drop(columns="flags"))
     first = preferred_pairs(table).set_index("region_id")
     assert first.loc["tongcheng", "inputs"] == "tc-009;tc-022"
     assert first.loc["yongchuan", "inputs"] == "yc-015;yc-022"
+    assert first.loc["lintao_park", "inputs"] == "lt-004;lt-007"
     assert "coverage scope: nonpublic_enterprises_above_scale" in first.loc["tongcheng", "flags"]
     assert "growth span (years): 18–20" in first.loc["pinghu", "flags"]
     summary = comparability_summary(table).set_index("dimension")
@@ -148,10 +163,10 @@ def test_specification_range_covers_every_combination(figures, scopes) -> None:
     table = cross_section(figures, scopes, "output_growth")
     specs = specification_range(table)
     assert len(specs) == table.groupby("region_id").size().prod()
-    assert (specs.n == 3).all()
-    assert specs.min_p_value.min() == pytest.approx(1 / 3)
-    assert sorted(specs.statistic.round(3).unique()) == [0.5, 0.866]
-    assert (specs.p_value >= 2 / 3).all()
+    assert (specs.n == 4).all()
+    assert specs.min_p_value.min() == pytest.approx(1 / 12)
+    assert sorted(specs.statistic.round(3).unique()) == [0.0, 0.4, 0.949]
+    assert specs.p_value.min() == pytest.approx(1 / 6)
     tax = specification_range(cross_section(figures, scopes, "tax_growth"))
     assert tax.note.str.contains("at least 3 observations").all()
 
@@ -168,13 +183,21 @@ def test_within_region_change_and_warning(figures) -> None:
 
 
 def test_implied_denominators_of_the_national_series(figures) -> None:
-    frame = derived_frame(implied_denominators(figures))
-    assert set(frame.region_id) == {"china"}
+    every = derived_frame(implied_denominators(figures))
+    # Regions with a count and a rate of the same scope and date imply a denominator too.
+    assert set(every.region_id) == {"china", "fuzhou", "luquan", "shanghai", "shanxi", "shuozhou"}
+    luquan = _one(every, "luquan", "implied_denominator", "lq-004;lq-005")
+    assert luquan.value == pytest.approx(617 / 0.9887)  # the printed 624 firms, within rounding
+    frame = every[every.region_id == "china"]
     assert list(frame.inputs) == [
+        "cn-038;cn-039",
+        "cn-038;cn-041",
         "cn-002;cn-003",
         "cn-007;cn-008",
+        "cn-007;cn-010",
         "cn-014;cn-015",
         "cn-016;cn-017",
+        "cn-016;cn-020",
         "cn-022;cn-023",
         "cn-027;cn-023",
     ]
@@ -201,8 +224,9 @@ def test_implied_denominators_of_the_national_series(figures) -> None:
     assert (nearly.lower, nearly.upper) == (0.0, pytest.approx(1880000 / 0.731))
     assert not nearly.exact
     # A rate contradicted by another page is flagged on the derived value.
-    row = _one(frame, "china", "implied_denominator", "cn-014;cn-015")
-    assert row["flags"] == "conflicting inputs: cn-015 vs cn-010"
+    row = _one(frame, "china", "implied_denominator", "cn-007;cn-008")
+    assert row["flags"] == "conflicting inputs: cn-008 vs cn-010"
+    assert _one(frame, "china", "implied_denominator", "cn-014;cn-015")["flags"] == ""
 
 
 def _figure(figure_id, indicator, scope, value, lower, upper, year="2014", **cells):

@@ -72,22 +72,26 @@ def test_national_coverage_series_and_breaks(figures) -> None:
     main = listing[listing["role"] == ROLE_MAIN]
     assert list(zip(main["year"], main["figure_id"], main["definition"], main["value"],
                     strict=True)) == [
+        (2006, "cn-039", "qualifying", 0.942),
         (2008, "cn-003", "qualifying", 0.994),
         (2010, "cn-005", "qualifying", 0.996),
         (2011, "cn-008", "qualifying", 0.9991),
         (2012, "cn-015", "qualifying", 0.9995),
         (2014, "cn-017", "all_nonpublic", 0.531),
         (2015, "cn-018", "all_nonpublic", 0.518),
-        (2016, "cn-021", "all_nonpublic", 0.679),
+        (2016, "cn-051", "all_nonpublic", 0.679),
         (2017, "cn-023", "all_nonpublic", 0.731),
     ]
     roles = _roles(listing)
-    assert roles[ROLE_REPEAT] == ["cn-026", "cn-028"]
-    assert roles[ROLE_OTHER_PAGE] == ["cn-009", "cn-010", "cn-020"]
+    assert roles[ROLE_REPEAT] == ["cn-047", "cn-021", "cn-026", "cn-028"]
+    assert roles[ROLE_OTHER_PAGE] == ["cn-041", "cn-010", "cn-009", "cn-020"]
     notes = listing.set_index("figure_id")["note"]
     assert notes["cn-009"] == "another definition than cn-008"
-    assert notes["cn-010"] == "differs from cn-015 (same definition)"
+    assert notes["cn-010"] == "differs from cn-008 (same definition)"
+    assert notes["cn-020"] == "differs from cn-017 (same definition)"
     assert notes["cn-026"] == "repeats cn-023"
+    # An undated page's figure dated by judgement (inferred) repeats the stated one.
+    assert notes["cn-021"] == "repeats cn-051"
     # Figures outside the party-statistics series keep their definition's label.
     assert roles["私营企业调查 CPES sample"] == ["cn-034", "cn-035"]
     assert roles["规模以上 above-scale firms"] == ["cn-006", "cn-011"]
@@ -97,6 +101,7 @@ def test_national_counts_series(figures) -> None:
     listing = national_counts(figures)
     main = listing[listing["role"] == ROLE_MAIN]
     assert list(zip(main["year"], main["figure_id"], main["value"], strict=True)) == [
+        (2006, "cn-038", 178000.0),
         (2008, "cn-002", 380000.0),
         (2011, "cn-007", 983000.0),
         (2012, "cn-014", 1475000.0),
@@ -104,8 +109,13 @@ def test_national_counts_series(figures) -> None:
         (2017, "cn-022", 1877000.0),
     ]
     roles = _roles(listing)
-    assert roles[ROLE_REPEAT] == ["cn-025"]
+    assert roles[ROLE_REPEAT] == ["cn-046", "cn-025"]
     assert roles[ROLE_OTHER_PAGE] == ["cn-027"]
+    totals = listing[listing["definition"] == "nonpublic_total"]
+    assert list(zip(totals["year"], totals["figure_id"], strict=True)) == [
+        (2006, "cn-037"), (2006, "cn-040"), (2008, "cn-001"), (2008, "cn-045"),
+        (2014, "cn-019"), (2016, "cn-050"),
+    ]
     orgs = listing[listing["definition"] == "orgs_all_enterprises"]
     assert list(orgs["year"].unique()) == [2021, 2023]
 
@@ -159,7 +169,7 @@ def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
     table = national_series_plot_table(national_coverage(figures))
     series = table[table["kind"] == "series"]
     assert series["x"].is_unique
-    assert list(series["segment"]) == ["qualifying"] * 4 + ["all_nonpublic"] * 4
+    assert list(series["segment"]) == ["qualifying"] * 5 + ["all_nonpublic"] * 4
     kinds = set(table["kind"]) - {"series"}
     assert kinds == {
         "规模以上 above-scale firms",
@@ -168,8 +178,8 @@ def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
         "小规模私营企业 small private firms (SAIC)",
         "私营企业调查 CPES sample",
     }
-    # 'over 53%' keeps its open upper side.
-    over = table[(table["x"] == 2015) & (table["kind"] != "series")].iloc[0]
+    # 'over 53%' (dated to the end of 2014) keeps its open upper side.
+    over = table[(table["x"] == 2014) & (table["kind"] != "series")].iloc[0]
     assert (over["y"], over["lower"], math.isnan(over["upper"])) == (0.53, 0.53, True)
     # The four printings of 153.2万 organizations are one point; counts can be drawn in 万.
     counts = national_series_plot_table(national_counts(figures), scale=1e4)
@@ -199,7 +209,8 @@ def test_series_plot_table_draws_one_break(figures) -> None:
 def test_national_implied_denominators(figures) -> None:
     frame = national_implied_denominators(figures)
     assert list(frame["inputs"]) == [
-        "cn-002;cn-003", "cn-007;cn-008", "cn-014;cn-015", "cn-016;cn-017", "cn-022;cn-023",
+        "cn-038;cn-039", "cn-002;cn-003", "cn-007;cn-008", "cn-014;cn-015", "cn-016;cn-017",
+        "cn-022;cn-023",
     ]
     row = frame.set_index("inputs").loc["cn-016;cn-017"]
     assert row["value"] == pytest.approx(1579000 / 0.531)
@@ -212,7 +223,7 @@ def test_national_implied_denominators(figures) -> None:
 
 def test_national_sources(figures) -> None:
     table = national_sources(load_sources(), figures)
-    assert len(table) == 20 and table["figures"].sum() == 35
+    assert len(table) == 27 and table["figures"].sum() == 53
     by_id = table.set_index("source_id")
     assert by_id.loc["src_cn_2015_chinadaily", "published"] == "2015-07-01"
     assert by_id.loc["src_cn_2018_chinascope", "published"] == "2018-06-30 to 2018-12-31"
@@ -247,7 +258,11 @@ def test_match_bundled_regions(figures, scopes, regions) -> None:
         yongchuan["note"]
     )
     assert by_input.loc["tc-008;tc-001", "match"] == "not a coverage rate"
-    assert table["national_figure"].eq("").all()  # no region shares a year and definition
+    # Regions added from web pages that share a year and a definition with a national figure.
+    shared = table[table["national_figure"] != ""]
+    assert list(zip(shared["inputs"], shared["national_figure"], strict=True)) == [
+        ("ax-004", "cn-017"), ("ax-004", "cn-020"), ("wz-002", "cn-051"),
+    ]
 
 
 def test_match_same_definition_and_year(figures, scopes, regions) -> None:
@@ -263,13 +278,15 @@ def test_match_same_definition_and_year(figures, scopes, regions) -> None:
         "same definition and year", "cn-017", 0.531,
     )
     assert first["note"] == ""
-    y2015 = table[table["period"] == "2015"]
-    assert list(y2015["national_figure"]) == ["cn-018", "cn-020"]
-    assert y2015.iloc[0]["note"] == ""
-    assert y2015.iloc[1]["note"] == (
-        "National pages disagree: differs from cn-018 (same definition)."
+    y2014 = table[table["period"] == "2014"]
+    assert list(y2014["national_figure"]) == ["cn-017", "cn-020"]
+    assert y2014.iloc[1]["note"] == (
+        "National pages disagree: differs from cn-017 (same definition)."
     )
-    assert math.isnan(y2015.iloc[1]["national_upper"])
+    assert math.isnan(y2014.iloc[1]["national_upper"])
+    y2015 = table[table["period"] == "2015"]
+    assert list(y2015["national_figure"]) == ["cn-018"]
+    assert y2015.iloc[0]["note"] == ""
     later = table[table["period"] == "2019"].iloc[0]
     assert later["match"] == "same definition, no figure for these years"
     assert "73.1% of all non-public enterprises (2017-12-31, cn-023)" in later["note"]

@@ -197,6 +197,16 @@ def test_see_also_must_exist(edit_figures):
     ) in problems_of(path)
 
 
+def test_see_also_links_go_both_ways(edit_figures):
+    # tc-003 and tc-004 name each other; drop the link back from tc-004.
+    path = edit_figures("tc-004", "see_also", "")
+    assert problems_of(path) == [
+        "figures.csv, row 3 (line 4, figure_id=tc-003), column 'see_also': "
+        "expected links that go both ways: tc-004 listing tc-003 in its see_also, "
+        "found 'tc-004', whose see_also does not list tc-003"
+    ]
+
+
 def test_entity_only_for_single_enterprise(edit_figures):
     path = edit_figures("tc-005", "entity", "")
     assert any("row 5" in p and "column 'entity'" in p for p in problems_of(path))
@@ -343,15 +353,23 @@ def test_distinct_codes_for_distinct_definitions_pass(mini_package):
     assert validate(path).folder == mini_package
 
 
-@pytest.mark.parametrize("linked_from", ["tc-006", "tc-007"])
-def test_conflicting_figures_linked_by_see_also_pass(mini_package, linked_from):
-    other = {"tc-006": "tc-007", "tc-007": "tc-006"}[linked_from]
-    rows = [_ratio_row("tc-006", "99.9%", "0.999"), _ratio_row("tc-007", "73.1%", "0.731")]
+def test_conflicting_figures_linked_by_see_also_pass(mini_package):
+    rows = [
+        _ratio_row("tc-006", "99.9%", "0.999", see_also="tc-007"),
+        _ratio_row("tc-007", "73.1%", "0.731", see_also="tc-006"),
+    ]
     for row in rows:
-        if row["figure_id"] == linked_from:
-            row["see_also"] = other
-            row["notes"] = "Two pages disagree (test)."
+        row["notes"] = "Two pages disagree (test)."
     assert validate(_add_figures(mini_package, *rows)).folder == mini_package
+    # A link one way only satisfies the ratio rule but not the see_also rule.
+    path = mini_package / "figures.csv"
+    figures = read_csv(path)
+    for row in figures:
+        if row["figure_id"] == "tc-007":
+            row["see_also"] = ""
+    write_csv(path, figures, FIGURE_COLUMNS)
+    problems = problems_of(mini_package)
+    assert len(problems) == 1 and "expected links that go both ways" in problems[0]
 
 
 def test_ratio_rule_reads_reference_years(mini_package):

@@ -9,7 +9,8 @@ Two layers of checks, both reported through
 2. What the curation rules in ``CURATION.md`` add: ``lower <= value <= upper``; ratio
    indicators between 0 and 1; ``raw`` parses to the stored value, bounds and qualifier
    with a unit that fits the indicator; reference periods that are ordered and consistent
-   with their kind and basis; ``see_also`` pointing at existing figures; ``entity`` set
+   with their kind and basis; ``see_also`` pointing at existing figures and listed back
+   by them (links go both ways); ``entity`` set
    exactly for single-enterprise figures; a ``unit`` property on every numeric field; and
    one definition per ratio code: two figures of a ratio indicator with the same region,
    scope (and entity) and reference year but different values must be linked by
@@ -458,6 +459,32 @@ def _check_figures(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _check_see_also_both_ways(tables: dict[str, Table]) -> list[Problem]:
+    """Check that a figure named in another's ``see_also`` names that figure back.
+
+    Repeats and contradictions concern both figures, so a reader who starts from either
+    one finds the other. Links to ids that do not exist are reported by the figure checks.
+    """
+    problems: list[Problem] = []
+    t = tables["figures"]
+    links = {r["figure_id"]: set(filter(None, r["see_also"].split(";"))) for r in t.rows}
+    for number, row in _rows(t):
+        for ref in filter(None, row["see_also"].split(";")):
+            if ref in links and ref != row["figure_id"] and row["figure_id"] not in links[ref]:
+                problems.append(
+                    Problem(
+                        t.file,
+                        number,
+                        "see_also",
+                        f"links that go both ways: {ref} listing {row['figure_id']} "
+                        "in its see_also",
+                        f"{ref!r}, whose see_also does not list {row['figure_id']}",
+                        t.key(row),
+                    )
+                )
+    return problems
+
+
 def _years(row: dict[str, str]) -> tuple[int, int] | None:
     early, late = _date(row["period_earliest"]), _date(row["period_latest"])
     if early is None or late is None or early > late:
@@ -611,6 +638,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(_check_units(package, tables))
     problems.extend(_check_sources(tables))
     problems.extend(_check_figures(tables))
+    problems.extend(_check_see_also_both_ways(tables))
     problems.extend(_check_ratio_definitions(tables))
     problems.extend(_check_settings(package, tables))
     if problems:
