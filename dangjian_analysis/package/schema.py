@@ -39,6 +39,13 @@ class DataPackage:
         return str(self.descriptor.get("version", ""))
 
     @property
+    def resource_names(self) -> list[str]:
+        """The names of the tables the package holds: the five it must hold, then any other."""
+        names = [r["name"] for r in self.descriptor["resources"]]
+        others = [n for n in names if n not in RESOURCE_NAMES]
+        return [*RESOURCE_NAMES, *others]
+
+    @property
     def unit_kinds(self) -> dict[str, dict[str, str]]:
         """The package-level table of unit kinds and their base units."""
         return dict(self.descriptor.get("unitKinds", {}))
