@@ -446,3 +446,297 @@ def test_whatever_validates_loads_the_cells_validated(package_template):
     check()
     # The generated damage both breaks packages and leaves some valid.
     assert outcomes["rejected"] > 20 and outcomes["loaded"] > 10, outcomes
+
+
+# --- the descriptor is input too -------------------------------------------------------------
+
+
+def edit_descriptor(package: Path, change) -> Path:
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    return package
+
+
+def res(name: str):
+    """A function returning resource ``name`` of a descriptor."""
+    return lambda d: next(r for r in d["resources"] if r["name"] == name)
+
+
+def field_of(d, resource: str, name: str):
+    return next(f for f in res(resource)(d)["schema"]["fields"] if f["name"] == name)
+
+
+FIGURES = "resources[4] (figures)"
+DESCRIPTOR_DAMAGE = {
+    "resource without schema": (
+        lambda d: res("indicators")(d).pop("schema"),
+        "datapackage.json, resources[2] (indicators): expected a 'schema' object (inline "
+        "Table Schema), found none",
+    ),
+    "resource without path": (
+        lambda d: res("sources")(d).pop("path"),
+        "datapackage.json, resources[0] (sources): expected a 'path': the name of a CSV file "
+        "inside the package folder, found none",
+    ),
+    "path outside the package": (
+        lambda d: res("sources")(d).update(path="../sources.csv"),
+        "datapackage.json, resources[0] (sources): expected a 'path': the name of a CSV file "
+        "inside the package folder (no '..'), found '../sources.csv'",
+    ),
+    "resources as an object": (
+        lambda d: d.update(resources={r["name"]: r for r in d["resources"]}),
+        "datapackage.json, resources: expected an array of resource objects, found an object",
+    ),
+    "no resources": (
+        lambda d: d.pop("resources"),
+        "datapackage.json: expected a 'resources' array, found none",
+    ),
+    "a resource that is not an object": (
+        lambda d: d["resources"].append("extra.csv"),
+        "datapackage.json, resources[5]: expected a resource object, found text 'extra.csv'",
+    ),
+    "foreign key to an unknown resource": (
+        lambda d: res("figures")(d)["schema"]["foreignKeys"][1]["reference"].update(
+            resource="region"
+        ),
+        f"datapackage.json, {FIGURES}.schema.foreignKeys[1].reference.resource: expected a "
+        "resource of this package (sources, regions, indicators, scopes, figures), "
+        "found 'region'",
+    ),
+    "foreign key to an unknown field": (
+        lambda d: res("figures")(d)["schema"]["foreignKeys"][0]["reference"].update(
+            fields=["id"]
+        ),
+        f"datapackage.json, {FIGURES}.schema.foreignKeys[0].reference.fields: expected names "
+        "of fields of resource 'sources', found 'id'",
+    ),
+    "foreign key from an unknown field": (
+        lambda d: res("figures")(d)["schema"]["foreignKeys"][0].update(fields="source"),
+        f"datapackage.json, {FIGURES}.schema.foreignKeys[0].fields: expected names of fields "
+        "of this schema, found 'source'",
+    ),
+    "primary key naming no field": (
+        lambda d: res("figures")(d)["schema"].update(primaryKey=["figure"]),
+        f"datapackage.json, {FIGURES}.schema.primaryKey: expected names of fields of this "
+        "schema, found 'figure'",
+    ),
+    "invalid regular expression": (
+        lambda d: field_of(d, "figures", "figure_id")["constraints"].update(
+            pattern="^[a-z]{2,4}-[0-9{3,}$"
+        ),
+        f"datapackage.json, {FIGURES}.schema.fields[0] (figure_id).constraints.pattern: "
+        "expected a valid regular expression, found '^[a-z]{2,4}-[0-9{3,}$' (unterminated "
+        "character set at position 12)",
+    ),
+    "a constraint the validator does not check": (
+        lambda d: field_of(d, "figures", "raw")["constraints"].update(requried=True),
+        f"datapackage.json, {FIGURES}.schema.fields[15] (raw).constraints.requried: expected "
+        "a constraint this package checks (required, unique, pattern, enum, minLength, "
+        "maxLength, minimum, maximum), found 'requried'",
+    ),
+    "a length that is not a whole number": (
+        lambda d: field_of(d, "figures", "raw")["constraints"].update(maxLength="40"),
+        f"datapackage.json, {FIGURES}.schema.fields[15] (raw).constraints.maxLength: "
+        "expected a whole number >= 0, found text '40'",
+    ),
+    "a type the package does not read": (
+        lambda d: field_of(d, "figures", "notes").update(type="boolean"),
+        f"datapackage.json, {FIGURES}.schema.fields[18] (notes): expected a 'type' this "
+        "package reads (string, number, integer, date), found text 'boolean'",
+    ),
+    "a field without a name": (
+        lambda d: field_of(d, "figures", "notes").pop("name"),
+        f"datapackage.json, {FIGURES}.schema.fields[18]: expected a 'name' (text), found none",
+    ),
+    "a field named twice": (
+        lambda d: field_of(d, "figures", "notes").update(name="raw"),
+        f"datapackage.json, {FIGURES}.schema.fields[18] (raw): expected a field name used "
+        "once in the schema, found 'raw' again",
+    ),
+    "fields as an object": (
+        lambda d: res("scopes")(d)["schema"].update(fields={}),
+        "datapackage.json, resources[3] (scopes).schema: expected a non-empty 'fields' array, "
+        "found an object",
+    ),
+    "a table without a header row": (
+        lambda d: res("figures")(d)["dialect"].update(header=False),
+        f"datapackage.json, {FIGURES}.dialect.header: expected true (every table starts with "
+        "its header row), found false",
+    ),
+    "a two-character delimiter": (
+        lambda d: res("figures")(d)["dialect"].update(delimiter=", "),
+        f"datapackage.json, {FIGURES}.dialect.delimiter: expected one character (not a line "
+        "break), found text ', '",
+    ),
+    "an encoding the package does not read": (
+        lambda d: res("figures")(d).update(encoding="gb18030"),
+        f"datapackage.json, {FIGURES}: expected 'encoding' utf-8 (the only encoding this "
+        "package reads), found text 'gb18030'",
+    ),
+    "other missing values": (
+        lambda d: res("figures")(d)["schema"].update(missingValues=["", "NA"]),
+        f"datapackage.json, {FIGURES}.schema: expected 'missingValues' [\"\"] (an empty cell "
+        "is the only missing value), found ['', 'NA']",
+    ),
+    "a unit kind without a unit": (
+        lambda d: d["unitKinds"].update(yuan="CNY"),
+        "datapackage.json, unitKinds.yuan: expected an object with a 'unit' (text), "
+        "found text 'CNY'",
+    ),
+    "a table missing": (
+        lambda d: (d["resources"].pop(3), res("figures")(d)["schema"]["foreignKeys"].pop(3)),
+        "datapackage.json: expected a resource named 'scopes', found none",
+    ),
+    "a table missing that another references": (
+        lambda d: d["resources"].pop(3),
+        "datapackage.json, resources[3] (figures).schema.foreignKeys[3].reference.resource: "
+        "expected a resource of this package (sources, regions, indicators, figures), "
+        "found 'scopes'",
+    ),
+    "a field the package reads, missing": (
+        lambda d: (
+            res("figures")(d)["schema"]["fields"].remove(field_of(d, "figures", "locator"))
+        ),
+        f"datapackage.json, {FIGURES}.schema.fields: expected a field 'locator' of type "
+        "'string' (this package reads it), found none",
+    ),
+    "a field the package reads, retyped": (
+        lambda d: field_of(d, "figures", "value").update(type="string"),
+        f"datapackage.json, {FIGURES}.schema.fields: expected field 'value' of type 'number' "
+        "(this package reads it so), found type 'string'",
+    ),
+    "a primary key the package relies on, dropped": (
+        lambda d: res("indicators")(d)["schema"].pop("primaryKey"),
+        "datapackage.json, resources[2] (indicators).schema.primaryKey: expected ['indicator'] "
+        "(rows are looked up by it), found none",
+    ),
+    "a foreign key the package relies on, dropped": (
+        lambda d: res("figures")(d)["schema"]["foreignKeys"].pop(1),
+        f"datapackage.json, {FIGURES}.schema.foreignKeys: expected a foreign key "
+        "figures.region_id -> regions.region_id, found none",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DESCRIPTOR_DAMAGE))
+def test_a_damaged_descriptor_is_named_where_it_is_damaged(mini_package, case):
+    change, expected = DESCRIPTOR_DAMAGE[case]
+    edit_descriptor(mini_package, change)
+    problems = problems_of(mini_package)
+    assert expected in problems, problems
+    # Loaders asked not to validate still refuse a descriptor they cannot rely on.
+    with pytest.raises(DataValidationError):
+        load_figures(mini_package, validate=False)
+
+
+@pytest.mark.parametrize("case", ["resource without schema", "invalid regular expression"])
+def test_the_cli_reports_a_damaged_descriptor_without_a_traceback(mini_package, capsys, case):
+    edit_descriptor(mini_package, DESCRIPTOR_DAMAGE[case][0])
+    code, err = cli(capsys, "validate", "--data", mini_package)
+    assert code == 1
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert lines[0] == f"error: data package {mini_package} has 1 problem:"
+    assert lines[1] == "  " + DESCRIPTOR_DAMAGE[case][1]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "found"),
+    [
+        (
+            "gb18030",
+            "datapackage.json, line 4: expected UTF-8 text, found byte 0xB7 at offset 90, "
+            "which is not UTF-8 (GB18030 or Big5?); save the file as UTF-8",
+        ),
+        (
+            "utf-16",
+            "datapackage.json: expected UTF-8 text, found UTF-16 (byte order mark FF FE); "
+            "save the file as UTF-8",
+        ),
+    ],
+)
+def test_a_descriptor_not_in_utf8_is_named(mini_package, capsys, encoding, found):
+    path = mini_package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["title"] = "非公企业党组织"
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2)
+    path.write_bytes(text.encode(encoding))
+    assert problems_of(mini_package) == [found]
+    code, err = cli(capsys, "validate", "--data", mini_package)
+    assert (code, err.splitlines()[1:]) == (1, ["  " + found])
+
+
+def test_a_descriptor_with_a_byte_order_mark_is_read_like_a_table_with_one(mini_package):
+    path = mini_package / "datapackage.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    figures = mini_package / "figures.csv"
+    figures.write_bytes(b"\xef\xbb\xbf" + figures.read_bytes())
+    assert validate(mini_package).version
+    assert len(load_figures(mini_package)) == len(MINI_FIGURES)
+
+
+def test_keys_written_as_single_names_are_read_as_the_spec_allows(mini_package):
+    def single(d):
+        for r in d["resources"]:
+            r["schema"]["primaryKey"] = r["schema"]["primaryKey"][0]
+            for fk in r["schema"].get("foreignKeys", []):
+                fk["fields"] = fk["fields"][0]
+                fk["reference"]["fields"] = fk["reference"]["fields"][0]
+
+    edit_descriptor(mini_package, single)
+    package = validate(mini_package)
+    assert package.resource("figures")["schema"]["primaryKey"] == ["figure_id"]
+    edit_descriptor(mini_package, lambda d: None)
+    write_figures(mini_package, with_cells(tc_002={"region_id": "atlantis"}))
+    assert problems_of(mini_package) == [
+        "figures.csv, row 2 (line 3, figure_id=tc-002), column 'region_id': "
+        "expected a region_id listed in regions.csv, found 'atlantis'"
+    ]
+
+
+def test_an_extra_table_with_composite_keys_is_validated(mini_package):
+    (mini_package / "aliases.csv").write_text(
+        "region_id,alias,figure_id\ntongcheng,通城,tc-001\ntongcheng,通城,tc-002\n",
+        encoding="utf-8",
+    )
+
+    def add(d):
+        d["resources"].append(
+            {
+                "name": "aliases",
+                "path": "aliases.csv",
+                "schema": {
+                    "fields": [
+                        {"name": "region_id", "type": "string"},
+                        {"name": "alias", "type": "string"},
+                        {"name": "figure_id", "type": "string"},
+                    ],
+                    "primaryKey": ["region_id", "alias"],
+                    "foreignKeys": [
+                        {
+                            "fields": ["region_id", "figure_id"],
+                            "reference": {
+                                "resource": "figures",
+                                "fields": ["region_id", "figure_id"],
+                            },
+                        }
+                    ],
+                },
+            }
+        )
+
+    edit_descriptor(mini_package, add)
+    assert problems_of(mini_package) == [
+        "aliases.csv, row 2 (line 3), column 'region_id': expected a unique primary key "
+        "(region_id, alias), found ('tongcheng', '通城'), already used in row 1"
+    ]
+    (mini_package / "aliases.csv").write_text(
+        "region_id,alias,figure_id\ntongcheng,通城,tc-001\nyongchuan,永川,tc-002\n",
+        encoding="utf-8",
+    )
+    assert problems_of(mini_package) == [
+        "aliases.csv, row 2 (line 3), column 'region_id': expected a region_id, figure_id "
+        "listed in figures.csv, found ('yongchuan', 'tc-002')"
+    ]
