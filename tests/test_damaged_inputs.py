@@ -59,10 +59,10 @@ def write_figures(package: Path, rows: list[dict[str, str]]) -> Path:
     return package
 
 
-def cli(capsys, *argv) -> tuple[int, str]:
+def cli(capsys, *argv) -> tuple[int, str, str]:
     code = main([*map(str, argv)])
     captured = capsys.readouterr()
-    return code, captured.err
+    return code, captured.out, captured.err
 
 
 # --- the validator and the loaders read the same cells -------------------------------------
@@ -634,7 +634,7 @@ def test_a_damaged_descriptor_is_named_where_it_is_damaged(mini_package, case):
 @pytest.mark.parametrize("case", ["resource without schema", "invalid regular expression"])
 def test_the_cli_reports_a_damaged_descriptor_without_a_traceback(mini_package, capsys, case):
     edit_descriptor(mini_package, DESCRIPTOR_DAMAGE[case][0])
-    code, err = cli(capsys, "validate", "--data", mini_package)
+    code, _, err = cli(capsys, "validate", "--data", mini_package)
     assert code == 1
     assert "Traceback" not in err
     lines = err.splitlines()
@@ -664,7 +664,7 @@ def test_a_descriptor_not_in_utf8_is_named(mini_package, capsys, encoding, found
     text = json.dumps(descriptor, ensure_ascii=False, indent=2)
     path.write_bytes(text.encode(encoding))
     assert problems_of(mini_package) == [found]
-    code, err = cli(capsys, "validate", "--data", mini_package)
+    code, _, err = cli(capsys, "validate", "--data", mini_package)
     assert (code, err.splitlines()[1:]) == (1, ["  " + found])
 
 
@@ -740,3 +740,61 @@ def test_an_extra_table_with_composite_keys_is_validated(mini_package):
         "aliases.csv, row 2 (line 3), column 'region_id': expected a region_id, figure_id "
         "listed in figures.csv, found ('yongchuan', 'tc-002')"
     ]
+
+
+# --- source texts in other encodings ---------------------------------------------------------
+
+# MINI_ARTICLE in Traditional characters, for Big5.
+MINI_ARTICLE_TRADITIONAL = (
+    "測試企業共有500家。\n測試覆蓋率達到７２．５２％，"
+    "測試黨員12.7萬餘名。去年測試產值115億\n元。測試公司黨員近1000名。"
+)
+
+
+def corpus_file(corpus: Path) -> Path:
+    (file,) = corpus.iterdir()
+    return file
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("gb18030", None),
+        ("big5", MINI_ARTICLE_TRADITIONAL),
+        ("utf-8-sig", None),
+    ],
+)
+def test_verify_sources_reads_texts_as_extract_does(
+    mini_package, mini_corpus, capsys, encoding, text
+):
+    from conftest import MINI_ARTICLE
+
+    file = corpus_file(mini_corpus)
+    file.write_bytes((text or MINI_ARTICLE).encode(encoding))
+    code, out, _ = cli(capsys, "verify-sources", "--corpus", mini_corpus, "--data", mini_package)
+    assert code == 0
+    assert "5 verified, 0 failed" in out
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ("测试".encode("utf-16"), "is UTF-16; save it as UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "looks binary"),
+        (b"", "is empty"),
+    ],
+)
+def test_verify_sources_names_a_text_it_cannot_read(
+    mini_package, mini_corpus, capsys, data, reason
+):
+    from dangjian_analysis import verify_sources
+
+    file = corpus_file(mini_corpus)
+    file.write_bytes(data)
+    report = verify_sources(mini_corpus, mini_package)
+    assert {c.status for c in report.failures} == {"corpus file unreadable"}
+    assert all(str(file) in c.detail and reason in c.detail for c in report.failures)
+    code, out, err = cli(capsys, "verify-sources", "--corpus", mini_corpus, "--data", mini_package)
+    assert (code, err) == (1, "")
+    assert f"  tc-001 (src_tongcheng): corpus file unreadable: article {file} " in out
+
