@@ -798,3 +798,13 @@ def test_verify_sources_names_a_text_it_cannot_read(
     assert (code, err) == (1, "")
     assert f"  tc-001 (src_tongcheng): corpus file unreadable: article {file} " in out
 
+
+# --- the parser is given text ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [123, 12.5, None, b"500\xe5\xae\xb6"])
+def test_parse_quantity_refuses_what_is_not_text(value):
+    from dangjian_analysis import parse_quantity
+
+    with pytest.raises(TypeError, match=f"parse_quantity reads text, not {type(value).__name__}"):
+        parse_quantity(value)

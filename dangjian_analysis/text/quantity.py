@@ -326,11 +326,14 @@ def parse_quantity(raw: str) -> Quantity:
     (127000.0, 127000.0, None, '家', 'more than')
 
     Raises:
+        TypeError: when ``raw`` is not a string (a number read from a spreadsheet, None).
         QuantityParseError: when ``raw`` is empty, holds no number, holds a range
             (``5、6个``) or has text the parser does not understand.
 
     """
-    if not isinstance(raw, str) or not raw.strip():
+    if not isinstance(raw, str):
+        raise TypeError(f"parse_quantity reads text, not {type(raw).__name__} ({raw!r})")
+    if not raw.strip():
         raise QuantityParseError(f"{raw!r} is empty")
     text = _prepare(raw)
     if _RANGE.search(text):
