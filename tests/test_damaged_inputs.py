@@ -255,8 +255,16 @@ def test_numbers_beyond_float_range_are_rejected(mini_package, number):
 TABLES = ("figures.csv", "sources.csv", "regions.csv", "indicators.csv", "scopes.csv")
 # The columns damage aims at most: those the loaders convert, and text read as printed.
 TARGETS = {
-    "figures.csv": ("value", "lower", "upper", "period_earliest", "period_latest", "raw",
-                    "locator", "notes"),
+    "figures.csv": (
+        "value",
+        "lower",
+        "upper",
+        "period_earliest",
+        "period_latest",
+        "raw",
+        "locator",
+        "notes",
+    ),
     "sources.csv": ("published", "published_earliest", "published_latest", "notes"),
 }
 
@@ -290,8 +298,20 @@ DAMAGE_ALPHABET = (
     "0123456789５٥۵.-+eE,;\"' \n\r\t\u2028\u2029\x85\x0c\x00\u200b\ufeff万亿%家名约余近多_az"
 )
 DAMAGE_BYTES = (
-    b'"', b",", b"\n", b"\r", b"\r\n", b"\xef\xbb\xbf", b"\xb2", b"\x00", b"5",
-    "５".encode(), "٥".encode(), "\u2028".encode(), b'""', b"\xff\xfe",
+    b'"',
+    b",",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\xb2",
+    b"\x00",
+    b"5",
+    "５".encode(),
+    "٥".encode(),
+    "\u2028".encode(),
+    b'""',
+    b"\xff\xfe",
 )
 
 
@@ -308,8 +328,25 @@ def cell_values():
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.integers(min_value=-(10**25), max_value=10**25).map(str),
         st.sampled_from(
-            ["", " ", "1e400", "5.", ".5", "+5", "-0", "1e-400", "2013-02-29", "2013-1-1",
-             "500", "0.7252", "72.52%", "500家", "tc-001", "src_tongcheng", "exact"]
+            [
+                "",
+                " ",
+                "1e400",
+                "5.",
+                ".5",
+                "+5",
+                "-0",
+                "1e-400",
+                "2013-02-29",
+                "2013-1-1",
+                "500",
+                "0.7252",
+                "72.52%",
+                "500家",
+                "tc-001",
+                "src_tongcheng",
+                "exact",
+            ]
         ),
     )
 
@@ -328,11 +365,15 @@ def damages():
     cell = st.tuples(st.just("cell"), where(), rows, cell_values())
     retype = st.tuples(st.just("retype"), where(), rows, st.sampled_from(sorted(RETYPES)))
     raw_bytes = st.tuples(
-        st.just("bytes"), st.tuples(st.sampled_from(TABLES), st.integers(0, 3)),
-        st.floats(0, 1), st.sampled_from(DAMAGE_BYTES),
+        st.just("bytes"),
+        st.tuples(st.sampled_from(TABLES), st.integers(0, 3)),
+        st.floats(0, 1),
+        st.sampled_from(DAMAGE_BYTES),
     )
     rewrite = st.tuples(
-        st.just("rewrite"), st.tuples(st.sampled_from(TABLES), st.just(0)), st.just(0),
+        st.just("rewrite"),
+        st.tuples(st.sampled_from(TABLES), st.just(0)),
+        st.just(0),
         st.sampled_from(["quote_all", "crlf", "bom"]),
     )
     return st.lists(st.one_of(retype, retype, cell, raw_bytes, rewrite), min_size=1, max_size=3)
@@ -365,9 +406,9 @@ def apply_damage(folder: Path, damage) -> None:
     index = header.index(column) if isinstance(column, str) and column in header else None
     if index is None:
         index = column if isinstance(column, int) else 0
-    row = rows[1 + row_number % (len(rows) - 1)] if kind == "retype" else rows[
-        row_number % len(rows)
-    ]
+    row = (
+        rows[1 + row_number % (len(rows) - 1)] if kind == "retype" else rows[row_number % len(rows)]
+    )
     if not row:
         return
     index %= len(row)
@@ -506,9 +547,7 @@ DESCRIPTOR_DAMAGE = {
         "found 'region'",
     ),
     "foreign key to an unknown field": (
-        lambda d: res("figures")(d)["schema"]["foreignKeys"][0]["reference"].update(
-            fields=["id"]
-        ),
+        lambda d: res("figures")(d)["schema"]["foreignKeys"][0]["reference"].update(fields=["id"]),
         f"datapackage.json, {FIGURES}.schema.foreignKeys[0].reference.fields: expected names "
         "of fields of resource 'sources', found 'id'",
     ),
@@ -596,9 +635,7 @@ DESCRIPTOR_DAMAGE = {
         "found 'scopes'",
     ),
     "a field the package reads, missing": (
-        lambda d: (
-            res("figures")(d)["schema"]["fields"].remove(field_of(d, "figures", "locator"))
-        ),
+        lambda d: res("figures")(d)["schema"]["fields"].remove(field_of(d, "figures", "locator")),
         f"datapackage.json, {FIGURES}.schema.fields: expected a field 'locator' of type "
         "'string' (this package reads it), found none",
     ),
@@ -808,3 +845,244 @@ def test_parse_quantity_refuses_what_is_not_text(value):
 
     with pytest.raises(TypeError, match=f"parse_quantity reads text, not {type(value).__name__}"):
         parse_quantity(value)
+
+
+# --- no file lost: the briefs' output folder -------------------------------------------------
+
+
+def fake_build(folder: Path, label: str, *extra: str) -> Path:
+    """A folder as 'dangjian briefs' leaves it: a brief, the index and the marker."""
+    from dangjian_analysis.briefs.build import INDEX, MARKER
+
+    folder.mkdir()
+    (folder / "01_alpha.html").write_text(label, encoding="utf-8")
+    (folder / INDEX).write_text(label, encoding="utf-8")
+    (folder / MARKER).write_text(json.dumps({"briefs": ["01_alpha.html"]}), encoding="utf-8")
+    for name in extra:
+        (folder / name).write_text("a user's file", encoding="utf-8")
+    return folder
+
+
+def contents(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+
+
+def test_briefs_refuse_an_output_folder_holding_a_users_file(tmp_path, capsys):
+    from conftest import ALPHA_CELLS, copy_data, write_notebook
+
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    data = copy_data(tmp_path / "data")
+    out = fake_build(tmp_path / "briefs", "previous", "notes.txt")
+    before = contents(out)
+    argv = ["briefs", "--out", out, "--notebooks", notebooks, "--data", data]
+    code, _, err = cli(capsys, *argv)
+    assert code == 1
+    assert err == (
+        f"error: output folder {out} holds files that 'dangjian briefs' did not write: "
+        "notes.txt; refusing to replace it (move them elsewhere or choose another --out)\n"
+    )
+    assert contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs", "data", "nbs"]
+
+
+def test_a_file_put_into_the_output_folder_during_a_build_is_kept(tmp_path):
+    from dangjian_analysis.briefs.build import BriefBuildError, _swap_in
+
+    out = fake_build(tmp_path / "briefs", "previous")
+    staging = fake_build(tmp_path / ".briefs.building-1-x", "new")
+    (out / "notes.txt").write_text("written while the notebooks ran", encoding="utf-8")
+    (out / "drafts").mkdir()
+    with pytest.raises(BriefBuildError, match=r"did not write: drafts/, notes\.txt; refusing"):
+        _swap_in(staging, out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "written while the notebooks ran"
+    assert (out / "01_alpha.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_an_unreadable_marker_lists_every_file_rather_than_replacing_them(tmp_path):
+    from dangjian_analysis.briefs.build import MARKER, BriefBuildError, _swap_in
+
+    out = fake_build(tmp_path / "briefs", "previous")
+    (out / MARKER).write_text("{truncated", encoding="utf-8")
+    staging = fake_build(tmp_path / ".briefs.building-1-x", "new")
+    with pytest.raises(BriefBuildError, match=r"did not write: 01_alpha\.html, index\.html;"):
+        _swap_in(staging, out)
+    assert (out / "01_alpha.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_an_interrupt_between_the_two_renames_puts_the_previous_build_back(tmp_path, monkeypatch):
+    from dangjian_analysis.briefs import build
+
+    out = fake_build(tmp_path / "briefs", "previous")
+    staging = fake_build(tmp_path / ".briefs.building-1-x", "new")
+    real_replace = build.os.replace
+    calls = []
+
+    def interrupted(src, dst):
+        calls.append((Path(src).name, Path(dst).name))
+        if len(calls) == 2:  # staging -> out
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(build.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build._swap_in(staging, out)
+    assert calls[:2] == [("briefs", ".briefs.old"), (staging.name, "briefs")]
+    assert contents(out)["01_alpha.html"] == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [staging.name, "briefs"]
+
+
+@pytest.mark.parametrize("old_name", [".briefs.old", ".briefs.old-k3j2x9"])
+def test_a_build_killed_between_the_renames_is_put_right_by_the_next(tmp_path, old_name):
+    from dangjian_analysis.briefs.build import _recover, _swap_in
+
+    # The state a killed build leaves: no output folder, the previous build set aside.
+    fake_build(tmp_path / old_name, "previous")
+    _recover(tmp_path / "briefs")
+    assert contents(tmp_path / "briefs")["01_alpha.html"] == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs"]
+    # And the next build goes in as usual.
+    (tmp_path / "briefs").rename(tmp_path / old_name)
+    _swap_in(fake_build(tmp_path / ".briefs.building-1-x", "new"), tmp_path / "briefs")
+    assert contents(tmp_path / "briefs")["01_alpha.html"] == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs"]
+
+
+def test_a_previous_build_left_beside_the_new_one_is_removed(tmp_path):
+    import os
+
+    from dangjian_analysis.briefs.build import _swap_in
+
+    fake_build(tmp_path / "briefs", "current")
+    fake_build(tmp_path / ".briefs.old", "older")
+    dead = tmp_path / ".briefs.building-999999999-abc"  # no such process
+    dead.mkdir()
+    alive = tmp_path / f".briefs.building-{os.getpid()}-abc"  # a build still running
+    alive.mkdir()
+    _swap_in(fake_build(tmp_path / ".briefs.building-1-x", "new"), tmp_path / "briefs")
+    assert contents(tmp_path / "briefs")["01_alpha.html"] == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "briefs"]
+
+
+def _swap_worker(args: tuple[str, str]) -> str:
+    from dangjian_analysis.briefs.build import _swap_in
+
+    staging, out = map(Path, args)
+    _swap_in(staging, out)
+    return staging.name
+
+
+@pytest.mark.parametrize("how", ["threads", "processes"])
+def test_concurrent_builds_take_turns_at_the_swap(tmp_path, how):
+    import concurrent.futures
+    import multiprocessing
+
+    out = fake_build(tmp_path / "briefs", "first")
+    stagings = [fake_build(tmp_path / f".briefs.building-1-{i}", f"build {i}") for i in range(8)]
+    jobs = [(str(s), str(out)) for s in stagings]
+    if how == "threads":
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+    else:
+        context = multiprocessing.get_context("fork")
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=4, mp_context=context)
+    with pool:
+        done = list(pool.map(_swap_worker, jobs))
+    assert sorted(done) == sorted(s.name for s in stagings)
+    # Exactly one complete build is in place, and nothing is left beside it.
+    assert contents(out)["01_alpha.html"] in {f"build {i}" for i in range(8)}
+    assert contents(out)["01_alpha.html"] == contents(out)["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs"]
+
+
+def test_a_build_waits_for_the_lock_and_says_so_when_it_never_comes(tmp_path):
+    import threading
+
+    from dangjian_analysis.briefs.build import BriefBuildError, _output_lock
+
+    out = tmp_path / "briefs"
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with _output_lock(out):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(10)
+    try:
+        with pytest.raises(BriefBuildError, match=r"another 'dangjian briefs' has been replacing"):
+            with _output_lock(out, timeout=0.2):
+                pass
+    finally:
+        release.set()
+        thread.join()
+    with _output_lock(out, timeout=1):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_build_prints_one_line_exits_130_and_keeps_the_previous_build(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import LIMITS, PARAMETERS, copy_data, write_notebook
+
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    started = tmp_path / "started"
+    write_notebook(
+        notebooks / "01_slow.ipynb",
+        [
+            ("md", "# Slow"),
+            PARAMETERS,
+            (
+                "code",
+                f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(120)\n",
+            ),
+            LIMITS,
+        ],
+    )
+    data = copy_data(tmp_path / "data")
+    out = fake_build(tmp_path / "briefs", "previous")
+    before = contents(out)
+    command = [
+        str(Path(sys.executable).with_name("dangjian")),
+        "briefs",
+        "--out",
+        str(out),
+        "--notebooks",
+        str(notebooks),
+        "--data",
+        str(data),
+    ]
+    # A session of its own, so that the interrupt goes to the command's process group the
+    # way a terminal sends Ctrl-C, and not to the test run.
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert started.exists(), proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("briefs:")]
+    assert lines == [f"interrupted: {out} holds the briefs of the last complete build"]
+    assert "Traceback" not in err
+    assert contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs", "data", "nbs", "started"]
