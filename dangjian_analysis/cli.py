@@ -16,7 +16,8 @@ Subcommands:
 - ``dangjian briefs [--out DIR] [--data DIR] [--notebooks DIR] [-j N] [NAME ...]``: execute the
   notebooks and write one self-contained HTML brief per notebook plus an index.
 
-Errors print one line to stderr and exit with status 1 (2 for usage errors).
+Errors print one line to stderr (one per problem for an invalid data package) and exit
+with status 1 (2 for usage errors); Ctrl-C prints one line and exits with status 130.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 _BUNDLED = "bundled"
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+_INTERRUPTED = 130
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -155,6 +158,12 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
     except BriefBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: {args.out} holds the briefs of the last complete build",
+            file=sys.stderr,
+        )
+        return _INTERRUPTED
     total = sum(b.size for b in result.briefs)
     print(
         f"built {len(result.briefs)} brief{'s' if len(result.briefs) != 1 else ''} "
@@ -241,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Execute every notebook afresh and write one self-contained HTML brief per "
             "notebook plus index.html. The output folder is replaced only when every "
-            "brief has been built."
+            "brief has been built, and never when it holds files the last build did not "
+            "write. Ctrl-C stops the build and leaves the output folder as it was."
         ),
     )
     p.add_argument(
@@ -285,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataPackageNotFoundError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return _INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -264,6 +264,7 @@ def test_swap_replaces_the_previous_set(tmp_path):
     out = tmp_path / "briefs"
     out.mkdir()
     (out / "old.html").write_text("old")
+    (out / MARKER).write_text('{"briefs": ["old.html"]}')
     staging = tmp_path / ".briefs.building-x"
     staging.mkdir()
     (staging / "new.html").write_text("new")

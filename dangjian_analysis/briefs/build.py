@@ -6,8 +6,12 @@ per notebook plus an ``index.html``. A brief hides code and prompts, embeds its 
 loads nothing from the network, prints cleanly, opens with a cover (title, build date,
 package and data versions, git commit) and ends with the sources of the figures it shows.
 
-The output folder is replaced only when every brief has been built: a failed build
-leaves the previous set untouched.
+The output folder is replaced only when every brief has been built: a failed or
+interrupted build leaves the previous set untouched. A folder holding anything the last
+build did not write (a user's notes) is never replaced; the error names what is there.
+Builds into the same folder take turns at the replacement (a lock file beside it), and a
+replacement cut short (the process killed between its two renames) is put right by the
+next build.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
+import glob
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -68,6 +75,8 @@ INDEX = "index.html"
 MARKER = ".dangjian-briefs.json"
 
 _T = TypeVar("_T")
+#: Seconds to wait for the kernels to shut down after Ctrl-C.
+_SHUTDOWN_SECONDS = 15.0
 _PARAMETERS_TAG = "parameters"
 _INJECTED_TAG = "injected-parameters"
 _LIMITS = re.compile(
@@ -277,8 +286,19 @@ def _failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-async def _execute(nb: NotebookNode, name: str, cwd: Path, injected: int, timeout: int) -> None:
-    """Execute ``nb`` in place; on failure raise naming the notebook and the failing cell."""
+async def _execute(
+    nb: NotebookNode,
+    name: str,
+    cwd: Path,
+    injected: int,
+    timeout: int,
+    clients: list[Any] | None = None,
+) -> None:
+    """Execute ``nb`` in place; on failure raise naming the notebook and the failing cell.
+
+    The client is added to ``clients``, so that an interrupt can ask for its kernel to be
+    stopped at once rather than after its running cell.
+    """
     from nbclient import NotebookClient
 
     current: dict[str, int | None] = {"index": None}
@@ -296,11 +316,17 @@ async def _execute(nb: NotebookNode, name: str, cwd: Path, injected: int, timeou
         # would interleave with the progress bar); cell output is captured as usual.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
+    if clients is not None:
+        clients.append(client)
     try:
         await client.async_execute()
-    except Exception as exc:
+    except asyncio.CancelledError:
         if client.km is None:
             # nbclient has shut the kernel down already; its exit-time clean-up would fail.
+            atexit.unregister(client._cleanup_kernel)
+        raise
+    except Exception as exc:
+        if client.km is None:
             atexit.unregister(client._cleanup_kernel)
         index = current["index"]
         if index is None:
@@ -314,15 +340,50 @@ async def _execute(nb: NotebookNode, name: str, cwd: Path, injected: int, timeou
         raise BriefBuildError(f"{name}: {where}: {_failure(exc)}") from exc
 
 
-def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run ``coroutine`` to completion, also when called from a running event loop."""
+def _stop_at_once(clients: list[Any]) -> None:
+    """Make the kernels of ``clients`` stop immediately when they are shut down."""
+    for client in clients:
+        client.shutdown_kernel = "immediate"
+
+
+def _run(
+    coroutine: Coroutine[Any, Any, _T], on_interrupt: Callable[[], None] | None = None
+) -> _T:
+    """Run ``coroutine`` to completion on an event loop of its own, in a worker thread.
+
+    The caller's thread only waits, so Ctrl-C (``KeyboardInterrupt``) reaches it as usual,
+    also when it has an event loop running (a notebook calling :func:`build_briefs`). On an
+    interrupt the coroutine is cancelled, which shuts its kernels down, and the
+    ``KeyboardInterrupt`` is raised again once they are gone (or after
+    :data:`_SHUTDOWN_SECONDS`). ``on_interrupt`` is called first, on the loop's thread.
+    """
+    ready = threading.Event()
+    running: dict[str, Any] = {}
+
+    async def main() -> _T:
+        running["loop"] = asyncio.get_running_loop()
+        running["task"] = asyncio.current_task()
+        ready.set()
+        return await coroutine
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefs")
+    future = pool.submit(asyncio.run, main())
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    # Inside a running loop (e.g. a notebook calling build_briefs): use a thread of its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        return future.result()
+    except KeyboardInterrupt:
+        if ready.wait(_SHUTDOWN_SECONDS):
+
+            def cancel() -> None:
+                if on_interrupt is not None:
+                    on_interrupt()
+                running["task"].cancel()
+
+            running["loop"].call_soon_threadsafe(cancel)
+            with contextlib.suppress(BaseException):
+                future.result(timeout=_SHUTDOWN_SECONDS)
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -445,18 +506,59 @@ def _data_package(data: str | Path | None) -> DataPackage:
         ) from None
 
 
-def _staging_folder(out: Path) -> Path:
-    """Check that ``out`` may be (re)placed and create the temporary folder beside it."""
+def _built_files(out: Path) -> set[str] | None:
+    """Return the names the build recorded in ``out``'s marker, or None without a marker."""
+    marker = out / MARKER
+    if not marker.is_file():
+        return None
+    try:
+        record = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {MARKER}
+    briefs = record.get("briefs") if isinstance(record, dict) else None
+    names = {b for b in briefs if isinstance(b, str)} if isinstance(briefs, list) else set()
+    return names | {MARKER, INDEX}
+
+
+def _check_output(out: Path) -> None:
+    """Refuse an ``out`` that is a file, or holds anything the last build did not write.
+
+    The folder is replaced as a whole, so a file a user put into it would be lost: the
+    error names such files (up to five) instead.
+    """
     if out.exists() and not out.is_dir():
         raise BriefBuildError(f"output folder {out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if not out.is_dir():
+        return
+    entries = sorted(out.iterdir())
+    if not entries:
+        return
+    built = _built_files(out)
+    if built is None:
         raise BriefBuildError(
             f"output folder {out} is not empty and was not built by 'dangjian briefs'; "
             "refusing to replace it (choose another --out or remove it)"
         )
+    foreign = [p.name + ("/" if p.is_dir() else "") for p in entries if p.name not in built]
+    foreign += [p.name + "/" for p in entries if p.name in built and p.is_dir()]
+    if foreign:
+        listed = ", ".join(foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        raise BriefBuildError(
+            f"output folder {out} holds files that 'dangjian briefs' did not write: "
+            f"{listed}{more}; refusing to replace it (move them elsewhere or choose "
+            "another --out)"
+        )
+
+
+def _staging_folder(out: Path) -> Path:
+    """Check that ``out`` may be (re)placed and create the temporary folder beside it."""
+    _check_output(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent)
+        )
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise BriefBuildError(f"cannot write to output folder {out}: {reason}") from None
@@ -464,20 +566,127 @@ def _staging_folder(out: Path) -> Path:
     return staging
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``; the old folder is removed only once the new one is in."""
-    old: Path | None = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
+def _lock_file(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+def _old_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.old"
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on the open file ``fd`` without waiting; tell if it was taken."""
     try:
-        os.replace(staging, out)
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _output_lock(out: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the lock file ``.NAME.lock`` beside ``out``: one build at a time touches ``out``.
+
+    The lock is the operating system's lock on the file (released when the process dies,
+    so a killed build leaves no stale lock). The file is removed on release; a waiting
+    build that finds the file it locked gone tries again with the new one.
+
+    Raises:
+        BriefBuildError: when another build holds the lock for ``timeout`` seconds.
+
+    """
+    path = _lock_file(out)
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if _try_lock(fd):
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and os.path.samestat(os.fstat(fd), current):
+                break
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise BriefBuildError(
+                f"another 'dangjian briefs' has been replacing {out} for {timeout:.0f} s "
+                f"(lock {path}); try again later"
+            )
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()  # before unlocking: a waiting build then locks a new file
+        os.close(fd)  # releases the lock
+
+
+def _process_alive(pid: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - os.kill(pid, 0) is not a probe there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _recover(out: Path) -> None:
+    """Finish or undo a replacement of ``out`` that was cut short (call with the lock held).
+
+    A build stopped between its two renames left ``out`` missing and the previous build
+    in ``.NAME.old``: it is put back. An ``.NAME.old`` beside an ``out`` is the previous
+    build whose removal was cut short: it is removed. Folders ``.NAME.building-PID-*`` of
+    processes that no longer run are removed too.
+    """
+    olds = [_old_folder(out), *sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))]
+    olds = [p for p in olds if p.is_dir() and not p.is_symlink()]
+    if olds and not out.exists() and not out.is_symlink():
+        newest = max(olds, key=lambda p: p.stat().st_mtime)
+        os.replace(newest, out)
+        olds.remove(newest)
+    for old in olds:
+        shutil.rmtree(old, ignore_errors=True)
+    prefix = f".{out.name}.building-"
+    for staging in out.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = staging.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging``; the old folder is removed only once the new one is in.
+
+    Under the lock beside ``out``: recover from a replacement cut short, check ``out``
+    again (a user may have put a file into it during the build), then rename ``out`` to
+    ``.NAME.old`` and ``staging`` to ``out``, and remove the old folder. An exception or
+    interrupt between the two renames puts the old folder back.
+
+    Raises:
+        BriefBuildError: when ``out`` may not be replaced (see :func:`_check_output`).
+
+    """
+    with _output_lock(out):
+        _recover(out)
+        _check_output(out)
+        old = _old_folder(out)
+        try:
+            if out.exists():
+                os.replace(out, old)
+            os.replace(staging, out)
+        except BaseException:
+            if old.is_dir() and not out.exists():
+                os.replace(old, out)
+            raise
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -515,8 +724,8 @@ def build_briefs(
 
     Args:
         out: output folder (default ``build/briefs``). It is replaced as a whole when
-            every brief has been built; a folder not built by this function is never
-            replaced.
+            every brief has been built; a folder not built by this function, or holding
+            files it did not write, is never replaced.
         notebooks: folder of the notebooks (``NN_name.ipynb``); it is also the working
             folder of the kernel.
         data: data package to run the notebooks against (default: the bundled one); it
@@ -534,6 +743,8 @@ def build_briefs(
 
     Raises:
         BriefBuildError: one line naming the notebook (and cell) or the folder at fault.
+        KeyboardInterrupt: on Ctrl-C, once the kernels are shut down and the temporary
+            folder removed; ``out`` is left as it was.
 
     """
     _require_notebook_tools()
@@ -566,6 +777,8 @@ def build_briefs(
         commit=git_commit(folder),
     )
     out = Path(out).absolute()
+    if out.is_symlink():  # replace the folder it points to, not the link
+        out = out.resolve()
     staging = _staging_folder(out)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(loaded)))
     try:
@@ -599,6 +812,7 @@ def build_briefs(
             )
 
         failed: list[BriefBuildError] = []
+        clients: list[Any] = []
 
         async def build_one(path: Path, nb: NotebookNode, limit: asyncio.Semaphore) -> None:
             async with limit:
@@ -609,7 +823,7 @@ def build_briefs(
                 summary = notebook_summary(nb)
                 injected = inject_parameters(nb, data_dir)
                 try:
-                    await _execute(nb, path.name, folder, injected, timeout)
+                    await _execute(nb, path.name, folder, injected, timeout, clients)
                     render(path, nb, title, summary)
                 except BriefBuildError as exc:
                     failed.append(exc)
@@ -629,7 +843,7 @@ def build_briefs(
         with tqdm(
             total=len(loaded), desc="briefs", unit="notebook", file=sys.stderr, disable=not progress
         ) as bar:
-            _run(build_all())
+            _run(build_all(), on_interrupt=lambda: _stop_at_once(clients))
         briefs = [built[path.stem] for path, _ in loaded]
         _write_index(staging, briefs, build, fragments, language)
         _write_marker(staging, briefs, build)

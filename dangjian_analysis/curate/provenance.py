@@ -1,12 +1,14 @@
 """Check every figure against the text of its source article.
 
-For each source with a ``corpus_file``, the article is read from the corpus folder and
-normalized (:func:`~dangjian_analysis.text.normalize.normalize_text`). A figure is *verified*
-when its normalized ``raw`` occurs in the article as a whole number (not inside a longer
-one) and its normalized ``locator`` occurs within :data:`WINDOW` characters of that
-occurrence. Figures whose source has no ``corpus_file`` (web pages, whose text is not kept
-locally) are reported as not checked, never as verified: the report lists them by source
-with the reason, beside the figures it did verify.
+For each source with a ``corpus_file``, the article is read from the corpus folder as
+``dangjian extract`` reads it (:func:`~dangjian_analysis.curate.extract.read_article`:
+UTF-8, GB18030 or Big5; a file that is not text in any of them fails its figures, naming
+the file) and normalized (:func:`~dangjian_analysis.text.normalize.normalize_text`). A
+figure is *verified* when its normalized ``raw`` occurs in the article as a whole number
+(not inside a longer one) and its normalized ``locator`` occurs within :data:`WINDOW`
+characters of that occurrence. Figures whose source has no ``corpus_file`` (web pages,
+whose text is not kept locally) are reported as not checked, never as verified: the report
+lists them by source with the reason, beside the figures it did verify.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangjian_analysis.curate.extract import ArticleError, read_article
 from dangjian_analysis.package.validation import read_table, validate
 from dangjian_analysis.text.normalize import normalize_text
 
@@ -48,7 +51,8 @@ class FigureCheck:
     """The outcome of checking one figure.
 
     ``status`` is ``verified``, ``not checked`` (no corpus text for the source), or a
-    failure: ``corpus file missing``, ``raw not found`` or ``locator not near raw``.
+    failure: ``corpus file missing``, ``corpus file unreadable`` (not text in UTF-8,
+    GB18030 or Big5), ``raw not found`` or ``locator not near raw``.
     """
 
     figure_id: str
@@ -234,7 +238,12 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
         if not file.is_file():
             status_of_source[src["source_id"]] = ("corpus file missing", f"{file} not found")
             continue
-        texts[src["source_id"]] = normalize_text(file.read_text(encoding="utf-8"))
+        try:
+            text, _encoding = read_article(file)
+        except ArticleError as exc:
+            status_of_source[src["source_id"]] = ("corpus file unreadable", str(exc))
+            continue
+        texts[src["source_id"]] = normalize_text(text)
     checks = []
     for fig in figures:
         sid = fig["source_id"]

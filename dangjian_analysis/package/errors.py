@@ -18,6 +18,11 @@ class Problem:
         expected: what the schema or rule requires.
         found: what the file holds.
         key: the row's primary key value, when known, to help find the row.
+        line: the physical line of the file where the row starts (1-based), when it
+            differs from ``row + 1`` (a quoted cell spanning lines) or when the problem
+            has a line but no row (a byte that is not UTF-8).
+        location: where in a JSON file the problem is (``resources[4] (figures).schema``),
+            for problems of the descriptor.
 
     """
 
@@ -27,13 +32,20 @@ class Problem:
     expected: str
     found: str
     key: str | None = None
+    line: int | None = None
+    location: str | None = None
 
     def __str__(self) -> str:
         """Render as ``file, row N (line L, id K), column 'C': expected E, found F``."""
         where = self.file
+        if self.location is not None:
+            where += f", {self.location}"
         if self.row is not None:
-            where += f", row {self.row} (line {self.row + 1}"
+            line = self.line if self.line is not None else self.row + 1
+            where += f", row {self.row} (line {line}"
             where += f", {self.key})" if self.key else ")"
+        elif self.line is not None:
+            where += f", line {self.line}"
         if self.column is not None:
             where += f", column {self.column!r}"
         return f"{where}: expected {self.expected}, found {self.found}"

@@ -4,7 +4,9 @@ Column dtypes follow the schema in ``datapackage.json``: ``number`` fields becom
 ``float64`` (empty cells are NaN), ``date`` fields ``datetime64[ns]`` (empty cells are
 NaT), ``integer`` fields nullable ``Int64`` and every other field pandas' ``str`` dtype
 (empty cells are missing). Each loader validates the whole package first unless asked
-not to, so a researcher's own package is checked before it is analysed.
+not to, so a researcher's own package is checked before it is analysed. Tables are read by
+:func:`~dangjian_analysis.package.tables.read_table`, the reader the validator checks, so
+the cells loaded are the cells validated.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dangjian_analysis.package.schema import UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.package.tables import read_table
 from dangjian_analysis.package.validation import validate as _validate
 
 if TYPE_CHECKING:
@@ -50,11 +53,9 @@ def _frame(package: DataPackage, name: str) -> pd.DataFrame:
     import pandas as pd
 
     fields = package.fields(name)
-    frame = pd.read_csv(
-        package.path(name),
-        dtype=str,
-        keep_default_na=False,
-        encoding="utf-8-sig",
+    table = read_table(package, name)
+    frame = pd.DataFrame(
+        {col: pd.Series([row[col] for row in table.rows], dtype=object) for col in table.header}
     )
     for fld in fields:
         col = fld["name"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dangjian_analysis.package.errors import DataValidationError, Problem
-from dangjian_analysis.package.paths import DESCRIPTOR, resolve_data_dir
+from dangjian_analysis.package.descriptor import normalized, rule_problems, structure_problems
+from dangjian_analysis.package.errors import DataPackageNotFoundError, DataValidationError, Problem
+from dangjian_analysis.package.paths import DESCRIPTOR, default_data_dir, resolve_data_dir
+from dangjian_analysis.package.tables import decode_utf8
 
 __all__ = [
     "RESOURCE_NAMES",
@@ -37,6 +40,17 @@ class DataPackage:
     def version(self) -> str:
         """The data version (``version`` in the descriptor)."""
         return str(self.descriptor.get("version", ""))
+
+    @property
+    def resource_names(self) -> list[str]:
+        """The names of the tables the package holds: the five it must hold, then any other.
+
+        Resources that are not tables (the analysis settings, a JSON document) are not
+        listed.
+        """
+        names = [r["name"] for r in self.descriptor["resources"] if "schema" in r]
+        others = [n for n in names if n not in RESOURCE_NAMES]
+        return [*RESOURCE_NAMES, *others]
 
     @property
     def unit_kinds(self) -> dict[str, dict[str, str]]:
@@ -77,15 +91,44 @@ class DataPackage:
 def read_datapackage(path: str | Path | None = None) -> DataPackage:
     """Read the descriptor of the data package at ``path`` (default: the bundled one).
 
+    The descriptor is UTF-8 JSON (a byte order mark is allowed, as in the tables). Its
+    structure is checked first (:func:`~dangjian_analysis.package.descriptor.structure_problems`),
+    then the package's own rules: the five tables, each declaring at least the bundled
+    package's fields, types and keys (:func:`~dangjian_analysis.package.descriptor.rule_problems`).
+
     Raises:
         DataPackageNotFoundError: when there is no descriptor at ``path``.
-        DataValidationError: when the descriptor is not valid JSON or lacks a table.
+        DataValidationError: when the descriptor is not UTF-8, not valid JSON, not a JSON
+            object, breaks the structure the package reads or lacks a table or field;
+            each problem names the place in the descriptor.
 
     """
     folder = resolve_data_dir(path)
+    descriptor = _parse(folder)
+    problems = structure_problems(descriptor)
+    if problems:
+        raise DataValidationError(str(folder), problems)
+    descriptor = normalized(descriptor)
+    reference = None if folder.resolve() == _bundled_folder() else _reference()
+    problems = rule_problems(descriptor, reference, RESOURCE_NAMES)
+    if problems:
+        raise DataValidationError(str(folder), problems)
+    return DataPackage(folder, descriptor)
+
+
+def _parse(folder: Path) -> dict[str, Any]:
+    """Read and parse ``datapackage.json`` in ``folder`` into a JSON object."""
     file = folder / DESCRIPTOR
     try:
-        descriptor = json.loads(file.read_text(encoding="utf-8"))
+        data = file.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataValidationError(
+            str(folder), [Problem(DESCRIPTOR, None, None, "a readable file", reason)]
+        ) from None
+    text = decode_utf8(data, DESCRIPTOR, str(folder))
+    try:
+        descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataValidationError(
             str(folder),
@@ -96,10 +139,30 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
             str(folder),
             [Problem(DESCRIPTOR, None, None, "a JSON object", type(descriptor).__name__)],
         )
-    package = DataPackage(folder, descriptor)
-    for name in RESOURCE_NAMES:
-        package.resource(name)
-    return package
+    return descriptor
+
+
+@functools.cache
+def _bundled_folder() -> Path | None:
+    try:
+        return default_data_dir().resolve()
+    except DataPackageNotFoundError:
+        return None
+
+
+@functools.cache
+def _reference() -> dict[str, Any] | None:
+    """Return the bundled package's descriptor: the fields, types and keys the code reads."""
+    folder = _bundled_folder()
+    if folder is None:
+        return None
+    try:
+        descriptor = _parse(folder)
+    except DataValidationError:
+        return None
+    if structure_problems(descriptor):
+        return None
+    return normalized(descriptor)
 
 
 def data_version(path: str | Path | None = None) -> str:

@@ -17,18 +17,21 @@ Two layers of checks, both reported through
    ``see_also`` (conflicting pages or a self-contradiction, explained in ``notes``), since
    otherwise the table puts two definitions under one code.
 
-Files are read as text with the standard :mod:`csv` module, so nothing is coerced before
-it is checked.
+Files are read as text by :func:`~dangjian_analysis.package.tables.read_table`, the reader
+the loaders use too, so nothing is coerced before it is checked and what validates is what
+loads: numbers and dates are checked in the form the loaders read (ASCII digits, finite
+numbers, dates the ``datetime64[ns]`` columns can hold), and no cell holds control
+characters (``raw`` and ``locator``, the text as printed on one line, no line breaks either).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,89 +48,54 @@ from dangjian_analysis.package.settings import (
     load_settings_document,
     settings_path,
 )
+from dangjian_analysis.package.tables import EARLIEST_DATE, LATEST_DATE, Table, read_table
 from dangjian_analysis.text.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
 
+# read_table and Table live in dangjian_analysis.package.tables and are re-exported here.
 __all__ = ["Table", "read_table", "validate"]
 
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-_INTEGER = re.compile(r"^[-+]?\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: Python reads full-width and Arabic-Indic digits as numbers, pandas
+# does not, and the loaders must read whatever validates.
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT64 = 2**63
+# Cells of these columns hold text as printed on one line: no line break of any kind.
+_SINGLE_LINE = {"figures": ("raw", "locator")}
+# Control characters (Unicode category Cc) other than tab, line breaks and form feed:
+# never typed, only copied in by accident.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SINGLE_ENTERPRISE = "single_enterprise"
-
-
-@dataclass
-class Table:
-    """A CSV file read as text: its header and its rows (dicts of column to string)."""
-
-    name: str
-    file: str
-    header: list[str]
-    rows: list[dict[str, str]] = field(default_factory=list)
-    key_field: str | None = None
-
-    def key(self, row: dict[str, str]) -> str | None:
-        """Describe the row by its primary key, e.g. ``figure_id=ab-001``."""
-        if self.key_field and row.get(self.key_field):
-            return f"{self.key_field}={row[self.key_field]}"
-        return None
-
-
-def read_table(package: DataPackage, name: str) -> Table:
-    """Read resource ``name`` of ``package`` as text.
-
-    Raises:
-        DataValidationError: when the file is missing, not UTF-8, or its header does not
-            list the schema's fields in order.
-
-    """
-    resource = package.resource(name)
-    file = str(resource["path"])
-    path = package.folder / file
-    problems: list[Problem] = []
-    if not path.is_file():
-        raise DataValidationError(
-            str(package.folder), [Problem(file, None, None, f"the {name} table", "no such file")]
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            str(package.folder),
-            [Problem(file, None, None, "UTF-8 text", f"undecodable byte at offset {exc.start}")],
-        ) from None
-    reader = csv.reader(text.splitlines())
-    header = next(reader, [])
-    expected = [f["name"] for f in resource["schema"]["fields"]]
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        found = f"columns {header}"
-        if missing or extra:
-            found += f" (missing {missing}, unexpected {extra})"
-        else:
-            found += " (same columns, different order)"
-        raise DataValidationError(
-            str(package.folder), [Problem(file, 0, None, f"columns {expected}", found)]
-        )
-    pk = resource["schema"].get("primaryKey") or []
-    table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
-    for number, cells in enumerate(reader, start=1):
-        if not cells:
-            problems.append(Problem(file, number, None, "a data row", "an empty line"))
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                Problem(file, number, None, f"{len(header)} cells", f"{len(cells)} cells")
-            )
-            continue
-        table.rows.append(dict(zip(header, cells, strict=True)))
-    if problems:
-        raise DataValidationError(str(package.folder), problems)
-    return table
 
 
 def _rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
     return enumerate(table.rows, start=1)
+
+
+def _ascii_digits(value: str) -> tuple[str, str] | None:
+    """Name the first digit that is not ASCII (full-width ９, Arabic-Indic ٩), if any."""
+    for char in value:
+        if char.isdigit() and not char.isascii():
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            return "digits 0-9 (ASCII)", f"{value!r} ({char!r} is {name})"
+    return None
+
+
+def _control_character(value: str, single_line: bool) -> tuple[str, str] | None:
+    """Find a control character (or, in a single-line cell, a line break) in a cell."""
+    if single_line:
+        if value.isprintable():
+            return None
+        odd = ("Cc", "Cf", "Zl", "Zp")
+        bad = next((i for i, c in enumerate(value) if unicodedata.category(c) in odd), None)
+        expected = "text on one line as printed, without line breaks or control characters"
+    else:
+        match = _CONTROL.search(value)
+        bad = match.start() if match else None
+        expected = "text without control characters"
+    if bad is None:
+        return None
+    return expected, f"{value!r} (U+{ord(value[bad]):04X} at character {bad + 1})"
 
 
 def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
@@ -139,21 +107,30 @@ def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
     cons = fld.get("constraints", {})
     number: float | None = None
     if ftype == "number":
-        if not _NUMBER.match(value):
-            return "a number (digits, optional decimal point)", repr(value)
+        if not _NUMBER.fullmatch(value):
+            return _ascii_digits(value) or (
+                "a number (digits, optional decimal point)",
+                repr(value),
+            )
         number = float(value)
+        if not math.isfinite(number):
+            return "a finite number", repr(value)
     elif ftype == "integer":
-        if not _INTEGER.match(value):
-            return "an integer", repr(value)
+        if not _INTEGER.fullmatch(value):
+            return _ascii_digits(value) or ("an integer", repr(value))
+        if not -_INT64 <= int(value) < _INT64:
+            return "an integer between -2**63 and 2**63 - 1", repr(value)
         number = float(value)
     elif ftype == "date":
-        if not _DATE.match(value):
-            return "a date as YYYY-MM-DD", repr(value)
+        if not _DATE.fullmatch(value):
+            return _ascii_digits(value) or ("a date as YYYY-MM-DD", repr(value))
         try:
-            dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return "a valid calendar date", repr(value)
-    if fld.get("format") == "uri" and not re.match(r"^https?://\S+$", value):
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            return f"a date between {EARLIEST_DATE} and {LATEST_DATE}", repr(value)
+    if fld.get("format") == "uri" and not re.fullmatch(r"https?://\S+", value):
         return "an http(s) address", repr(value)
     if "enum" in cons and value not in cons["enum"]:
         return f"one of {cons['enum']}", repr(value)
@@ -175,47 +152,49 @@ def _check_schema(package: DataPackage, table: Table) -> list[Problem]:
     problems: list[Problem] = []
     schema = package.resource(table.name)["schema"]
     fields = schema["fields"]
+    pk = list(schema.get("primaryKey") or [])
+    single_line = _SINGLE_LINE.get(table.name, ())
     seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
+    seen_keys: dict[tuple[str, ...], int] = {}
     for number, row in _rows(table):
+        key = table.key(row)
+
+        def add(
+            column: str, expected: str, found: str, number: int = number, key: str | None = None
+        ) -> None:
+            problems.append(Problem(table.file, number, column, expected, found, key))
+
         for fld in fields:
             name = fld["name"]
             value = row[name]
             cons = fld.get("constraints", {})
             if value == "":
                 if cons.get("required"):
-                    problems.append(
-                        Problem(
-                            table.file, number, name, "a value", "an empty cell", table.key(row)
-                        )
-                    )
+                    add(name, "a value", "an empty cell", key=key)
+                elif name in pk:
+                    add(name, "a value (part of the primary key)", "an empty cell", key=key)
                 continue
-            if value != value.strip():
-                problems.append(
-                    Problem(
-                        table.file,
-                        number,
-                        name,
-                        "no leading or trailing spaces",
-                        repr(value),
-                        table.key(row),
-                    )
-                )
+            failed = _control_character(value, name in single_line)
+            if failed:
+                add(name, *failed, key=key)
+            elif value != value.strip():
+                add(name, "no leading or trailing spaces", repr(value), key=key)
             failed = _check_value(fld, value)
             if failed:
-                problems.append(Problem(table.file, number, name, *failed, table.key(row)))
-            if cons.get("unique") or schema.get("primaryKey") == [name]:
+                add(name, *failed, key=key)
+            if cons.get("unique") or pk == [name]:
                 first = seen[name].setdefault(value, number)
                 if first != number:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            number,
-                            name,
-                            "a unique value",
-                            f"{value!r}, already used in row {first}",
-                            table.key(row),
-                        )
-                    )
+                    add(name, "a unique value", f"{value!r}, already used in row {first}", key=key)
+        if len(pk) > 1 and all(row[c] for c in pk):
+            values = tuple(row[c] for c in pk)
+            first = seen_keys.setdefault(values, number)
+            if first != number:
+                add(
+                    pk[0],
+                    f"a unique primary key ({', '.join(pk)})",
+                    f"{values!r}, already used in row {first}",
+                )
     return problems
 
 
@@ -223,20 +202,20 @@ def _check_foreign_keys(package: DataPackage, tables: dict[str, Table]) -> list[
     problems: list[Problem] = []
     for table in tables.values():
         for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
-            (col,) = fk["fields"]
-            ref_name = fk["reference"]["resource"] or table.name
-            (ref_col,) = fk["reference"]["fields"]
-            ref_table = tables[ref_name]
-            allowed = {r[ref_col] for r in ref_table.rows}
+            cols = list(fk["fields"])
+            ref_table = tables[fk["reference"]["resource"] or table.name]
+            ref_cols = list(fk["reference"]["fields"])
+            allowed = {tuple(r[c] for c in ref_cols) for r in ref_table.rows}
             for number, row in _rows(table):
-                if row[col] and row[col] not in allowed:
+                values = tuple(row[c] for c in cols)
+                if all(values) and values not in allowed:
                     problems.append(
                         Problem(
                             table.file,
                             number,
-                            col,
-                            f"a {ref_col} listed in {ref_table.file}",
-                            repr(row[col]),
+                            cols[0],
+                            f"a {', '.join(ref_cols)} listed in {ref_table.file}",
+                            repr(values[0] if len(values) == 1 else values),
                             table.key(row),
                         )
                     )
@@ -250,22 +229,30 @@ def _check_hierarchies(package: DataPackage, tables: dict[str, Table]) -> list[P
         for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
             if fk["reference"]["resource"]:
                 continue
-            (col,) = fk["fields"]
-            (ref_col,) = fk["reference"]["fields"]
-            parent = {r[ref_col]: r[col] for r in table.rows if r.get(ref_col)}
+            cols = list(fk["fields"])
+            ref_cols = list(fk["reference"]["fields"])
+
+            def node_of(row: dict[str, str], columns: list[str]) -> str:
+                return ";".join(row[c] for c in columns) if all(row[c] for c in columns) else ""
+
+            parent = {node_of(r, ref_cols): node_of(r, cols) for r in table.rows}
+            parent.pop("", None)
             for number, row in _rows(table):
-                seen = [row[ref_col]]
-                node = parent.get(row[ref_col], "")
+                here = node_of(row, ref_cols)
+                if not here:
+                    continue
+                seen = [here]
+                node = parent.get(here, "")
                 while node and node not in seen:
                     seen.append(node)
                     node = parent.get(node, "")
-                if node and node == row[ref_col]:
+                if node and node == here:
                     problems.append(
                         Problem(
                             table.file,
                             number,
-                            col,
-                            f"a {col} chain that does not lead back to this row",
+                            cols[0],
+                            f"a {', '.join(cols)} chain that does not lead back to this row",
                             " -> ".join([*seen, node]),
                             table.key(row),
                         )
@@ -318,12 +305,12 @@ def _check_units(package: DataPackage, tables: dict[str, Table]) -> list[Problem
 
 
 def _float(value: str) -> float | None:
-    return float(value) if value and _NUMBER.match(value) else None
+    return float(value) if value and _NUMBER.fullmatch(value) else None
 
 
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if _DATE.match(value) else None
+        return dt.date.fromisoformat(value) if _DATE.fullmatch(value) else None
     except ValueError:
         return None
 
@@ -624,7 +611,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     package = read_datapackage(path)
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
-    for name in RESOURCE_NAMES:
+    for name in package.resource_names:
         try:
             tables[name] = read_table(package, name)
         except DataValidationError as exc:
@@ -642,7 +629,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(_check_ratio_definitions(tables))
     problems.extend(_check_settings(package, tables))
     if problems:
-        raise DataValidationError(str(package.folder), problems)
+        raise DataValidationError(str(package.folder), _with_lines(problems, tables))
     return package
 
 
@@ -659,3 +646,15 @@ def _check_settings(package: DataPackage, tables: dict[str, Table]) -> list[Prob
         unit_kinds=set(package.unit_kinds),
         file=settings.source,
     )
+
+
+def _with_lines(problems: list[Problem], tables: dict[str, Table]) -> list[Problem]:
+    """Give each row's problem the physical line where the row starts in its file."""
+    by_file = {t.file: t for t in tables.values()}
+    out = []
+    for problem in problems:
+        table = by_file.get(problem.file)
+        if table is not None and problem.row is not None and problem.line is None:
+            problem = replace(problem, line=table.line(problem.row))
+        out.append(problem)
+    return out

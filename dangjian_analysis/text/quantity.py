@@ -728,9 +728,9 @@ def normalize_width(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
-def _check_input(text: object) -> str:
+def _check_input(text: object, reader: str = "parse_quantity") -> str:
     if not isinstance(text, str):
-        raise TypeError(f"expected a string, got {type(text).__name__}")
+        raise TypeError(f"{reader} reads text, not {type(text).__name__} ({text!r})")
     if len(text) > MAX_LENGTH:
         raise QuantityParseError(
             f"{text[:20]!r}... is {len(text)} characters long; at most {MAX_LENGTH} are read"
@@ -752,7 +752,7 @@ def parse_chinese_numeral(text: str) -> int:
             longer than :data:`MAX_LENGTH` characters.
 
     """
-    _check_input(text)
+    _check_input(text, "parse_chinese_numeral")
     if any(ch in _POINTS for ch in text):
         raise QuantityParseError(f"{text!r} has a decimal point; parse_quantity reads it")
     if not text or any(ch not in _NUMERAL_CHARS for ch in text):

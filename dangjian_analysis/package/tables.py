@@ -1,0 +1,226 @@
+"""Read the files of a data package: the one CSV reader that validation and loaders share.
+
+:func:`~dangjian_analysis.package.validation.validate` checks, and the loaders of
+:mod:`dangjian_analysis.package.loaders` load, the cells that :func:`read_table` returns,
+so a package is never checked as one thing and loaded as another. Tables are read with
+the standard :mod:`csv` module in the dialect the descriptor declares (strict quoting), so
+a quoted cell may hold line breaks, form feeds or U+2028 like any other character, and
+every row is told by its physical line in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.package.errors import DataValidationError, Problem
+
+if TYPE_CHECKING:
+    from dangjian_analysis.package.schema import DataPackage
+
+__all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "Table",
+    "csv_options",
+    "decode_utf8",
+    "read_table",
+]
+
+#: The first and last day a ``date`` cell may hold: the loaders keep dates as
+#: ``datetime64[ns]``, which holds 1677-09-21 00:12:43 to 2262-04-11 23:47:16.
+EARLIEST_DATE = dt.date(1677, 9, 22)
+LATEST_DATE = dt.date(2262, 4, 11)
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_utf8(data: bytes, file: str, package: str) -> str:
+    """Return the text of a package file in UTF-8; a leading byte order mark is dropped.
+
+    ``file`` is the file's name within the package and ``package`` the package folder,
+    both used in the error.
+
+    Raises:
+        DataValidationError: naming the file, the line and the first byte that is not
+            UTF-8 (or saying that the file is UTF-16).
+
+    """
+    if data.startswith(_UTF16_BOMS):
+        mark = " ".join(f"{b:02X}" for b in data[:2])
+        raise DataValidationError(
+            package,
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "UTF-8 text",
+                    f"UTF-16 (byte order mark {mark}); save the file as UTF-8",
+                )
+            ],
+        )
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataValidationError(
+            package,
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "UTF-8 text",
+                    f"byte 0x{data[exc.start]:02X} at offset {exc.start}, which is not UTF-8 "
+                    "(GB18030 or Big5?); save the file as UTF-8",
+                    line=line,
+                )
+            ],
+        ) from None
+
+
+@dataclass
+class Table:
+    """A CSV file read as text: its header and its rows (dicts of column to string).
+
+    ``lines[i]`` is the physical line of the file (1-based) where ``rows[i]`` starts; it
+    differs from the row number plus one once a quoted cell has spanned several lines.
+    """
+
+    name: str
+    file: str
+    header: list[str]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    key_field: str | None = None
+    lines: list[int] = field(default_factory=list)
+
+    def key(self, row: dict[str, str]) -> str | None:
+        """Describe the row by its primary key, e.g. ``figure_id=ab-001``."""
+        if self.key_field and row.get(self.key_field):
+            return f"{self.key_field}={row[self.key_field]}"
+        return None
+
+    def line(self, number: int) -> int | None:
+        """Return the line where data row ``number`` (1-based; 0 is the header) starts."""
+        if number == 0:
+            return 1
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return None
+
+
+def csv_options(resource: dict[str, Any]) -> dict[str, Any]:
+    """Return the :func:`csv.reader` options for a resource's ``dialect`` (CSV Dialect spec).
+
+    Defaults are the spec's: comma, double quote, quotes doubled inside quoted cells, no
+    escape character, spaces after the delimiter kept.
+    """
+    dialect = resource.get("dialect") or {}
+    return {
+        "delimiter": dialect.get("delimiter", ","),
+        "quotechar": dialect.get("quoteChar", '"'),
+        "doublequote": dialect.get("doubleQuote", True),
+        "escapechar": dialect.get("escapeChar"),
+        "skipinitialspace": dialect.get("skipInitialSpace", False),
+        "strict": True,
+    }
+
+
+def _csv_problem(file: str, exc: csv.Error, start: int, end: int) -> Problem:
+    message = str(exc)
+    if message == "unexpected end of data":
+        return Problem(
+            file,
+            None,
+            None,
+            "a closing quote for the quoted cell of the row that starts here",
+            "the end of the file",
+            line=start,
+        )
+    return Problem(file, None, None, "valid CSV", f"{message} (line {end})", line=start)
+
+
+def read_table(package: DataPackage, name: str) -> Table:
+    """Read resource ``name`` of ``package`` as text, in the dialect its descriptor declares.
+
+    Raises:
+        DataValidationError: when the file is missing, not UTF-8, not valid CSV (a quote
+            left open), its header does not list the schema's fields in order, or a row is
+            empty or has the wrong number of cells; each problem names the file, the row
+            and the line where the row starts.
+
+    """
+    resource = package.resource(name)
+    file = str(resource["path"])
+    path = Path(package.folder) / file
+    folder = str(package.folder)
+    if not path.is_file():
+        found = "a folder" if path.is_dir() else "no such file"
+        raise DataValidationError(folder, [Problem(file, None, None, f"the {name} table", found)])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataValidationError(
+            folder, [Problem(file, None, None, f"the {name} table", f"unreadable: {reason}")]
+        ) from None
+    text = decode_utf8(data, file, folder)
+    reader = csv.reader(io.StringIO(text, newline=""), **csv_options(resource))
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    pk = resource["schema"].get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    table: Table | None = None
+    number = 0
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            problems.append(_csv_problem(file, exc, start, reader.line_num))
+            break
+        end = reader.line_num
+        if cells is None:
+            break
+        if header is None:
+            header = cells
+            if header != expected:
+                missing = [c for c in expected if c not in header]
+                extra = [c for c in header if c not in expected]
+                found = f"columns {header}"
+                if missing or extra:
+                    found += f" (missing {missing}, unexpected {extra})"
+                else:
+                    found += " (same columns, different order)"
+                raise DataValidationError(
+                    folder, [Problem(file, 0, None, f"columns {expected}", found, line=start)]
+                )
+            table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
+            continue
+        number += 1
+        if not cells:
+            problems.append(Problem(file, number, None, "a data row", "an empty line", line=start))
+        elif len(cells) != len(header):
+            problems.append(
+                Problem(
+                    file, number, None, f"{len(header)} cells", f"{len(cells)} cells", line=start
+                )
+            )
+        elif table is not None:
+            table.rows.append(dict(zip(header, cells, strict=True)))
+            table.lines.append(start)
+    if header is None and not problems:
+        problems.append(Problem(file, 0, None, f"columns {expected}", "an empty file"))
+    if problems or table is None:
+        raise DataValidationError(folder, problems)
+    return table
