@@ -52,12 +52,37 @@ def test_jiangsu_coverage_is_a_bound_with_traced_inputs(figures, scopes) -> None
     row = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.value == pytest.approx(127000 / 147000)
     assert row.lower == pytest.approx(127000 / 147000)
-    assert row.upper == math.inf and not row.exact
+    assert row.upper == 1.0 and not row.exact  # 127,000余 of 147,000: at most all of them
     assert "periods differ: 2015-10-26 / 2014-12-31" in row["flags"]
     stepped = derived_frame(derived_ratios(figures, scopes, open_bounds="printed_step"))
     row = _one(stepped, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.upper == pytest.approx(128000 / 147000)
     assert "assumption" in row["assumptions"]
+
+
+@pytest.mark.parametrize("open_bounds", ["strict", "printed_step"])
+def test_no_share_of_enterprises_above_100_percent(figures, scopes, open_bounds) -> None:
+    frame = derived_frame(derived_ratios(figures, scopes, open_bounds=open_bounds))
+    shares = frame[frame.measure == "enterprise_coverage"]
+    assert not shares.empty
+    assert (shares.upper <= 1.0).all() and (shares.lower <= shares.value).all()
+    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds)
+    assert all(c.interval.upper <= 1.0 for c in cover if c.measure == "enterprise_coverage")
+
+
+def test_share_cap_on_a_bound_that_would_pass_100_percent(figures, scopes) -> None:
+    changed = figures.copy()
+    row = changed["figure_id"] == "js-008"
+    changed.loc[row, ["value", "lower", "raw"]] = [146000.0, 146000.0, "14.6万余"]
+    frame = derived_frame(derived_ratios(changed, scopes))
+    share = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
+    assert share.value == pytest.approx(146000 / 147000)
+    assert share.upper == 1.0  # "more than 146,000" of 147,000: between 99.3% and 100%
+    # A count above its population stays visible: the cap never hides a point above 1.
+    changed.loc[row, ["value", "lower", "upper", "raw"]] = [150000.0, 150000.0, 150000.0, "15万"]
+    frame = derived_frame(derived_ratios(changed, scopes))
+    share = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
+    assert share.value == share.upper == pytest.approx(150000 / 147000)
 
 
 def test_tongcheng_ratios_keep_both_contradicting_counts(figures, scopes) -> None:

@@ -65,7 +65,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RatioMeasure:
-    """A derived ratio: a numerator indicator over a denominator indicator, times a factor."""
+    """A derived ratio: a numerator indicator over a denominator indicator, times a factor.
+
+    ``share`` marks a ratio whose numerator counts part of the denominator's population
+    (enterprises with an organization among the enterprises): it cannot exceed 1, so its
+    upper bound is capped at 1 when the numerator's scope lies within the denominator's.
+    """
 
     name: str
     label_en: str
@@ -74,6 +79,7 @@ class RatioMeasure:
     unit_kind: str
     factor: float = 1.0
     caveat: str = ""
+    share: bool = False
 
 
 #: The derived ratios, in display order.
@@ -84,6 +90,7 @@ RATIO_MEASURES: tuple[RatioMeasure, ...] = (
         ("enterprises_with_party_org",),
         ("enterprises",),
         "ratio",
+        share=True,
     ),
     RatioMeasure(
         "orgs_per_enterprise",
@@ -398,7 +405,9 @@ def derived_ratios(
     :mod:`dangjian_analysis.analysis.intervals`). Results are sorted by region, measure order and
     input ids. Figures in ``exclude`` (default: :data:`PARTIAL_COUNTS`) are not used, nor
     national-context figures unless ``include_national`` (see
-    :mod:`dangjian_analysis.package.levels`).
+    :mod:`dangjian_analysis.package.levels`). The upper bound of a share of enterprises
+    (``RatioMeasure.share``) is ``min(upper, 1)``: 127,000余 covered firms among 147,000
+    is between 86.4% and 100%, not 86.4% to infinity.
     """
     import numpy as np
 
@@ -441,6 +450,17 @@ def derived_ratios(
             point = vn / vd
             low = np.where(np.isinf(hd), 0.0, ln / hd)
             high = np.where(ld == 0, np.where(hn > 0, np.inf, 0.0), hn / ld)
+        if measure.share:
+            # Part of a population is at most all of it: an open or wide upper bound stops
+            # at 1 (unless the printed figures themselves give more, which stays visible).
+            within = np.array(
+                [
+                    a == b or b in scope_chain(scopes, a)
+                    for a, b in zip(pairs["scope_n"], pairs["scope_d"], strict=True)
+                ],
+                dtype=bool,
+            )
+            high = np.where(within & (point <= 1.0), np.minimum(high, 1.0), high)
         low, high = np.minimum(low, point), np.maximum(high, point)
         factor = measure.factor
         formula_tail = "" if factor == 1.0 else f" × {factor:g}"
