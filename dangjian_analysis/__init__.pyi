@@ -30,12 +30,12 @@ from .analysis.intervals import Interval, compound_growth, elapsed_years, interv
 from .analysis.models import (
     InsufficientDataError,
     min_attainable_p,
-    min_detectable_r,
+    ols_classical,
     ols_hc3,
-    power_table,
+    permutation_distribution,
     rank_correlation,
     rank_correlation_bounds,
-    required_n,
+    rank_statistic,
     slope_bounds,
 )
 from .analysis.national import (
@@ -47,6 +47,16 @@ from .analysis.national import (
     national_sources,
 )
 from .analysis.overview import figures_by_topic, qualifier_counts, sources_overview
+from .analysis.power import (
+    critical_rank_correlation,
+    fisher_z_min_detectable_r,
+    fisher_z_required_n,
+    min_detectable_r,
+    power_curve,
+    power_table,
+    rank_test_power,
+    required_n,
+)
 from .briefs.build import BriefBuildError, build_briefs
 from .briefs.offline import external_resources
 from .curate.extract import (
