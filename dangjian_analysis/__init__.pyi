@@ -57,6 +57,14 @@ from .analysis.power import (
     rank_test_power,
     required_n,
 )
+from .analysis.sensitivity import (
+    leave_one_out,
+    open_bound_regions,
+    sign_segments,
+    specification_signs,
+    tipping_points,
+    with_alternative,
+)
 from .briefs.build import BriefBuildError, build_briefs
 from .briefs.offline import external_resources
 from .curate.extract import (

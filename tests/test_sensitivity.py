@@ -1,0 +1,126 @@
+"""Which single choice the sign of the rank correlation rests on, on the bundled data."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+import dangjian_analysis as dj
+from dangjian_analysis.analysis.crosssection import (
+    cross_section,
+    preferred_pairs,
+    specification_range,
+)
+from dangjian_analysis.analysis.sensitivity import (
+    leave_one_out,
+    open_bound_regions,
+    sign_segments,
+    specification_signs,
+    tipping_points,
+    with_alternative,
+)
+
+from conftest import DATA, read_csv, write_csv
+
+
+@pytest.fixture(scope="module")
+def cross(figures, scopes) -> pd.DataFrame:
+    return cross_section(figures, scopes, "output_growth")
+
+
+@pytest.fixture(scope="module")
+def pairs(cross) -> pd.DataFrame:
+    return preferred_pairs(cross)
+
+
+def test_leave_one_out_shows_the_sign_rests_on_pinghu(pairs) -> None:
+    table = leave_one_out(pairs).set_index("left_out")
+    assert table.loc["pinghu", "statistic"] == -1.0
+    assert table.loc["tongcheng", "statistic"] == 1.0
+    assert table.loc["yongchuan", "statistic"] == 1.0
+    assert (table["n"] == 2).all() and table["p_value"].isna().all()
+    assert table.loc["pinghu", "note"].startswith("two points")
+
+
+def test_pinghu_coverage_tipping_point(pairs) -> None:
+    tips = tipping_points(pairs).set_index(["region_id", "variable"])
+    pinghu = tips.loc[("pinghu", "coverage")]
+    assert pinghu["statistic"] == pytest.approx(0.5)
+    assert (pinghu["lower"], pinghu["upper"]) == pytest.approx((0.0, 0.7252))
+    assert pinghu["lower_closed"] and not pinghu["upper_closed"]
+    assert pinghu["flips"]
+    assert pinghu["text"] == "positive for coverage in [0%, 72.52%)"
+    assert pinghu["pieces"] == (
+        "in [0%, 72.52%): +0.50; at 72.52%: 0.00; in (72.52%, 100%): -0.50; at 100%: -0.87"
+    )
+    # Tongcheng's coverage can be anything: the sign holds.
+    assert not tips.loc[("tongcheng", "coverage"), "flips"]
+    assert tips.loc[("yongchuan", "outcome"), "text"] == "positive for outcome at any value"
+
+
+def test_sign_segments_cover_the_domain(pairs) -> None:
+    segments = sign_segments(pairs)
+    assert set(segments.variable) == {"coverage", "outcome"}
+    assert segments.groupby(["region_id", "variable"])["observed"].sum().eq(1).all()
+    cov = segments[(segments.region_id == "pinghu") & (segments.variable == "coverage")]
+    assert cov.lower.min() == 0.0 and cov.upper.max() == 1.0
+    out = segments[(segments.region_id == "pinghu") & (segments.variable == "outcome")]
+    assert out.lower.min() == -math.inf and out.upper.max() == math.inf
+    assert (cov.value == pairs.set_index("region_id").loc["pinghu", "coverage_value"]).all()
+
+
+def test_claimed_full_coverage_decides_the_sign(cross) -> None:
+    plain = specification_signs(specification_range(cross), cross)
+    assert plain.attrs["shared"] == ["pinghu"]  # every specification shares Pinghu's pair
+    assert plain.attrs["decisive"] == []
+    alt = with_alternative(
+        cross, "pinghu", coverage=1.0, definition="full coverage as claimed",
+        reason="claimed in the article", inputs="ph-010",
+    )
+    assert len(alt) == len(cross) + 1 and alt.attrs == cross.attrs
+    assert preferred_pairs(alt).equals(preferred_pairs(cross))
+    specs = specification_range(alt)
+    signs = specification_signs(specs, alt)
+    assert signs.attrs["decisive"] == ["pinghu"]
+    rows = signs[signs.region_id == "pinghu"].set_index("pair")
+    assert rows.loc[1, "signs"] == "6 positive"
+    assert rows.loc[2, "signs"] == "3 negative, 2 zero, 1 not computed"
+    assert rows.loc[2, "lowest"] == pytest.approx(-math.sqrt(3) / 2)
+    with pytest.raises(ValueError, match="no pair for region"):
+        with_alternative(cross, "nowhere", coverage=1.0, definition="x", reason="y")
+
+
+def test_open_bounds(pairs) -> None:
+    assert open_bound_regions(pairs) == []
+    opened = pairs.copy()
+    opened.loc[0, "coverage_upper"] = math.inf
+    assert open_bound_regions(opened) == [str(pairs.loc[0, "region_id"])]
+
+
+def test_one_pair_per_region_required(cross) -> None:
+    with pytest.raises(ValueError, match="one pair per region"):
+        leave_one_out(cross)
+
+
+def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
+    """Give Pinghu a coverage above Yongchuan's 72.52% in a copied package: the sign turns."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    row = next(r for r in rows if r["figure_id"] == "ph-010")
+    assert row["raw"] == "152个"
+    row.update(raw="1200个", value="1200", lower="1200", upper="1200")
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    figures, scopes = dj.load_figures(data), dj.load_scopes(data)
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    assert pairs.set_index("region_id").loc["pinghu", "coverage_value"] == pytest.approx(
+        1200 / 1309
+    )
+    result = dj.rank_correlation(pairs.coverage_value, pairs.outcome_value)
+    assert result.statistic == pytest.approx(-0.5)
+    assert result.summary().startswith("spearman -0.500")
+    tips = tipping_points(pairs).set_index(["region_id", "variable"])
+    assert tips.loc[("pinghu", "coverage"), "text"] == "negative for coverage in (72.52%, 100%]"
