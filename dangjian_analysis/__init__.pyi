@@ -2,6 +2,13 @@
 # import time and loads each name from its module on first use; type checkers and IDEs
 # read it as the package's stub.
 
+from .analysis.benchmarks import (
+    BENCHMARK_LEVELS,
+    NO_BENCHMARK,
+    benchmark_regions,
+    province_benchmarks,
+    relative_to_benchmark,
+)
 from .analysis.crosssection import (
     TREND_WARNING,
     candidate_frame,

@@ -281,10 +281,13 @@ def cross_section(
     open_bounds: str = "strict",
     regions: Iterable[str] | None = None,
     include_national: bool = False,
+    include_benchmarks: bool = False,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
 
-    National-context figures are left out unless ``include_national``.
+    National-context figures are left out unless ``include_national``, and so are the
+    regions whose figures serve as benchmarks (provinces, prefectures: see
+    :mod:`dangjian_analysis.analysis.benchmarks`) unless ``include_benchmarks``.
 
     Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
     coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
@@ -304,6 +307,12 @@ def cross_section(
         figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios, **national
     )
     keep = None if regions is None else set(regions)
+    benchmark_ids: set[str] = set()
+    if not include_benchmarks and "region_level" in figures.columns:
+        from dangjian_analysis.analysis.benchmarks import BENCHMARK_LEVELS
+
+        is_benchmark = figures["region_level"].isin(list(BENCHMARK_LEVELS))
+        benchmark_ids = set(figures.loc[is_benchmark, "region_id"])
     cover_by: dict[str, list[Candidate]] = {}
     outs_by: dict[str, list[Candidate]] = {}
     for c in cover:
@@ -313,7 +322,7 @@ def cross_section(
     rows: list[dict[str, Any]] = []
     missing: dict[str, str] = {}
     for region in sorted(set(cover_by) | set(outs_by)):
-        if keep is not None and region not in keep:
+        if (keep is not None and region not in keep) or region in benchmark_ids:
             continue
         cs = cover_by.get(region, [])
         os_ = outs_by.get(region, [])
