@@ -92,7 +92,16 @@ from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.validation import validate
 from .report.findings import KeyFindings, key_findings
-from .report.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
+from .report.plots import (
+    capacity_bars,
+    coverage_growth_scatter,
+    interval_comparison,
+    permutation_plot,
+    power_curve_plot,
+    series_with_breaks,
+    specification_dots,
+    tipping_point_chart,
+)
 from .report.present import (
     CAPACITY_MEASURES,
     SCATTER_MARKERS,
