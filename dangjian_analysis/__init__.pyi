@@ -69,6 +69,7 @@ from .analysis.sensitivity import (
     open_bound_regions,
     sign_segments,
     specification_signs,
+    timing,
     tipping_points,
     with_alternative,
 )

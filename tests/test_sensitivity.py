@@ -19,6 +19,7 @@ from dangjian_analysis.analysis.sensitivity import (
     open_bound_regions,
     sign_segments,
     specification_signs,
+    timing,
     tipping_points,
     with_alternative,
 )
@@ -51,7 +52,7 @@ def test_pinghu_coverage_tipping_point(pairs) -> None:
     assert pinghu["statistic"] == pytest.approx(0.5)
     assert (pinghu["lower"], pinghu["upper"]) == pytest.approx((0.0, 0.7252))
     assert pinghu["lower_closed"] and not pinghu["upper_closed"]
-    assert pinghu["flips"]
+    assert pinghu["flips"] and pinghu["opposite"] == "-0.50, -0.87"
     assert pinghu["text"] == "positive for coverage in [0%, 72.52%)"
     assert pinghu["pieces"] == (
         "in [0%, 72.52%): +0.50; at 72.52%: 0.00; in (72.52%, 100%): -0.50; at 100%: -0.87"
@@ -89,6 +90,10 @@ def test_claimed_full_coverage_decides_the_sign(cross) -> None:
     assert rows.loc[1, "signs"] == "6 positive"
     assert rows.loc[2, "signs"] == "3 negative, 2 zero, 1 not computed"
     assert rows.loc[2, "lowest"] == pytest.approx(-math.sqrt(3) / 2)
+    assert rows.loc[1, ["positive", "negative", "zero"]].tolist() == [6, 0, 0]
+    assert rows.loc[2, ["positive", "negative", "zero", "coverage_value"]].tolist() == [
+        0, 3, 2, 1.0,
+    ]
     with pytest.raises(ValueError, match="no pair for region"):
         with_alternative(cross, "nowhere", coverage=1.0, definition="x", reason="y")
 
@@ -98,6 +103,18 @@ def test_open_bounds(pairs) -> None:
     opened = pairs.copy()
     opened.loc[0, "coverage_upper"] = math.inf
     assert open_bound_regions(opened) == [str(pairs.loc[0, "region_id"])]
+
+
+def test_coverage_is_dated_at_or_after_the_growth_it_is_set_against(pairs) -> None:
+    table = timing(pairs).set_index("region_id")
+    assert (table["order"] == "coverage at or after the end").all()
+    assert table.loc["yongchuan", ["coverage_period", "outcome_period"]].tolist() == [
+        "2012", "2011",
+    ]
+    early = pairs.assign(coverage_period=["2001", "2010", "nothing"])
+    assert timing(early)["order"].tolist() == [
+        "coverage before the end", "coverage before the end", "unknown",
+    ]
 
 
 def test_one_pair_per_region_required(cross) -> None:

@@ -11,7 +11,9 @@ past another flips it. These functions show where that happens:
 - :func:`specification_signs`: which region's choice of pair decides the sign over every
   specification of :func:`~dangjian_analysis.analysis.crosssection.specification_range`;
 - :func:`open_bound_regions`: the regions whose chosen pair has an open bound (so that a
-  convention for closing open bounds can matter at all).
+  convention for closing open bounds can matter at all);
+- :func:`timing`: whether each region's coverage is dated before the end of the growth it
+  is set against (if not, the data cannot say which came first).
 
 The inputs are cross-section tables (:func:`~dangjian_analysis.analysis.crosssection.cross_section`
 rows, usually one per region from
@@ -43,6 +45,7 @@ __all__ = [
     "open_bound_regions",
     "sign_segments",
     "specification_signs",
+    "timing",
     "tipping_points",
     "with_alternative",
 ]
@@ -209,8 +212,9 @@ def tipping_points(
     Columns: ``region_id``, ``variable``, ``value``, ``statistic`` (observed), ``lower``,
     ``upper``, ``lower_closed``, ``upper_closed`` (the range), ``below`` and ``above``
     (the statistic just outside the range, NaN where the domain ends), ``flips`` (some
-    value in the domain gives the opposite sign), ``text`` (the range in words) and
-    ``pieces`` (every piece with its statistic, in order).
+    value in the domain gives the opposite sign), ``opposite`` (those values of the
+    statistic, as text), ``text`` (the range in words) and ``pieces`` (every piece with its
+    statistic, in order).
     ``outcome_kind`` is the unit kind used to print outcome values.
     """
     import pandas as pd
@@ -250,11 +254,14 @@ def tipping_points(
             "below": group.loc[first - 1, "statistic"] if first > 0 else math.nan,
             "above": group.loc[last + 1, "statistic"] if last < len(group) - 1 else math.nan,
             "flips": bool((group["sign"] == -sign).any()) if sign != 0 else False,
+            "opposite": ", ".join(
+                dict.fromkeys(_signed(v) for v in group.loc[group["sign"] == -sign, "statistic"])
+            ) if sign != 0 else "",
             "text": text,
             "pieces": pieces,
         })
     columns = ["region_id", "variable", "value", "statistic", "lower", "upper", "lower_closed",
-               "upper_closed", "below", "above", "flips", "text", "pieces"]
+               "upper_closed", "below", "above", "flips", "opposite", "text", "pieces"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.attrs["method"] = method
     return frame
@@ -317,13 +324,15 @@ def specification_signs(specs: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFram
 
     ``specs`` comes from :func:`~dangjian_analysis.analysis.crosssection.specification_range`
     run on ``cross``. One row per region and pair: ``region_id``, ``pair``,
-    ``coverage_definition``, ``outcome_definition``, ``specifications`` (how many use
-    that pair), ``lowest`` and ``highest`` statistic, and ``signs`` (``all positive``,
-    ``all negative``, ``all zero``, ``mixed``).
+    ``coverage_definition``, ``coverage_value``, ``outcome_definition``,
+    ``specifications`` (how many use that pair), how many of them are ``positive``,
+    ``negative`` and ``zero``, the ``lowest`` and ``highest`` statistic, and ``signs`` (the
+    counts in words, with those not computed, e.g. ``6 positive``).
 
-    ``attrs["decisive"]`` lists the regions whose choice of pair alone decides the sign
-    (each of their pairs gives one sign in every specification, and the pairs differ);
-    ``attrs["shared"]`` the regions with a single pair, shared by every specification.
+    ``attrs["decisive"]`` lists the regions whose choice of pair alone decides the sign:
+    no sign occurs under two of its pairs (say every specification with one pair is
+    positive and none with the other is); ``attrs["shared"]`` the regions with a single
+    pair, shared by every specification.
     """
     import pandas as pd
 
@@ -342,8 +351,12 @@ def specification_signs(specs: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFram
             rows.append({
                 "region_id": region, "pair": number,
                 "coverage_definition": pair["coverage_definition"],
+                "coverage_value": pair["coverage_value"],
                 "outcome_definition": pair["outcome_definition"],
                 "specifications": int(mask.sum()),
+                "positive": signs.count(1.0),
+                "negative": signs.count(-1.0),
+                "zero": signs.count(0.0),
                 "lowest": float(np.nanmin(values)) if np.isfinite(values).any() else math.nan,
                 "highest": float(np.nanmax(values)) if np.isfinite(values).any() else math.nan,
                 "signs": _signs_text(signs),
@@ -354,8 +367,9 @@ def specification_signs(specs: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFram
             not (a & b) for i, a in enumerate(signs_by_pair) for b in signs_by_pair[i + 1 :]
         ):
             decisive.append(str(region))
-    columns = ["region_id", "pair", "coverage_definition", "outcome_definition",
-               "specifications", "lowest", "highest", "signs"]
+    columns = ["region_id", "pair", "coverage_definition", "coverage_value",
+               "outcome_definition", "specifications", "positive", "negative", "zero",
+               "lowest", "highest", "signs"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.attrs.update(decisive=decisive, shared=shared)
     return frame
@@ -378,3 +392,37 @@ def open_bound_regions(pairs: pd.DataFrame) -> list[str]:
     infinite = ~np.isfinite(bounds.to_numpy(dtype="float64"))
     return [str(r) for r, bad in zip(pairs["region_id"], infinite.any(axis=1), strict=True)
             if bad]
+
+
+def _years(text: str) -> tuple[int, int] | None:
+    import re
+
+    found = [int(y) for y in re.findall(r"\d{4}", str(text))]
+    return (min(found), max(found)) if found else None
+
+
+def timing(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Tell for each pair whether coverage is dated before the end of the outcome's period.
+
+    From the years of ``coverage_period`` and ``outcome_period``: coverage whose latest
+    possible year is at or after the last year of the outcome's period was measured at or
+    after the end of the growth, so the pair cannot show whether coverage came first.
+    Columns: ``region_id``, ``coverage_period``, ``outcome_period`` and ``order``
+    (``coverage at or after the end``, ``coverage before the end`` or ``unknown``).
+    """
+    import pandas as pd
+
+    rows = []
+    for region, cov, out in zip(
+        pairs["region_id"], pairs["coverage_period"], pairs["outcome_period"], strict=True
+    ):
+        a, b = _years(cov), _years(out)
+        if a is None or b is None:
+            order = "unknown"
+        elif a[1] >= b[1]:
+            order = "coverage at or after the end"
+        else:
+            order = "coverage before the end"
+        rows.append({"region_id": str(region), "coverage_period": cov, "outcome_period": out,
+                     "order": order})
+    return pd.DataFrame(rows, columns=["region_id", "coverage_period", "outcome_period", "order"])
