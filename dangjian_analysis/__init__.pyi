@@ -44,6 +44,7 @@ from .analysis.models import (
     rank_correlation_bounds,
     rank_statistic,
     slope_bounds,
+    slope_comparison,
 )
 from .analysis.national import (
     match_regional_coverage,

@@ -20,6 +20,7 @@ from dangjian_analysis.analysis.models import (
     rank_correlation_bounds,
     rank_statistic,
     slope_bounds,
+    slope_comparison,
 )
 
 RNG = np.random.default_rng(7)
@@ -250,3 +251,16 @@ def test_rank_statistic() -> None:
     assert rank_statistic(X7, Y7, method="kendall") == pytest.approx(
         stats.kendalltau(X7, Y7).statistic
     )
+
+
+def test_slope_comparison_in_points_per_100_points() -> None:
+    fit = ols_classical([0.1161, 1.0, 0.7252], [0.1147, 0.154, 0.218])
+    x = [Interval.exact(v) for v in (0.1161, 1.0, 0.7252)]
+    y = [Interval(0.1147, 0.1087, 0.1215), Interval.exact(0.154), Interval.exact(0.218)]
+    table = slope_comparison(fit, slope_bounds(x, y))
+    assert list(table.columns) == ["label", "estimate", "lower", "upper"]
+    assert table.loc[0, "estimate"] == pytest.approx(100 * fit.slope)
+    assert table.loc[0, "lower"] == pytest.approx(100 * fit.ci_low)
+    assert "classical, 1 df" in table.loc[0, "label"]
+    assert table.loc[1, "lower"] <= table.loc[1, "estimate"] <= table.loc[1, "upper"]
+    assert len(slope_comparison(fit)) == 1

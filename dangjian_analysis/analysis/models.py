@@ -48,6 +48,7 @@ __all__ = [
     "rank_correlation_bounds",
     "rank_statistic",
     "slope_bounds",
+    "slope_comparison",
 ]
 
 #: Seed of the random permutations used above :data:`EXACT_MAX_N`.
@@ -465,6 +466,37 @@ class BoundsResult:
             f"({self.method}, n = {self.n})"
         )
         return f"{text}; {self.note}" if self.note else text
+
+
+def slope_comparison(
+    fit: OLSResult, bounds: BoundsResult | None = None, *, scale: float = 100.0
+) -> pd.DataFrame:
+    """Put an OLS slope with its confidence interval beside the slope's range over the bounds.
+
+    One row each (``label``, ``estimate``, ``lower``, ``upper``), every number multiplied by
+    ``scale``: with growth and coverage stored as shares, 100 turns the slope into
+    percentage points of growth per 100 percentage points of coverage. The input of
+    :func:`~dangjian_analysis.report.plots.interval_comparison`. The two rows answer
+    different questions: the interval is about sampling error under the model, the range
+    only about rounding and uncertain years in the figures.
+    """
+    import pandas as pd
+
+    how = "HC3" if fit.cov_type == "HC3" else "classical"
+    rows = [{
+        "label": f"最小二乘 OLS, 95% CI ({how}, {fit.df_resid} df)",
+        "estimate": scale * fit.slope,
+        "lower": scale * fit.ci_low,
+        "upper": scale * fit.ci_high,
+    }]
+    if bounds is not None:
+        rows.append({
+            "label": "区间 range over the figures' bounds",
+            "estimate": scale * bounds.point,
+            "lower": scale * bounds.lower,
+            "upper": scale * bounds.upper,
+        })
+    return pd.DataFrame(rows, columns=["label", "estimate", "lower", "upper"])
 
 
 def _check_intervals(x: Sequence[Interval], y: Sequence[Interval]) -> None:
