@@ -141,3 +141,42 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
     assert result.summary().startswith("spearman -0.500")
     tips = tipping_points(pairs).set_index(["region_id", "variable"])
     assert tips.loc[("pinghu", "coverage"), "text"] == "negative for coverage in (72.52%, 100%]"
+
+
+@pytest.mark.slow
+def test_notebook_03_reports_the_flipped_sign(tmp_path) -> None:
+    """Run notebook 03 on the copied package with more Pinghu organizations: its key
+    findings report a negative rank correlation, and another choice decides the sign."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from conftest import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    next(r for r in rows if r["figure_id"] == "ph-010").update(
+        raw="1200个", value="1200", lower="1200", upper="1200"
+    )
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    path = ROOT / "notebooks" / "03_coverage_vs_output_growth.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    (param,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    param.source = f"DATA_DIR = {str(data)!r}\n"
+
+    def findings(notebook) -> str:
+        (cell,) = [c for c in notebook.cells if "key-findings" in c.metadata.get("tags", [])]
+        (result,) = [o for o in cell.outputs if o.output_type == "execute_result"]
+        return result.data["text/plain"]
+
+    stored = findings(nbformat.read(path, as_version=4))
+    assert "Spearman's rho is +0.50" in stored and "the coverage figure for Pinghu" in stored
+    NotebookClient(nb, kernel_name="python3", timeout=600,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    changed = findings(nb)
+    assert "Spearman's rho is -0.50" in changed
+    headline = changed.splitlines()[0]
+    assert headline != stored.splitlines()[0] and "for Pinghu" not in headline
+    assert json.dumps(changed) != json.dumps(stored)
