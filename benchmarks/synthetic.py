@@ -72,9 +72,10 @@ def make_package(folder: Path, *, regions: int = 1000, years: int = 20, seed: in
     )
     for name in ("indicators.csv", "scopes.csv"):
         shutil.copy(bundled / name, folder / name)
-    # The bundled analysis settings, less its partial counts (figure ids of real sources).
+    # The bundled analysis settings, less what names real figures and regions.
     settings = json.loads((bundled / "analysis.json").read_text(encoding="utf-8"))
     settings["partial_counts"] = []
+    settings["benchmark_regions"] = []
     (folder / "analysis.json").write_text(
         json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -2,6 +2,13 @@
 # import time and loads each name from its module on first use; type checkers and IDEs
 # read it as the package's stub.
 
+from .analysis.benchmarks import (
+    BENCHMARK_LEVELS,
+    NO_BENCHMARK,
+    benchmark_regions,
+    province_benchmarks,
+    relative_to_benchmark,
+)
 from .analysis.crosssection import (
     TREND_WARNING,
     candidate_frame,
@@ -28,13 +35,14 @@ from .analysis.intervals import Interval, compound_growth, elapsed_years, interv
 from .analysis.models import (
     InsufficientDataError,
     min_attainable_p,
-    min_detectable_r,
+    ols_classical,
     ols_hc3,
-    power_table,
+    permutation_distribution,
     rank_correlation,
     rank_correlation_bounds,
-    required_n,
+    rank_statistic,
     slope_bounds,
+    slope_comparison,
 )
 from .analysis.national import (
     match_regional_coverage,
@@ -45,6 +53,25 @@ from .analysis.national import (
     national_sources,
 )
 from .analysis.overview import figures_by_topic, qualifier_counts, sources_overview
+from .analysis.power import (
+    critical_rank_correlation,
+    fisher_z_min_detectable_r,
+    fisher_z_required_n,
+    min_detectable_r,
+    power_curve,
+    power_table,
+    rank_test_power,
+    required_n,
+)
+from .analysis.sensitivity import (
+    leave_one_out,
+    open_bound_regions,
+    sign_segments,
+    specification_signs,
+    timing,
+    tipping_points,
+    with_alternative,
+)
 from .briefs.build import BriefBuildError, build_briefs
 from .briefs.offline import external_resources
 from .curate.extract import (
@@ -66,7 +93,16 @@ from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings
 from .package.validation import validate
 from .report.findings import KeyFindings, key_findings
-from .report.plots import capacity_bars, coverage_growth_scatter, series_with_breaks
+from .report.plots import (
+    capacity_bars,
+    coverage_growth_scatter,
+    interval_comparison,
+    permutation_plot,
+    power_curve_plot,
+    series_with_breaks,
+    specification_dots,
+    tipping_point_chart,
+)
 from .report.present import (
     capacity_measures,
     capacity_plot_table,

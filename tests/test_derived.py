@@ -55,6 +55,8 @@ def test_jiangsu_coverage_is_a_bound_with_traced_inputs(figures, scopes) -> None
     row = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.value == pytest.approx(127000 / 147000)
     assert row.lower == pytest.approx(127000 / 147000)
+    # 127,000余 covered park enterprises of any ownership over non-public park firms: the
+    # numerator's scope is broader than the denominator's, so no cap at 100% applies.
     assert row.upper == math.inf and not row.exact
     assert "periods differ: 2015-10-26 / 2014-12-31" in row["flags"]
     assert "scopes differ: park_enterprises / park_nonpublic_enterprises" in row["flags"]
@@ -64,6 +66,33 @@ def test_jiangsu_coverage_is_a_bound_with_traced_inputs(figures, scopes) -> None
     row = _one(stepped, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
     assert row.upper == pytest.approx(128000 / 147000)
     assert "assumption" in row["assumptions"]
+
+
+@pytest.mark.parametrize("open_bounds", ["strict", "printed_step"])
+def test_no_share_of_enterprises_above_100_percent(figures, scopes, open_bounds) -> None:
+    frame = derived_frame(derived_ratios(figures, scopes, open_bounds=open_bounds))
+    shares = frame[frame.measure == "enterprise_coverage"]
+    assert not shares.empty
+    assert (shares.upper <= 1.0).all() and (shares.lower <= shares.value).all()
+    cover = coverage_candidates(figures, scopes, open_bounds=open_bounds)
+    assert all(c.interval.upper <= 1.0 for c in cover if c.measure == "enterprise_coverage")
+
+
+def test_share_cap_on_a_bound_that_would_pass_100_percent(figures, scopes) -> None:
+    changed = figures.copy()
+    row = changed["figure_id"] == "js-008"
+    # A count of covered firms within the denominator's own scope: a share of it.
+    changed.loc[row, "scope"] = "park_nonpublic_enterprises"
+    changed.loc[row, ["value", "lower", "raw"]] = [146000.0, 146000.0, "14.6万余"]
+    frame = derived_frame(derived_ratios(changed, scopes))
+    share = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
+    assert share.value == pytest.approx(146000 / 147000)
+    assert share.upper == 1.0  # "more than 146,000" of 147,000: between 99.3% and 100%
+    # A count above its population stays visible: the cap never hides a point above 1.
+    changed.loc[row, ["value", "lower", "upper", "raw"]] = [150000.0, 150000.0, 150000.0, "15万"]
+    frame = derived_frame(derived_ratios(changed, scopes))
+    share = _one(frame, "jiangsu_parks", "enterprise_coverage", "js-008;js-030")
+    assert share.value == share.upper == pytest.approx(150000 / 147000)
 
 
 def test_tongcheng_ratios_keep_both_contradicting_counts(figures, scopes) -> None:
@@ -135,13 +164,11 @@ def test_cross_section_output_growth(figures, scopes) -> None:
     assert sorted(table.region_id.unique()) == ["lintao_park", "pinghu", "tongcheng", "yongchuan"]
     # Province benchmarks have growth figures but no coverage measure; most regions added
     # from web pages have coverage but no growth.
-    benchmarks = {r: "no coverage measure" for r in ("chongqing", "hubei", "zhejiang")}
-    assert {r: m for r, m in table.attrs["missing"].items() if m == "no coverage measure"} == (
-        benchmarks
-    )
+    # Province benchmarks (growth figures, no coverage) are left out altogether.
+    assert not {"chongqing", "hubei", "zhejiang"} & set(table.attrs["missing"])
     assert table.attrs["missing"]["jiangsu_parks"] == "no output_growth measure"
     assert table.attrs["missing"]["luquan"] == "no output_growth measure"
-    assert len(table.attrs["missing"]) == 23
+    assert len(table.attrs["missing"]) == 20
     # The national context is left out unless asked for; it has no outcome measure.
     wider = cross_section(figures, scopes, "output_growth", include_national=True)
     assert wider.attrs["missing"] == {

@@ -13,12 +13,14 @@ from dangjian_analysis.analysis.intervals import Interval
 from dangjian_analysis.analysis.models import (
     InsufficientDataError,
     min_attainable_p,
-    min_detectable_r,
+    ols_classical,
     ols_hc3,
+    permutation_distribution,
     rank_correlation,
     rank_correlation_bounds,
-    required_n,
+    rank_statistic,
     slope_bounds,
+    slope_comparison,
 )
 
 RNG = np.random.default_rng(7)
@@ -171,18 +173,94 @@ def test_rank_correlation_bounds_limit() -> None:
         rank_correlation_bounds(wide, wide, max_orderings=100)
 
 
-def test_power() -> None:
-    assert required_n(0.5) == 30
-    assert required_n(0.3) == 85
-    assert required_n(-0.5) == required_n(0.5)
-    assert min_detectable_r(30) == pytest.approx(math.tanh(2.8016 / math.sqrt(27)), abs=1e-4)
-    assert min_detectable_r(4) > 0.99
-    with pytest.raises(InsufficientDataError, match="n = 3"):
-        min_detectable_r(3)
-    with pytest.raises(ValueError, match="0 < \\|r\\| < 1"):
-        required_n(1.0)
-    with pytest.raises(ValueError, match="alpha"):
-        required_n(0.5, alpha=0)
+def test_min_attainable_p() -> None:
     assert min_attainable_p(4) == pytest.approx(1 / 12)
     assert min_attainable_p(5) == pytest.approx(1 / 60)
     assert min_attainable_p(2) == 1.0
+    with pytest.raises(ValueError, match="at least 1"):
+        min_attainable_p(0)
+
+
+def test_ols_classical_matches_statsmodels_and_fits_three_points() -> None:
+    import statsmodels.api as sm
+
+    res = ols_classical(X7, Y7)
+    ref = sm.OLS(Y7, sm.add_constant(X7)).fit()
+    assert res.slope == pytest.approx(ref.params[1])
+    assert res.se_slope == pytest.approx(ref.bse[1])
+    assert res.p_value == pytest.approx(ref.pvalues[1])
+    assert (res.ci_low, res.ci_high) == pytest.approx(tuple(ref.conf_int()[1]))
+    assert res.r_squared == pytest.approx(ref.rsquared)
+    assert "classical standard error, t with 5 df" in res.summary()
+    three = ols_classical([0.1161, 1.0, 0.7252], [0.1147, 0.154, 0.218])
+    assert three.df_resid == 1
+    assert three.ci_low < -1 and three.ci_high > 1  # one residual df: a very wide interval
+
+
+def test_ols_classical_refusals() -> None:
+    with pytest.raises(InsufficientDataError, match="got n = 2"):
+        ols_classical([1, 2], [1, 2])
+    with pytest.raises(InsufficientDataError, match="constant"):
+        ols_classical([1, 1, 1], [1, 2, 3])
+    with pytest.raises(InsufficientDataError, match="on a line"):
+        ols_classical([1, 2, 3], [2, 4, 6])
+
+
+def test_monte_carlo_summary_names_the_simulation_floor() -> None:
+    x = RNG.normal(size=12)
+    y = x + RNG.normal(size=12)
+    res = rank_correlation(x, y, n_resamples=999)
+    assert res.p_method == "monte carlo"
+    assert res.min_p_value == pytest.approx(1 / 1000)
+    text = res.summary()
+    assert "Monte Carlo, 999 seeded orderings" in text
+    assert "simulation floor" in text and "smallest attainable" not in text
+
+
+def test_kendall_above_the_exact_limit_says_where_its_p_value_comes_from() -> None:
+    x = RNG.normal(size=12)
+    y = x + RNG.normal(size=12)
+    res = rank_correlation(x, y, method="kendall")
+    assert res.p_method == "scipy exact" and res.exact
+    assert res.p_value == pytest.approx(stats.kendalltau(x, y, method="exact").pvalue)
+    assert res.min_p_value == pytest.approx(2 / math.factorial(12))
+    assert "Monte Carlo" not in res.summary() and "0 orderings" not in res.summary()
+    tied = rank_correlation(np.round(x), y, method="kendall")
+    assert tied.p_method == "scipy asymptotic" and math.isnan(tied.min_p_value)
+    assert "normal approximation" in tied.summary()
+    assert "smallest attainable" not in tied.summary()
+
+
+def test_permutation_distribution_sums_to_the_p_value() -> None:
+    dist = permutation_distribution([0.1161, 1.0, 0.7252], [0.1147, 0.154, 0.218])
+    assert dist.statistic.tolist() == pytest.approx([-1.0, -0.5, 0.5, 1.0])
+    assert dist.orderings.tolist() == [1, 2, 2, 1]
+    assert dist.probability.sum() == pytest.approx(1.0)
+    assert dist.attrs["observed"] == pytest.approx(0.5)
+    assert dist[dist.as_extreme].probability.sum() == pytest.approx(dist.attrs["p_value"])
+    res = rank_correlation(X7, Y7, method="kendall")
+    seven = permutation_distribution(X7, Y7, method="kendall")
+    assert seven.orderings.sum() == 5040
+    assert seven[seven.as_extreme].probability.sum() == pytest.approx(res.p_value)
+
+
+def test_rank_statistic() -> None:
+    assert rank_statistic([1, 2], [2, 1]) == -1.0
+    assert math.isnan(rank_statistic([1, 1], [2, 1]))
+    assert rank_statistic(X7, Y7) == pytest.approx(stats.spearmanr(X7, Y7).statistic)
+    assert rank_statistic(X7, Y7, method="kendall") == pytest.approx(
+        stats.kendalltau(X7, Y7).statistic
+    )
+
+
+def test_slope_comparison_in_points_per_100_points() -> None:
+    fit = ols_classical([0.1161, 1.0, 0.7252], [0.1147, 0.154, 0.218])
+    x = [Interval.exact(v) for v in (0.1161, 1.0, 0.7252)]
+    y = [Interval(0.1147, 0.1087, 0.1215), Interval.exact(0.154), Interval.exact(0.218)]
+    table = slope_comparison(fit, slope_bounds(x, y))
+    assert list(table.columns) == ["label", "estimate", "lower", "upper"]
+    assert table.loc[0, "estimate"] == pytest.approx(100 * fit.slope)
+    assert table.loc[0, "lower"] == pytest.approx(100 * fit.ci_low)
+    assert "classical, 1 df" in table.loc[0, "label"]
+    assert table.loc[1, "lower"] <= table.loc[1, "estimate"] <= table.loc[1, "upper"]
+    assert len(slope_comparison(fit)) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
 from dangjian_analysis import load_figures, load_regions, load_scopes
@@ -15,7 +14,6 @@ from dangjian_analysis.analysis.crosssection import (
 )
 from dangjian_analysis.analysis.derived import derived_frame, derived_ratios
 from dangjian_analysis.analysis.formatting import format_interval, format_number
-from dangjian_analysis.analysis.models import power_table
 from dangjian_analysis.report.present import (
     capacity_plot_table,
     region_label,
@@ -93,12 +91,3 @@ def test_scope_table_and_candidates() -> None:
     shown = show_candidates(cands)
     assert "72.52%" in set(shown["value"])
     assert list(shown.columns) == ["region_id", "definition", "scope", "value", "period", "inputs"]
-
-
-def test_power_table() -> None:
-    needed, detectable = power_table((0.5,), (3, 30))
-    assert needed.to_dict("records") == [{"r": 0.5, "regions_needed": 30}]
-    assert detectable.loc[0, "note"] == "undefined: n must exceed 3"
-    assert detectable.loc[0, "smallest_exact_p"] == "0.333"
-    assert detectable.loc[1, "min_detectable_r"] == "0.49"
-    assert isinstance(detectable, pd.DataFrame)

@@ -252,11 +252,14 @@ def cross_section(
     regions: Iterable[str] | None = None,
     include_national: bool = False,
     settings: AnalysisSettings | None = None,
+    include_benchmarks: bool = False,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
 
-    National-context figures are left out unless ``include_national``; ``settings`` as in
-    :func:`coverage_candidates`.
+    National-context figures are left out unless ``include_national``, and so are the
+    regions whose figures serve as benchmarks (provinces, prefectures: see
+    :mod:`dangjian_analysis.analysis.benchmarks`) unless ``include_benchmarks``;
+    ``settings`` as in :func:`coverage_candidates`.
 
     Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
     coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
@@ -279,6 +282,9 @@ def cross_section(
         figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios, **national
     )
     keep = None if regions is None else set(regions)
+    benchmark_ids: set[str] = set()
+    if not include_benchmarks:
+        benchmark_ids = set(national["settings"].benchmark_regions)
     cover_by: dict[str, list[RegionMeasure]] = {}
     outs_by: dict[str, list[RegionMeasure]] = {}
     for c in cover:
@@ -288,7 +294,7 @@ def cross_section(
     rows: list[dict[str, Any]] = []
     missing: dict[str, str] = {}
     for region in sorted(set(cover_by) | set(outs_by)):
-        if keep is not None and region not in keep:
+        if (keep is not None and region not in keep) or region in benchmark_ids:
             continue
         cs = cover_by.get(region, [])
         os_ = outs_by.get(region, [])

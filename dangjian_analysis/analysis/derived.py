@@ -303,7 +303,9 @@ def derived_ratios(
     settings (``settings``, else those of the package ``figures`` was loaded from; see
     :mod:`dangjian_analysis.package.settings`). Figures in ``exclude`` (default: the
     settings' partial counts) are not used, nor national-context figures unless
-    ``include_national`` (see :mod:`dangjian_analysis.package.levels`).
+    ``include_national`` (see :mod:`dangjian_analysis.package.levels`). The upper bound of
+    a share of enterprises (a ratio measure marked ``share``) is ``min(upper, 1)``:
+    127,000余 covered firms among 147,000 is between 86.4% and 100%, not 86.4% to infinity.
     """
     import numpy as np
 
@@ -349,6 +351,17 @@ def derived_ratios(
         point, low, high = ratio_bounds(
             *(pairs[c].to_numpy() for c in ("value_n", "lo_n", "hi_n", "value_d", "lo_d", "hi_d"))
         )
+        if measure.share:
+            # Part of a population is at most all of it: an open or wide upper bound stops
+            # at 1 (unless the printed figures themselves give more, which stays visible).
+            within = np.array(
+                [
+                    a == b or b in scope_chain(scopes, a)
+                    for a, b in zip(pairs["scope_n"], pairs["scope_d"], strict=True)
+                ],
+                dtype=bool,
+            )
+            high = np.where(within & (point <= 1.0), np.minimum(high, 1.0), high)
         factor = measure.factor
         formula_tail = "" if factor == 1.0 else f" × {factor:g}"
         columns = {c: pairs[c].tolist() for c in _PAIR_COLUMNS}

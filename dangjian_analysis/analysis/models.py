@@ -2,12 +2,16 @@
 
 - :func:`ols_hc3`: ordinary least squares of an outcome on coverage with HC3 robust
   standard errors, always reporting n and the residual degrees of freedom, and refusing
-  (:class:`InsufficientDataError`) when too few regions are left for the model.
+  (:class:`InsufficientDataError`) when too few regions are left for the model;
+  :func:`ols_classical`: the same fit with the textbook standard error, which three points
+  allow (one residual degree of freedom) and which shows how wide the interval is.
 - :func:`rank_correlation`: Spearman or Kendall with an exact permutation p-value for small
-  n (every ordering enumerated), so the smallest p-value the sample *could* give is shown.
+  n (every ordering enumerated), so the smallest p-value the sample *could* give is shown;
+  :func:`permutation_distribution`: the whole null distribution behind that p-value.
 - :func:`slope_bounds`, :func:`rank_correlation_bounds`: partial identification, the range
   of the slope or rank correlation over every value the input intervals allow.
-- :func:`required_n`, :func:`min_detectable_r`, :func:`min_attainable_p`: power.
+- :func:`min_attainable_p`: the smallest exact p-value n observations allow (the power of
+  the test is in :mod:`dangjian_analysis.analysis.power`).
 
 statsmodels and scipy are imported inside the functions that need them.
 """
@@ -30,18 +34,21 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SEED",
     "EXACT_MAX_N",
+    "KENDALL_EXACT_MAX_N",
+    "P_METHODS",
     "BoundsResult",
     "InsufficientDataError",
     "OLSResult",
     "RankCorrelation",
     "min_attainable_p",
-    "min_detectable_r",
+    "ols_classical",
     "ols_hc3",
-    "power_table",
+    "permutation_distribution",
     "rank_correlation",
     "rank_correlation_bounds",
-    "required_n",
+    "rank_statistic",
     "slope_bounds",
+    "slope_comparison",
 ]
 
 #: Seed of the random permutations used above :data:`EXACT_MAX_N`.
@@ -92,9 +99,10 @@ class OLSResult:
 
     def summary(self) -> str:
         """One line: slope, its 95% interval, p-value, n and residual df."""
+        how = "HC3" if self.cov_type == "HC3" else "classical standard error"
         return (
             f"slope {self.slope:.4g} (95% CI {self.ci_low:.4g} to {self.ci_high:.4g}, "
-            f"HC3, t with {self.df_resid} df), p = {self.p_value:.3g}, n = {self.n}, "
+            f"{how}, t with {self.df_resid} df), p = {self.p_value:.3g}, n = {self.n}, "
             f"R² = {self.r_squared:.3f}"
         )
 
@@ -147,12 +155,84 @@ def ols_hc3(
     )
 
 
+def ols_classical(x: Sequence[float], y: Sequence[float], *, alpha: float = 0.05) -> OLSResult:
+    """Fit ``y`` on ``x`` (with an intercept) by OLS with the classical standard error.
+
+    The textbook fit: residual variance ``SSR / (n - 2)``, t interval with ``n - 2``
+    degrees of freedom. Three points leave one degree of freedom, so the fit exists but
+    its interval is very wide (the 97.5% point of t with 1 df is 12.7): this is the
+    honest size of what three regions say about a slope. :func:`ols_hc3` refuses such a
+    fit because robust standard errors need more residual degrees of freedom.
+
+    Raises:
+        InsufficientDataError: with fewer than 3 observations, constant ``x``, or a perfect
+            fit (no residual variance to estimate).
+        ValueError: on inputs of unequal length or that are not finite.
+
+    """
+    from scipy.stats import t as student_t
+
+    xa, ya = _arrays(x, y)
+    n = len(xa)
+    if n < 3:
+        raise InsufficientDataError(
+            f"OLS with an intercept and a slope needs at least 3 observations to leave one "
+            f"residual degree of freedom; got n = {n}"
+        )
+    cx = xa - xa.mean()
+    sxx = float(cx @ cx)
+    if sxx == 0:
+        raise InsufficientDataError(f"x is constant ({xa[0]:g}) across all {n} observations")
+    slope = float(cx @ (ya - ya.mean())) / sxx
+    intercept = float(ya.mean() - slope * xa.mean())
+    resid = ya - intercept - slope * xa
+    df = n - 2
+    ssr = float(resid @ resid)
+    sst = float((ya - ya.mean()) @ (ya - ya.mean()))
+    if ssr <= 1e-24 * max(sst, 1.0):
+        raise InsufficientDataError("the points lie on a line: no residual variance to estimate")
+    se = math.sqrt(ssr / df / sxx)
+    q = float(student_t.ppf(1 - alpha / 2, df))
+    p = float(2 * student_t.sf(abs(slope / se), df))
+    return OLSResult(
+        n=n,
+        df_resid=df,
+        intercept=intercept,
+        slope=slope,
+        se_slope=se,
+        ci_low=slope - q * se,
+        ci_high=slope + q * se,
+        p_value=p,
+        r_squared=1 - ssr / sst if sst > 0 else math.nan,
+        cov_type="nonrobust",
+    )
+
+
 # ----------------------------------------------------------- rank correlations
+
+
+#: How a p-value was obtained (``RankCorrelation.p_method``).
+P_METHODS: dict[str, str] = {
+    "exact": "every ordering enumerated",
+    "monte carlo": "seeded random orderings",
+    "scipy exact": "exact null distribution of Kendall's tau (scipy), no ties",
+    "scipy asymptotic": "normal approximation (scipy)",
+}
+
+#: Largest n for which Kendall's p-value above EXACT_MAX_N is computed exactly by scipy.
+KENDALL_EXACT_MAX_N = 33
 
 
 @dataclass(frozen=True)
 class RankCorrelation:
-    """A rank correlation with its permutation p-value (two-sided)."""
+    """A rank correlation with its two-sided p-value.
+
+    ``p_method`` says how the p-value was obtained (a key of :data:`P_METHODS`).
+    ``min_p_value`` is the smallest p-value the sample could give when the p-value is
+    exact; for a Monte Carlo p-value it is the floor of the simulation, ``1 / (draws + 1)``,
+    which says how many orderings were drawn, not what the data could show; NaN for the
+    normal approximation, which has no such floor.
+    """
 
     method: str
     statistic: float
@@ -161,15 +241,28 @@ class RankCorrelation:
     n_permutations: int
     exact: bool
     min_p_value: float
+    p_method: str = "exact"
 
     def summary(self) -> str:
-        """One line with the statistic, p-value and the smallest p-value n allows."""
-        how = "exact, all" if self.exact else "Monte Carlo,"
-        return (
-            f"{self.method} {self.statistic:+.3f}, p = {self.p_value:.3g} "
-            f"({how} {self.n_permutations} orderings), n = {self.n}, "
-            f"smallest attainable p = {self.min_p_value:.3g}"
-        )
+        """One line with the statistic, the p-value and how it was obtained."""
+        head = f"{self.method} {self.statistic:+.3f}, p = {self.p_value:.3g}"
+        if self.p_method == "exact":
+            return (
+                f"{head} (exact, all {self.n_permutations} orderings), n = {self.n}, "
+                f"smallest attainable p = {self.min_p_value:.3g}"
+            )
+        if self.p_method == "monte carlo":
+            return (
+                f"{head} (Monte Carlo, {self.n_permutations} seeded orderings), n = {self.n}; "
+                f"a p-value from {self.n_permutations} orderings cannot fall below "
+                f"{self.min_p_value:.2g} (the simulation floor)"
+            )
+        if self.p_method == "scipy exact":
+            return (
+                f"{head} (exact null distribution, no ties, scipy), n = {self.n}, "
+                f"smallest attainable p = {self.min_p_value:.3g}"
+            )
+        return f"{head} (normal approximation, scipy), n = {self.n}"
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -213,6 +306,25 @@ def _statistics(method: str, x: np.ndarray, y: np.ndarray, orders: np.ndarray) -
     return _kendall_many(_pair_signs(x), _pair_signs(y[orders]))
 
 
+def rank_statistic(x: Sequence[float], y: Sequence[float], *, method: str = "spearman") -> float:
+    """Spearman's rho or Kendall's tau-b of ``x`` and ``y`` (midranks for ties), no test.
+
+    Defined from two observations on (two points give +1, -1, or NaN when tied); NaN when
+    ``x`` or ``y`` is constant.
+
+    Raises:
+        ValueError: on an unknown method, unequal lengths or values that are not finite.
+
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    xa, ya = _arrays(x, y)
+    if len(xa) < 2 or np.ptp(xa) == 0 or np.ptp(ya) == 0:
+        return math.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(_statistics(method, xa, ya, np.arange(len(xa))[None, :])[0])
+
+
 def rank_correlation(
     x: Sequence[float],
     y: Sequence[float],
@@ -227,8 +339,11 @@ def rank_correlation(
     Up to ``exact_max_n`` observations every ordering of ``y`` is enumerated, so the
     p-value is exact and ``min_p_value`` is the smallest p-value any data of this size
     (and these ties) could give: with 4 regions it is 2/24 ≈ 0.083, above 0.05. Above
-    that, ``n_resamples`` random orderings from a generator seeded with ``seed`` are used
-    (p = (k + 1) / (n_resamples + 1)) for Spearman; Kendall uses scipy's p-value there.
+    that, Spearman uses ``n_resamples`` random orderings from a generator seeded with
+    ``seed`` (p = (k + 1) / (n_resamples + 1); ``min_p_value`` is then the floor of the
+    simulation, 1 / (n_resamples + 1)); Kendall uses scipy's exact p-value when there are
+    no ties and at most :data:`KENDALL_EXACT_MAX_N` observations, and its normal
+    approximation otherwise. ``p_method`` records which.
 
     Raises:
         InsufficientDataError: with fewer than 3 observations (two points are always
@@ -259,14 +374,73 @@ def rank_correlation(
     if method == "kendall":
         from scipy.stats import kendalltau
 
-        p = float(kendalltau(xa, ya).pvalue)
-        return RankCorrelation(method, observed, p, n, 0, False, 0.0)
+        untied = len(np.unique(xa)) == n and len(np.unique(ya)) == n
+        if untied and n <= KENDALL_EXACT_MAX_N:
+            p = float(kendalltau(xa, ya, method="exact").pvalue)
+            floor = min_attainable_p(n)
+            return RankCorrelation(method, observed, p, n, 0, True, floor, "scipy exact")
+        p = float(kendalltau(xa, ya, method="asymptotic").pvalue)
+        return RankCorrelation(method, observed, p, n, 0, False, math.nan, "scipy asymptotic")
     rng = np.random.default_rng(seed)
     orders = rng.permuted(np.tile(np.arange(n, dtype=np.int32), (n_resamples, 1)), axis=1)
     stats = _statistics(method, xa, ya, orders)
     k = int((np.abs(stats) >= abs(observed) - _TOL).sum())
     p = (k + 1) / (n_resamples + 1)
-    return RankCorrelation(method, observed, p, n, n_resamples, False, 1 / (n_resamples + 1))
+    return RankCorrelation(
+        method, observed, p, n, n_resamples, False, 1 / (n_resamples + 1), "monte carlo"
+    )
+
+
+def permutation_distribution(
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    method: str = "spearman",
+    exact_max_n: int = EXACT_MAX_N,
+    n_resamples: int = 9999,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Tabulate the permutation distribution behind :func:`rank_correlation`'s p-value.
+
+    One row per distinct value of the statistic over the orderings of ``y`` (all of them
+    up to ``exact_max_n``, else the same seeded random orderings as
+    :func:`rank_correlation`): ``statistic``, ``orderings`` (how many give it),
+    ``probability`` and ``as_extreme`` (at least as far from zero as the observed value:
+    the two-sided p-value is the sum of their probabilities, plus one observed ordering in
+    the Monte Carlo case). ``attrs`` holds ``observed``, ``p_value``, ``n``, ``method`` and
+    ``exact``.
+
+    Raises:
+        InsufficientDataError, ValueError: as :func:`rank_correlation`.
+
+    """
+    import pandas as pd
+
+    result = rank_correlation(
+        x, y, method=method, exact_max_n=exact_max_n, n_resamples=n_resamples, seed=seed
+    )
+    xa, ya = _arrays(x, y)
+    n = len(xa)
+    if n <= exact_max_n:
+        orders = np.array(list(permutations(range(n))), dtype=np.intp)
+    else:
+        rng = np.random.default_rng(seed)
+        orders = rng.permuted(np.tile(np.arange(n, dtype=np.int32), (n_resamples, 1)), axis=1)
+    stats = np.round(_statistics(method, xa, ya, orders), 10) + 0.0
+    values, counts = np.unique(stats, return_counts=True)
+    frame = pd.DataFrame(
+        {
+            "statistic": values,
+            "orderings": counts.astype("int64"),
+            "probability": counts / counts.sum(),
+            "as_extreme": np.abs(values) >= abs(result.statistic) - 1e-9,
+        }
+    )
+    frame.attrs.update(
+        observed=result.statistic, p_value=result.p_value, n=n, method=method,
+        exact=n <= exact_max_n,
+    )
+    return frame
 
 
 # ------------------------------------------------------------------ bounds
@@ -292,6 +466,37 @@ class BoundsResult:
             f"({self.method}, n = {self.n})"
         )
         return f"{text}; {self.note}" if self.note else text
+
+
+def slope_comparison(
+    fit: OLSResult, bounds: BoundsResult | None = None, *, scale: float = 100.0
+) -> pd.DataFrame:
+    """Put an OLS slope with its confidence interval beside the slope's range over the bounds.
+
+    One row each (``label``, ``estimate``, ``lower``, ``upper``), every number multiplied by
+    ``scale``: with growth and coverage stored as shares, 100 turns the slope into
+    percentage points of growth per 100 percentage points of coverage. The input of
+    :func:`~dangjian_analysis.report.plots.interval_comparison`. The two rows answer
+    different questions: the interval is about sampling error under the model, the range
+    only about rounding and uncertain years in the figures.
+    """
+    import pandas as pd
+
+    how = "HC3" if fit.cov_type == "HC3" else "classical"
+    rows = [{
+        "label": f"最小二乘 OLS, 95% CI ({how}, {fit.df_resid} df)",
+        "estimate": scale * fit.slope,
+        "lower": scale * fit.ci_low,
+        "upper": scale * fit.ci_high,
+    }]
+    if bounds is not None:
+        rows.append({
+            "label": "区间 range over the figures' bounds",
+            "estimate": scale * bounds.point,
+            "lower": scale * bounds.lower,
+            "upper": scale * bounds.upper,
+        })
+    return pd.DataFrame(rows, columns=["label", "estimate", "lower", "upper"])
 
 
 def _check_intervals(x: Sequence[Interval], y: Sequence[Interval]) -> None:
@@ -522,51 +727,12 @@ def rank_correlation_bounds(
 # ------------------------------------------------------------------- power
 
 
-def _z(q: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(q))
-
-
-def required_n(r: float, *, alpha: float = 0.05, power: float = 0.8) -> int:
-    """Regions needed to detect a correlation ``r`` (two-sided test at ``alpha``).
-
-    Uses the Fisher z approximation, ``n = ((z(1 - alpha/2) + z(power)) / atanh(r))² + 3``,
-    rounded up: 30 regions for r = 0.5 at α = 0.05 and power 0.8.
-
-    Raises:
-        ValueError: unless ``0 < |r| < 1``, ``0 < alpha < 1`` and ``0 < power < 1``.
-
-    """
-    if not 0 < abs(r) < 1:
-        raise ValueError(f"r must satisfy 0 < |r| < 1, got {r!r}")
-    _check_levels(alpha, power)
-    n = ((_z(1 - alpha / 2) + _z(power)) / math.atanh(abs(r))) ** 2 + 3
-    return math.ceil(n - 1e-9)
-
-
-def min_detectable_r(n: int, *, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Smallest correlation detectable with ``n`` regions (Fisher z approximation).
-
-    Raises:
-        InsufficientDataError: when ``n <= 3`` (the approximation needs ``n - 3 > 0``).
-        ValueError: on levels outside (0, 1).
-
-    """
-    _check_levels(alpha, power)
-    if n <= 3:
-        raise InsufficientDataError(
-            f"with n = {n} regions no correlation short of a perfect one can be detected "
-            "(the Fisher z approximation needs n > 3)"
-        )
-    return math.tanh((_z(1 - alpha / 2) + _z(power)) / math.sqrt(n - 3))
-
-
 def min_attainable_p(n: int) -> float:
     """Return the smallest exact two-sided permutation p-value with ``n`` observations.
 
     For a rank correlation of ``n`` untied observations it is ``2 / n!`` for n >= 3 (the
-    two perfect orderings) and 1 below.
+    two perfect orderings) and 1 below. The power of the test and the regions it needs are
+    in :mod:`dangjian_analysis.analysis.power`.
 
     Raises:
         ValueError: when ``n < 1``.
@@ -575,42 +741,3 @@ def min_attainable_p(n: int) -> float:
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     return 1.0 if n < 3 else 2 / math.factorial(n)
-
-
-def power_table(
-    correlations: Sequence[float] = (0.3, 0.5, 0.7),
-    sizes: Sequence[int] = (3, 4, 5, 10, 30),
-    *,
-    alpha: float = 0.05,
-    power: float = 0.8,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tabulate power: regions needed per correlation, and what n regions can detect.
-
-    Returns two frames: ``needed`` (``r``, ``regions_needed``) and ``detectable`` (``n``,
-    ``min_detectable_r`` or empty when undefined, ``smallest_exact_p``, ``note``).
-    """
-    import pandas as pd
-
-    needed = pd.DataFrame(
-        {
-            "r": list(correlations),
-            "regions_needed": [required_n(r, alpha=alpha, power=power) for r in correlations],
-        }
-    )
-    rows = []
-    for n in sizes:
-        try:
-            r = f"{min_detectable_r(n, alpha=alpha, power=power):.2f}"
-            note = ""
-        except InsufficientDataError:
-            r, note = "", "undefined: n must exceed 3"
-        rows.append(
-            {"n": n, "min_detectable_r": r, "smallest_exact_p": f"{min_attainable_p(n):.3g}",
-             "note": note}
-        )
-    return needed, pd.DataFrame(rows, columns=["n", "min_detectable_r", "smallest_exact_p", "note"])
-
-
-def _check_levels(alpha: float, power: float) -> None:
-    if not 0 < alpha < 1 or not 0 < power < 1:
-        raise ValueError(f"alpha and power must lie in (0, 1), got {alpha!r} and {power!r}")

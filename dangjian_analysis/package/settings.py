@@ -53,13 +53,20 @@ SETTINGS_PARTS: dict[str, str] = {
     "partial_counts": "figures (`figure_id`) that count only part of the population their "
     "scope names, with the `reason`: left out of derived ratios by default",
     "ratio_measures": "derived ratios: `measure`, `label`, `numerators` and `denominators` "
-    "(indicator codes), `unit_kind`, `factor`, optional `caveat`",
+    "(indicator codes), `unit_kind`, `factor`, optional `caveat`, and `share` (true for a "
+    "share of a population, whose upper bound stops at 100%)",
     "coverage_measures": "coverage measures compared across regions, in order of preference: "
     "`measure` (an indicator or a ratio measure), `label` shown to readers, "
     "`share_of_firms` (false for a measure that is not a share of firms)",
     "outcomes": "outcome measures (`outcome`, `measure`, `label`), in order of preference "
     "within each outcome; growth measures end in `_growth_1y` (as printed) or `_cagr` "
     "(compound annual growth)",
+    "benchmark_measures": "measures broader than an outcome's own (`outcome`, `measure`, "
+    "`label`) that may stand as a province's or prefecture's benchmark when it has none of "
+    "the outcome's own measures",
+    "benchmark_regions": "regions (`region_id`) whose figures serve as benchmarks for the "
+    "regions they contain (a province for its counties), not as regions of the "
+    "cross-section",
     "enterprise_scopes": "scopes under which a coverage figure is about enterprises (with "
     "every scope nested in them)",
     "national_definitions": "definitions of national coverage: `key`, `label`, `short`, "
@@ -77,7 +84,12 @@ GROWTH_SUFFIXES = ("_growth_1y", "_cagr")
 
 @dataclass(frozen=True)
 class RatioMeasure:
-    """A derived ratio: a numerator indicator over a denominator indicator, times a factor."""
+    """A derived ratio: a numerator indicator over a denominator indicator, times a factor.
+
+    ``share`` marks a ratio whose numerator counts part of the denominator's population
+    (enterprises with an organization among the enterprises): it cannot exceed 1, so its
+    upper bound is capped at 1 when the numerator's scope lies within the denominator's.
+    """
 
     name: str
     label_en: str
@@ -86,6 +98,7 @@ class RatioMeasure:
     unit_kind: str
     factor: float = 1.0
     caveat: str = ""
+    share: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,8 @@ class AnalysisSettings:
     not_shares_of_firms: frozenset[str] = frozenset()
     outcomes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     enterprise_scopes: tuple[str, ...] = ()
+    benchmark_measures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    benchmark_regions: tuple[str, ...] = ()
     national_definitions: tuple[NationalDefinition, ...] = ()
     national_counts: tuple[NationalDefinition, ...] = ()
     capacity_scopes: tuple[str, ...] = ()
@@ -229,6 +244,19 @@ def _national(reader: _Reader, doc: Mapping[str, Any], key: str) -> tuple[Nation
 _NATIONAL_TEXT = ("key", "label", "short", "population", "indicator", "scope")
 
 
+def _outcome_lists(
+    reader: _Reader, doc: Mapping[str, Any], key: str
+) -> dict[str, dict[str, str]]:
+    """Read a list of ``{outcome, measure, label}`` items into measures by outcome, in order."""
+    out: dict[str, dict[str, str]] = {}
+    for where, item in reader.items(doc, key):
+        keys = ("outcome", "measure", "label")
+        values = [reader.get(item, k, where, str, _REQUIRED) for k in keys]
+        if None not in values:
+            out.setdefault(values[0], {})[values[1]] = values[2]
+    return out
+
+
 def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSettings, list[Problem]]:
     """Turn a parsed ``analysis.json`` into settings and the structural problems found."""
     reader = _Reader(file)
@@ -250,9 +278,10 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         kind = reader.get(item, "unit_kind", where, str, _REQUIRED)
         factor = reader.get(item, "factor", where, float, 1.0)
         caveat = reader.get(item, "caveat", where, str, "")
-        if None not in (name, label, kind, factor, caveat) and numerators and denominators:
+        share = reader.get(item, "share", where, bool, False)
+        if None not in (name, label, kind, factor, caveat, share) and numerators and denominators:
             ratios.append(
-                RatioMeasure(name, label, numerators, denominators, kind, factor, caveat)
+                RatioMeasure(name, label, numerators, denominators, kind, factor, caveat, share)
             )
     coverage = {}
     not_shares = set()
@@ -264,12 +293,8 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
             coverage[measure] = label
             if share is False:
                 not_shares.add(measure)
-    outcomes: dict[str, dict[str, str]] = {}
-    for where, item in reader.items(doc, "outcomes"):
-        keys = ("outcome", "measure", "label")
-        values = [reader.get(item, k, where, str, _REQUIRED) for k in keys]
-        if None not in values:
-            outcomes.setdefault(values[0], {})[values[1]] = values[2]
+    outcomes = _outcome_lists(reader, doc, "outcomes")
+    benchmark_measures = _outcome_lists(reader, doc, "benchmark_measures")
     capacity = reader.get(doc, "capacity", "", dict, {}) or {}
     measures = []
     for where, item in reader.items(capacity, "measures"):
@@ -287,6 +312,10 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         coverage_measures=coverage,
         not_shares_of_firms=frozenset(not_shares),
         outcomes=outcomes,
+        benchmark_measures=benchmark_measures,
+        benchmark_regions=reader.strings(doc, "benchmark_regions", "")
+        if "benchmark_regions" in doc
+        else (),
         enterprise_scopes=reader.strings(doc, "enterprise_scopes", "")
         if "enterprise_scopes" in doc
         else (),
@@ -305,6 +334,7 @@ def check_settings(
     settings: AnalysisSettings,
     *,
     figure_ids: set[str],
+    region_ids: set[str],
     indicators: set[str],
     scopes: set[str],
     unit_kinds: set[str],
@@ -331,10 +361,16 @@ def check_settings(
     for i, measure in enumerate(settings.coverage_measures):
         need(f"coverage_measures[{i}].measure", measure, indicators | ratio_names,
              "code of indicators.csv or a ratio measure")
-    for outcome, wanted in settings.outcomes.items():
-        for measure in wanted:
-            need(f"outcomes[{outcome}].measure", measure, measures,
-                 "indicator, ratio measure or growth measure (…_growth_1y, …_cagr)")
+    for key in ("outcomes", "benchmark_measures"):
+        for outcome, wanted in getattr(settings, key).items():
+            for measure in wanted:
+                need(f"{key}[{outcome}].measure", measure, measures,
+                     "indicator, ratio measure or growth measure (…_growth_1y, …_cagr)")
+    for outcome in settings.benchmark_measures:
+        need(f"benchmark_measures[{outcome}].outcome", outcome, set(settings.outcomes),
+             "an outcome of 'outcomes'")
+    for i, region in enumerate(settings.benchmark_regions):
+        need(f"benchmark_regions[{i}]", region, region_ids, "region id of regions.csv")
     for i, scope in enumerate(settings.enterprise_scopes):
         need(f"enterprise_scopes[{i}]", scope, scopes, "code of scopes.csv")
     for key in ("national_definitions", "national_counts"):

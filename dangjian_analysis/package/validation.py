@@ -641,6 +641,7 @@ def _check_settings(package: DataPackage, tables: dict[str, Table]) -> list[Prob
     return problems + check_settings(
         settings,
         figure_ids={row["figure_id"] for _, row in _rows(tables["figures"])},
+        region_ids={row["region_id"] for _, row in _rows(tables["regions"])},
         indicators={row["indicator"] for _, row in _rows(tables["indicators"])},
         scopes={row["scope"] for _, row in _rows(tables["scopes"])},
         unit_kinds=set(package.unit_kinds),

@@ -50,7 +50,12 @@ __all__ = [
     "SERIES_COLUMNS",
     "capacity_bars",
     "coverage_growth_scatter",
+    "interval_comparison",
+    "permutation_plot",
+    "power_curve_plot",
     "series_with_breaks",
+    "specification_dots",
+    "tipping_point_chart",
 ]
 
 #: Required columns of each function's table (``note``, and ``kind`` for series, are optional).
@@ -744,3 +749,378 @@ def _place_labels(
             arrowprops=_LEADER if math.hypot(dx, dy) >= _LEADER_FROM else None,
         )
         taken.append(best[2])
+
+
+# -- sensitivity, uncertainty and power ---------------------------------------------------
+#
+# Charts of how much a handful of regions can say. Each takes the frame an analysis
+# function returns (or a small table built from it), draws titles and axes in English and
+# Chinese as given, never asks for a bold face (the bundled CJK font has only its regular
+# weight) and prints ``source`` inside the figure, under the plot.
+
+#: Colours of a positive and a negative statistic (colour-blind palette: blue, orange).
+_SIGN_COLOURS = {1.0: 0, -1.0: 1}
+_NEUTRAL = "0.6"
+
+
+def _source_lines(source: str | None, notes: Sequence[str] = ()) -> list[str]:
+    lines = list(notes)
+    if source:
+        lines.append(f"来源 Source: {source}")
+    return lines
+
+
+def _plain_title(ax: Axes, title: str | None) -> None:
+    if title:
+        ax.set_title(title, fontweight="normal", loc="left")
+
+
+def permutation_plot(
+    table: pd.DataFrame,
+    *,
+    observed: float,
+    x_label: str = "秩相关系数 rank correlation",
+    y_label: str = "概率 share of orderings",
+    title: str | None = None,
+    source: str | None = None,
+) -> Figure:
+    """Draw the permutation distribution of a statistic with the observed value marked.
+
+    Args:
+        table: one row per value of the statistic, with the columns ``statistic``,
+            ``probability`` and ``as_extreme`` (at least as far from zero as the observed
+            value), as from :func:`~dangjian_analysis.analysis.models.permutation_distribution`.
+        observed: the observed statistic (a dashed line).
+        x_label: title of the x axis.
+        y_label: title of the y axis.
+        title: figure title.
+        source: where the numbers come from, printed under the plot.
+
+    Bars as extreme as the observed value are drawn in the second palette colour; their
+    total height is the two-sided p-value.
+
+    Raises:
+        ValueError: a column is missing or empty, or a probability lies outside [0, 1].
+
+    """
+    palette = _start()
+    what = "permutation_plot table"
+    data = check_columns(table, what, ("statistic", "probability", "as_extreme"))
+    check_numeric(data, what, ["statistic", "probability"])
+    check_present(data, what, ["statistic", "probability"])
+    for position, p in enumerate(data["probability"]):
+        if not 0 <= p <= 1:
+            raise ValueError(
+                f"{what}: column 'probability' holds {p:g} in {row_name(data, position)}; "
+                "expected a value between 0 and 1"
+            )
+    values = data["statistic"].to_numpy(dtype="float64")
+    gaps = [b - a for a, b in itertools.pairwise(sorted(set(values.tolist())))]
+    width = 0.8 * min(gaps) if gaps else 0.1
+    extreme = data["as_extreme"].astype(bool).to_numpy()
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    p_value = float(data["probability"][extreme].sum())
+    for flag, colour, label in (
+        (False, palette[0], "less extreme than observed"),
+        (True, palette[1], f"as extreme as observed: p = {p_value:.3g}"),
+    ):
+        mask = extreme == flag
+        if mask.any():
+            ax.bar(values[mask], data["probability"].to_numpy()[mask], width=width,
+                   color=colour, label=label, zorder=2,
+                   gid="bars:extreme" if flag else "bars:other")
+    ax.axvline(observed, color="0.15", linestyle="--", linewidth=1.4, zorder=3, gid="observed")
+    ax.annotate(f"observed 观测值 {observed:+.3f}", (observed, 1.0),
+                xycoords=("data", "axes fraction"), xytext=(4, -4), textcoords="offset points",
+                ha="left", va="top", fontsize=9, color="0.15")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.set_xlim(min(values.min(), observed) - width, max(values.max(), observed) + width)
+    ax.set_ylim(0, max(float(data["probability"].max()) * 1.25, 0.05))
+    _plain_title(ax, title)
+    ax.legend(loc="upper left", fontsize=9, frameon=False, bbox_to_anchor=(0.0, 0.93))
+    _add_footnote(fig, _source_lines(source))
+    return fig
+
+
+def interval_comparison(
+    table: pd.DataFrame,
+    *,
+    x_label: str,
+    title: str | None = None,
+    source: str | None = None,
+    zero_line: bool = True,
+    value_format: str = "{:+.3g}",
+) -> Figure:
+    """Draw estimates with their intervals, one row each, on a shared axis.
+
+    Args:
+        table: one row per estimate with the columns ``label``, ``estimate``, ``lower``
+            and ``upper`` (e.g. an OLS slope with its confidence interval and the range of
+            the slope over the bounds of the figures); optional ``note``.
+        x_label: title of the value axis (say the unit in words).
+        title: figure title.
+        source: where the numbers come from, printed under the plot.
+        zero_line: draw a line at zero.
+        value_format: format of the numbers printed above each estimate (estimate and
+            interval).
+
+    Raises:
+        ValueError: a column is missing, an estimate is empty or a bound lies on the wrong
+            side of its estimate.
+
+    """
+    palette = _start()
+    what = "interval_comparison table"
+    data = check_columns(table, what, ("label", "estimate", "lower", "upper"), ("note",))
+    check_text(data, what, "label")
+    if "note" in data.columns:
+        check_text(data, what, "note", allow_blank=True)
+    check_numeric(data, what, ["estimate", "lower", "upper"])
+    check_present(data, what, ["estimate"])
+    check_interval(data, what, "estimate", "lower", "upper")
+    marks, notes = _number_notes(data)
+    height = max(2.4, 0.7 * len(data) + 1.6)
+    fig, axes = _new_figure(figsize=(7.5, height))
+    ax = axes[0][0]
+    for y, row in enumerate(data.itertuples(index=False)):
+        colour = palette[y % len(palette)]
+        _draw_ranges(ax, row.estimate, y, x_range=(row.lower, row.upper), colour=colour)
+        ax.scatter([row.estimate], [y], color=colour, s=45, zorder=3, gid=f"estimate:{y}")
+        low = "-∞" if math.isnan(row.lower) else value_format.format(row.lower)
+        high = "∞" if math.isnan(row.upper) else value_format.format(row.upper)
+        ax.annotate(f"{value_format.format(row.estimate)}  [{low}, {high}]", (row.estimate, y),
+                    xytext=(0, 9), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=8.5, color="0.2", gid="interval-text")
+    if zero_line:
+        ax.axvline(0, color="0.3", linewidth=1.0, zorder=1, gid="zero")
+    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
+    ax.set_yticks(range(len(data)), labels)
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(x_label)
+    ax.margins(x=0.08)
+    _plain_title(ax, title)
+    _add_footnote(fig, _source_lines(source, notes))
+    return fig
+
+
+def specification_dots(
+    table: pd.DataFrame,
+    *,
+    x_label: str = "秩相关系数 rank correlation",
+    group_label: str = "choice",
+    title: str | None = None,
+    source: str | None = None,
+) -> Figure:
+    """Draw the statistic of every specification as a dot, grouped by a choice.
+
+    Args:
+        table: one row per specification with the columns ``label`` (which pairs),
+            ``statistic`` (empty where it could not be computed: drawn as text) and
+            ``group`` (the choice the dots are coloured and shaped by).
+        x_label: title of the value axis.
+        group_label: what the groups are (put before each group in the legend).
+        title: figure title.
+        source: where the numbers come from, printed under the plot.
+
+    Raises:
+        ValueError: a column is missing or a label or group is empty.
+
+    """
+    palette = _start()
+    what = "specification_dots table"
+    data = check_columns(table, what, ("label", "statistic", "group"))
+    check_text(data, what, "label")
+    check_text(data, what, "group")
+    check_numeric(data, what, ["statistic"])
+    groups = list(dict.fromkeys(data["group"]))
+    shapes = ("o", "s", *_EXTRA_MARKERS)
+    height = max(2.6, 0.34 * len(data) + 1.6)
+    fig, axes = _new_figure(figsize=(7.5, height))
+    ax = axes[0][0]
+    ax.axvline(0, color="0.3", linewidth=1.0, zorder=1, gid="zero")
+    for k, group in enumerate(groups):
+        rows = [i for i, g in enumerate(data["group"]) if g == group]
+        xs = [data["statistic"].iloc[i] for i in rows]
+        ax.scatter([x for x in xs if not math.isnan(x)],
+                   [i for i, x in zip(rows, xs, strict=True) if not math.isnan(x)],
+                   marker=shapes[k % len(shapes)], s=60, color=palette[k % len(palette)],
+                   zorder=3, label=group, gid=f"dots:{group}")
+    for i, x in enumerate(data["statistic"]):
+        if math.isnan(x):
+            ax.annotate("not computed 无法计算", (0, i), xytext=(6, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=8.5, style="italic", color="0.4",
+                        gid="not-computed")
+    ax.set_yticks(range(len(data)), list(data["label"]))
+    ax.tick_params(axis="y", labelsize=8.5)
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlim(-1.1, 1.1)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(x_label)
+    handles, names = ax.get_legend_handles_labels()
+    if group_label:
+        names = [f"{group_label}: {name}" for name in names]
+    # The title heads the legend, so the two stack above the plot instead of overlapping.
+    fig.legend(handles, names, title=title, loc="outside upper left", alignment="left",
+               fontsize=8.5, title_fontsize=12, frameon=False, ncols=1)
+    _add_footnote(fig, _source_lines(source))
+    return fig
+
+
+def tipping_point_chart(
+    segments: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    variables: Mapping[str, str] | None = None,
+    percent: bool = True,
+    title: str | None = None,
+    source: str | None = None,
+) -> Figure:
+    """Draw, for each region, where its value keeps or flips the sign of the statistic.
+
+    Args:
+        segments: the frame of :func:`~dangjian_analysis.analysis.sensitivity.sign_segments`
+            (columns ``region_id``, ``variable``, ``lower``, ``upper``, ``sign``,
+            ``observed``, ``value``); infinite ends are cut at the edge of the panel.
+        labels: display label per region id (default: the id).
+        variables: panel title per variable (default: the variable's name).
+        percent: format the value axes as percentages.
+        title: figure title.
+        source: where the numbers come from, printed under the plot.
+
+    One panel per variable, one row per region: a thick bar where the statistic is
+    positive, another colour where it is negative, grey where it is zero or undefined;
+    ticks for single values (ties); a black diamond at the region's own value.
+
+    Raises:
+        ValueError: a column is missing or a bound is not a number.
+
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import PercentFormatter
+
+    palette = _start()
+    what = "tipping_point_chart table"
+    data = check_columns(
+        segments, what, ("region_id", "variable", "lower", "upper", "sign", "observed", "value")
+    )
+    check_text(data, what, "region_id")
+    check_text(data, what, "variable")
+    for column in ("lower", "upper"):
+        data[column] = [math.nan if isinstance(v, float) and math.isinf(v) else v
+                        for v in data[column]]
+    check_numeric(data, what, ["lower", "upper", "sign", "value"])
+    names = dict(labels or {})
+    panels = list(dict.fromkeys(data["variable"]))
+    regions = list(dict.fromkeys(data["region_id"]))
+    titles = dict(variables or {})
+    height = max(2.6, 0.55 * len(regions) + 1.4)
+    fig, axes = _new_figure(1, len(panels), figsize=(7.5 if len(panels) < 3 else 11, height),
+                            sharey=True)
+
+    def colour(sign: float) -> Any:
+        return _NEUTRAL if math.isnan(sign) or sign == 0 else palette[_SIGN_COLOURS[sign]]
+
+    for k, variable in enumerate(panels):
+        ax = axes[0][k]
+        part = data[data["variable"] == variable]
+        finite = [v for v in [*part["lower"], *part["upper"]] if not math.isnan(v)]
+        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        pad = max(0.25 * (high - low), 0.02)
+        open_low = part["lower"].isna().any()
+        open_high = part["upper"].isna().any()
+        left = low - pad if open_low else low
+        right = high + pad if open_high else high
+        for row in part.itertuples(index=False):
+            y = regions.index(row.region_id)
+            a = left if math.isnan(row.lower) else row.lower
+            b = right if math.isnan(row.upper) else row.upper
+            if a == b:
+                ax.plot([a, a], [y - 0.22, y + 0.22], color=colour(row.sign), linewidth=2.2,
+                        zorder=3, solid_capstyle="butt", gid="tie")
+            else:
+                ax.plot([a, b], [y, y], color=colour(row.sign), linewidth=7, zorder=2,
+                        solid_capstyle="butt", gid="piece")
+        own = part[part["observed"].astype(bool)]
+        for row in own.itertuples(index=False):
+            ax.scatter([row.value], [regions.index(row.region_id)], marker="D", s=42,
+                       color="black", zorder=4, gid="observed")
+        margin = 0.03 * (right - left)
+        ax.set_xlim(left - margin, right + margin)
+        ax.set_title(titles.get(variable, variable), fontweight="normal", loc="left",
+                     fontsize=10)
+        ax.grid(axis="y", visible=False)
+        if percent:
+            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    first = axes[0][0]
+    first.set_yticks(range(len(regions)), [names.get(r, r) for r in regions])
+    first.set_ylim(len(regions) - 0.5, -0.5)
+    handles = [
+        Line2D([], [], color=palette[0], linewidth=6, label="positive 正"),
+        Line2D([], [], color=palette[1], linewidth=6, label="negative 负"),
+        Line2D([], [], color=_NEUTRAL, linewidth=6, label="zero or undefined 零或无定义"),
+        Line2D([], [], color="black", marker="D", linestyle="none", label="as reported 报告值"),
+    ]
+    # The title heads the legend, so the two stack above the panels instead of overlapping.
+    fig.legend(handles=handles, title=title, loc="outside upper left", alignment="left",
+               ncols=4, fontsize=8.5, title_fontsize=12, frameon=False)
+    _add_footnote(fig, _source_lines(source))
+    return fig
+
+
+def power_curve_plot(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    mark_n: Sequence[int] = (),
+) -> Figure:
+    """Draw the smallest correlation detectable with n regions, rank test and Fisher z.
+
+    Args:
+        table: the frame of :func:`~dangjian_analysis.analysis.power.power_curve`
+            (``n``, ``min_detectable_r``, ``fisher_z_pearson``; NaN where none).
+        title: figure title.
+        source: a line under the plot (how the curve was computed).
+        mark_n: numbers of regions to mark with a vertical line (e.g. the regions at hand).
+
+    Sizes at which no correlation reaches the power are marked ``×`` on the top edge.
+
+    Raises:
+        ValueError: a column is missing or ``n`` is empty.
+
+    """
+    palette = _start()
+    what = "power_curve_plot table"
+    data = check_columns(table, what, ("n", "min_detectable_r", "fisher_z_pearson"))
+    check_numeric(data, what, ["n", "min_detectable_r", "fisher_z_pearson"])
+    check_present(data, what, ["n"])
+    method = str(table.attrs.get("method", "spearman"))
+    power = float(table.attrs.get("power", 0.8))
+    alpha = float(table.attrs.get("alpha", 0.05))
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    ax.plot(data["n"], data["min_detectable_r"], color=palette[0], marker="o", markersize=3.5,
+            linewidth=1.8, zorder=3,
+            label=f"exact / permutation {method} test 精确秩检验 (used here)", gid="rank-test")
+    ax.plot(data["n"], data["fisher_z_pearson"], color=palette[2], linestyle="--",
+            linewidth=1.5, zorder=2, label="Fisher z, Pearson correlation (not the test run)",
+            gid="fisher-z")
+    none = data[data["min_detectable_r"].isna()]
+    if not none.empty:
+        ax.scatter(none["n"], [1.0] * len(none), marker="x", s=40, color=palette[0], zorder=4,
+                   clip_on=False,
+                   label=f"no correlation reaches {power:.0%} power 无法达到", gid="none")
+    for n in mark_n:
+        ax.axvline(n, color="0.35", linestyle=":", linewidth=1.2, zorder=1, gid="mark")
+        ax.annotate(f"n = {n}", (n, 0.02), xycoords=("data", "axes fraction"),
+                    xytext=(3, 0), textcoords="offset points", fontsize=8.5, color="0.3")
+    ax.set_ylim(0, 1.03)
+    ax.set_xlabel("地区数 number of regions (n)")
+    ax.set_ylabel(f"最小可检测相关 smallest r detected\nwith {power:.0%} power, α = {alpha:g}")
+    _plain_title(ax, title)
+    ax.legend(loc="upper right", fontsize=8.5, frameon=False)
+    _add_footnote(fig, _source_lines(source))
+    return fig
