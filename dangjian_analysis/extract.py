@@ -60,7 +60,6 @@ from dangjian_analysis.textnorm import (
     _converter,
     _to_simplified_mapped,
     normalize_text,
-    normalize_with_offsets,
     to_simplified,
 )
 
@@ -329,7 +328,7 @@ _DIGITS = set("0123456789")
 
 def find_periods(text: str | NormalizedText) -> list[Period]:
     """Return the dates printed in ``text`` (years, months and days), in order."""
-    norm = text if isinstance(text, NormalizedText) else normalize_with_offsets(text)
+    norm = text if isinstance(text, NormalizedText) else _normalize(text)
     periods = []
     for m in _PERIOD.finditer(norm.text):
         year = m.group("year")
@@ -337,8 +336,8 @@ def find_periods(text: str | NormalizedText) -> list[Period]:
             year = "".join(str(_CN_DIGIT_VALUES[ch]) for ch in year)
         periods.append(
             Period(
-                text=norm.printed(m.start(), m.end()),
-                offset=norm.original_span(m.start(), m.end())[0],
+                text=_printed(norm, m.start(), m.end()),
+                offset=norm.origin[m.start()],
                 year=int(year) if year else None,
                 start=m.start(),
                 end=m.end(),
@@ -737,13 +736,6 @@ def _from_code_points(codes: Any) -> str:
     return bytes(codes.astype("<u4").tobytes()).decode("utf-32-le", "surrogatepass")
 
 
-@lru_cache(maxsize=1)
-def _space_code_points() -> Any:
-    import numpy as np
-
-    return np.array([c for c in range(sys.maxunicode + 1) if chr(c).isspace()], dtype="<u4")
-
-
 def _normalize_numpy(text: str) -> NormalizedText:
     """Do what :func:`_normalize` does, with the offsets in numpy arrays (long texts)."""
     import numpy as np
@@ -795,7 +787,10 @@ def _normalize_numpy(text: str) -> NormalizedText:
         )
         chars, origin = "".join(listed), np.array(mapped, dtype=np.int64)
     # 4. Whitespace.
-    keep = np.flatnonzero(~np.isin(_code_points(chars), _space_code_points()))
+    printed = np.ones(len(chars), dtype=bool)
+    for m in _WHITESPACE.finditer(chars):
+        printed[m.start() : m.end()] = False
+    keep = np.flatnonzero(printed)
     if origin is not None:
         keep = origin[keep]
     normalized = _WHITESPACE.sub("", chars)
