@@ -18,14 +18,17 @@ env: $(STAMP)
 
 $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required (set PYTHON=...)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@if $(PIP) install --quiet -r requirements/bootstrap.txt \
-	   && $(UV_PIP) -r requirements/lock.txt \
+	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	@test -x $(UV) || $(PYTHON) -m pip --python $(BIN)/python install --quiet \
+	  $$(grep '^uv==' requirements/bootstrap.txt) || true
+	@if test -x $(UV) \
+	   && $(UV_PIP) -r requirements/bootstrap.txt -r requirements/lock.txt \
 	   && $(UV_PIP) --no-deps --no-build-isolation -e .; then \
 	  echo "installed requirements/lock.txt into $(VENV) with uv"; \
 	else \
 	  echo "uv is not available or failed; installing requirements/lock.txt with pip"; \
-	  $(PIP) install --quiet -r requirements/lock.txt \
+	  { $(PIP) --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip; } \
+	  && $(PIP) install --quiet -r requirements/lock.txt \
 	  && $(PIP) install --quiet --no-deps --no-build-isolation -e .; \
 	fi
 	@touch $@
