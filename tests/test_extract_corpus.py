@@ -341,3 +341,9 @@ def test_cli_single_html_page_gives_the_plain_columns(corpus, capsys):
     assert out.splitlines()[0] == ",".join(CANDIDATE_COLUMNS)
     assert [r["raw"] for r in table(out)] == ["300家", "1,200名", "80%"]
     assert "(GB18030): 3 candidates" in err
+
+
+def test_progress_bar_on_stderr(corpus, tmp_path, capsys):
+    extract_corpus([corpus], tmp_path / "out.csv", jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "7/7" in err and "article" in err and "MB/s" in err
