@@ -355,10 +355,6 @@ _CONTEXT_BEFORE = 40  # characters of the sentence before a figure searched for 
 _CONTEXT_AFTER = 16  # characters after it, up to the next punctuation mark
 
 
-def _is_boundary(ch: str) -> bool:
-    return ch in _BOUNDARY or ch in _DIGITS
-
-
 def _class(chars: Iterable[str]) -> str:
     return "".join(map(re.escape, sorted(chars)))
 
