@@ -360,7 +360,8 @@ def extract_article(
     """Read and extract one article; never raises for an unreadable one (see ``error``).
 
     ``csv`` holds one line per candidate, ``article`` first, as :func:`extract_corpus`
-    writes them (no header).
+    writes them (no header). An error of the extractor itself on this article is reported
+    in ``error`` too, so that one article cannot stop a corpus.
     """
     if article.problem:
         return ArticleResult(article.id, error=article.problem)
@@ -381,7 +382,10 @@ def extract_article(
                 )
     except (ArticleError, OSError) as exc:
         return ArticleResult(article.id, error=str(exc) or type(exc).__name__)
-    candidates = extract_candidates(text, source_id=source_id, region_id=region_id)
+    try:
+        candidates = extract_candidates(text, source_id=source_id, region_id=region_id)
+    except Exception as exc:  # a bug met by one article should not stop a whole corpus
+        return ArticleResult(article.id, error=f"extraction failed: {type(exc).__name__}: {exc}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for c in candidates:
@@ -753,6 +757,7 @@ def extract_corpus(
         if not Path(item).exists():
             raise FileNotFoundError(f"{item} does not exist")
     total = count_articles(inputs)
+    jobs = max(1, min(jobs, total))  # no more processes than articles
     settings = {"source_id": source_id or "", "region_id": region_id or ""}
     report = CorpusReport(out=out, jobs=jobs)
     order: list[str] = []

@@ -347,3 +347,17 @@ def test_progress_bar_on_stderr(corpus, tmp_path, capsys):
     extract_corpus([corpus], tmp_path / "out.csv", jobs=1, progress=True)
     err = capsys.readouterr().err
     assert "7/7" in err and "article" in err and "MB/s" in err
+
+
+def test_an_extractor_error_skips_the_article_only(corpus, tmp_path, monkeypatch):
+    real = ec.extract_candidates
+
+    def broken(text, **kwargs):
+        if "没有数字" in text:
+            raise RuntimeError("a bug")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(ec, "extract_candidates", broken)
+    report = extract_corpus([corpus], tmp_path / "out.csv", jobs=1)
+    assert (str(corpus / "b" / "d.txt"), "extraction failed: RuntimeError: a bug") in report.skipped
+    assert report.articles == 4
