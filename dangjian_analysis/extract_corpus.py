@@ -661,13 +661,14 @@ def _extract_in_worker(
 def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods else "spawn"
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_worker_init,
-    )
+    # Not fork: the calling process may have threads. The fork server imports the
+    # extractor once and every worker starts from that copy.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
 
 
 def _results(
@@ -720,7 +721,9 @@ def extract_corpus(
     Args:
         inputs: folders, text or HTML files and JSON Lines files (see the module).
         out: ``*.csv`` or ``*.parquet`` file; ``None`` writes CSV to ``stdout``.
-        jobs: processes extracting at the same time (default: the number of CPUs).
+        jobs: processes extracting at the same time (default: the number of CPUs). The
+            processes start the way :mod:`multiprocessing` starts them without fork, so a
+            script calling this with several jobs needs ``if __name__ == "__main__":``.
         resume: continue the interrupted run whose progress file is beside ``out``.
         force: replace an existing ``out`` (and an interrupted run's progress file).
         source_id: copied into every row.
