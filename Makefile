@@ -19,8 +19,11 @@ env: $(STAMP)
 $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required (set PYTHON=...)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
-	@test -x $(UV) || $(PYTHON) -m pip --python $(BIN)/python install --quiet \
-	  $$(grep '^uv==' requirements/bootstrap.txt) || true
+	@test -x $(UV) \
+	  || $(PYTHON) -m pip --python $(BIN)/python install --quiet $$(grep '^uv==' requirements/bootstrap.txt) 2>/dev/null \
+	  || { $(BIN)/python -m ensurepip --default-pip >/dev/null \
+	       && $(PIP) install --quiet $$(grep '^uv==' requirements/bootstrap.txt); } \
+	  || true
 	@if test -x $(UV) \
 	   && $(UV_PIP) -r requirements/bootstrap.txt -r requirements/lock.txt \
 	   && $(UV_PIP) --no-deps --no-build-isolation -e .; then \
