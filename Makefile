@@ -1,22 +1,39 @@
 # Front end for the README's commands. Every target creates the virtual environment
 # .venv from the exact pins in requirements/lock.txt when it is missing or out of date,
-# so a fresh clone needs nothing but Python 3.11+ with pip and venv.
+# so a fresh clone needs nothing but Python 3.11+ with pip and venv. The packages are
+# installed with uv (pinned in requirements/bootstrap.txt, itself installed with pip), or
+# with pip when uv cannot be installed or fails.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dangjian-installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+UV := $(BIN)/uv
+UV_PIP := $(UV) pip install --quiet --python $(BIN)/python
 
 .PHONY: briefs test lint docs validate verify-sources extract-recall lab bench env rebaseline clean
 
 env: $(STAMP)
 
-$(STAMP): requirements/lock.txt pyproject.toml
+$(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required (set PYTHON=...)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -r requirements/lock.txt
-	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	@test -x $(UV) \
+	  || $(PYTHON) -m pip --python $(BIN)/python install --quiet $$(grep '^uv==' requirements/bootstrap.txt) 2>/dev/null \
+	  || { $(BIN)/python -m ensurepip --default-pip >/dev/null \
+	       && $(PIP) install --quiet $$(grep '^uv==' requirements/bootstrap.txt); } \
+	  || true
+	@if test -x $(UV) \
+	   && $(UV_PIP) -r requirements/bootstrap.txt -r requirements/lock.txt \
+	   && $(UV_PIP) --no-deps --no-build-isolation -e .; then \
+	  echo "installed requirements/lock.txt into $(VENV) with uv"; \
+	else \
+	  echo "uv is not available or failed; installing requirements/lock.txt with pip"; \
+	  { $(PIP) --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip; } \
+	  && $(PIP) install --quiet -r requirements/lock.txt \
+	  && $(PIP) install --quiet --no-deps --no-build-isolation -e .; \
+	fi
 	@touch $@
 
 ## Main job: validate the data, then execute every notebook into a self-contained HTML
@@ -54,9 +71,10 @@ verify-sources: $(STAMP)
 extract-recall: $(STAMP)
 	$(BIN)/dangjian extract-recall --corpus $(CORPUS)
 
+# JupyterLab refuses to run as root unless told to (containers often run as root).
 lab: $(STAMP)
-	$(PIP) install --quiet -r requirements/lab.txt
-	$(BIN)/jupyter lab notebooks/
+	@$(UV_PIP) -r requirements/lab.txt 2>/dev/null || $(PIP) install --quiet -r requirements/lab.txt
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" -eq 0 && echo --allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py

@@ -74,15 +74,7 @@ from .analysis.sensitivity import (
 )
 from .briefs.build import BriefBuildError, build_briefs
 from .briefs.offline import external_resources
-from .curate.extract import (
-    ArticleError,
-    Candidate,
-    Period,
-    diff_candidates,
-    extract_candidates,
-    find_periods,
-    read_article,
-)
+from .curate.extract import Candidate, Period, diff_candidates, extract_candidates, find_periods
 from .curate.provenance import verify_sources
 from .curate.recall import extraction_recall
 from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
@@ -117,6 +109,7 @@ from .report.present import (
     show_derived,
 )
 from .report.style import cjk_font_family, use_style
+from .text.articles import ArticleError, read_article
 from .text.normalize import normalize_text
 from .text.quantity import (
     Quantity,

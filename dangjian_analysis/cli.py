@@ -10,7 +10,8 @@ Subcommands:
 - ``dangjian info [--data DIR]``: print the package and data versions and where the data is;
 - ``dangjian extract ARTICLE [--source-id ID] [--region-id ID] [--out FILE] [--bom]
   [--diff [DATA_DIR]] [--new-only]``: list the figures printed in an article as candidate
-  rows of ``figures.csv``;
+  rows of ``figures.csv``; given a folder, several files or a JSON Lines file, extract a
+  whole corpus into one CSV or Parquet table (``[-j N] [--resume] [--scheduler ADDRESS]``);
 - ``dangjian extract-recall --corpus DIR [--data DIR]``: check that the extractor finds
   the curated figures in their source texts.
 - ``dangjian briefs [--out DIR] [--data DIR] [--notebooks DIR] [-j N] [NAME ...]``: execute the
@@ -95,20 +96,26 @@ _INTERRUPTED = 130
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from dangjian_analysis.curate import extract as ex
+    from dangjian_analysis.curate.corpus import is_corpus
 
+    if args.scheduler is not None or is_corpus(args.articles, args.out):
+        return _extract_corpus(args)
+    if args.resume:
+        raise ValueError("--resume needs a corpus: a folder, several files or a JSON Lines file")
+    article = args.articles[0]
     if args.new_only and args.diff is None:
         raise ValueError("--new-only needs --diff")
     data = None if args.diff in (None, _BUNDLED) else Path(args.diff)
     out = args.out
     if out is not None:
-        if out.exists() and out.resolve() == args.article.resolve():
+        if out.exists() and out.resolve() == article.resolve():
             raise ValueError(f"--out {out} is the article itself")
         if out.exists() and not args.force:
             raise FileExistsError(f"{out} exists; give --force to overwrite it")
-    text, encoding = ex.read_article(args.article)
+    text, encoding = _read_one(article)
     source_id = args.source_id
     if args.diff is not None and not source_id:
-        source_id = ex.source_for_article(args.article, data)
+        source_id = ex.source_for_article(article, data)
     ex.check_ids(source_id, args.region_id, data)
     candidates = ex.extract_candidates(text, source_id=source_id, region_id=args.region_id)
     counts = f"{len(candidates)} candidates"
@@ -128,11 +135,62 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         where = "stdout"
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(payload)
+        from dangjian_analysis.curate.corpus import write_atomic
+
+        write_atomic(out, lambda fh: fh.write(payload), force=args.force)
         where = str(out)
     rows = f"{len(candidates)} rows" + (" with a BOM" if args.bom else "")
-    print(f"read {args.article} ({encoding}): {counts}; wrote {rows} to {where}", file=sys.stderr)
+    print(f"read {article} ({encoding}): {counts}; wrote {rows} to {where}", file=sys.stderr)
+    return 0
+
+
+def _read_one(article: Path) -> tuple[str, str]:
+    """Read a text file, or the text of an HTML page."""
+    from dangjian_analysis.curate.corpus import read_any
+
+    return read_any(article)
+
+
+def _extract_corpus(args: argparse.Namespace) -> int:
+    from dangjian_analysis.curate.corpus import extract_corpus
+    from dangjian_analysis.curate.extract import check_ids
+
+    if args.diff is not None or args.new_only:
+        raise ValueError("--diff and --new-only work on one article at a time")
+    check_ids(args.source_id, args.region_id)
+    if args.scheduler is not None:
+        from dangjian_analysis.curate.cluster import connect, extract_corpus_dask
+
+        if args.out is None:
+            raise ValueError("--scheduler needs --out (a folder of Parquet files)")
+        if args.resume or args.bom:
+            raise ValueError("--resume and --bom do not apply to a Dask run")
+        try:
+            client = connect(args.scheduler)
+        except ImportError as exc:
+            raise ValueError(str(exc)) from None
+        with client:
+            report = extract_corpus_dask(
+                client,
+                args.articles,
+                args.out,
+                force=args.force,
+                source_id=args.source_id,
+                region_id=args.region_id,
+                partition_size=args.partition_size,
+            )
+    else:
+        report = extract_corpus(
+            args.articles,
+            args.out,
+            jobs=args.jobs,
+            resume=args.resume,
+            force=args.force,
+            source_id=args.source_id,
+            region_id=args.region_id,
+            bom=args.bom,
+        )
+    print(report.summary(), file=sys.stderr)
     return 0
 
 
@@ -212,15 +270,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "extract",
-        help="list the figures printed in an article as candidate rows, ready to curate",
+        help="list the figures printed in articles as candidate rows, ready to curate",
         description="Write one CSV row per quantity printed in ARTICLE, in the columns of "
         "figures.csv plus unit_kind, offset (0-based character offset in the article), "
-        "period_suggestion and indicator_keyword. Put --diff last (or write --diff=DIR).",
+        "period_suggestion and indicator_keyword. Put --diff last (or write --diff=DIR). "
+        "Given a folder (searched for *.txt, *.html and *.htm), several files or a JSON "
+        "Lines file of {id, text} records, extract the whole corpus into one table (CSV or "
+        "Parquet, by the extension of --out) with the article of each row first.",
     )
-    p.add_argument("article", type=Path, metavar="ARTICLE", help="plain-text article")
+    p.add_argument(
+        "articles",
+        nargs="+",
+        type=Path,
+        metavar="ARTICLE",
+        help="plain-text article or HTML page; or a folder, several files, a JSON Lines file",
+    )
     p.add_argument("--source-id", help="source_id written into every row")
     p.add_argument("--region-id", help="region_id written into every row")
-    p.add_argument("--out", type=Path, help="CSV file to write (default: stdout)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="CSV file to write (default: stdout); for a corpus also *.parquet, or the "
+        "folder of Parquet files of a Dask run",
+    )
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--bom", action="store_true", help="write UTF-8 with a BOM (for Excel)")
     p.add_argument(
@@ -234,6 +306,33 @@ def build_parser() -> argparse.ArgumentParser:
         "corpus_file is ARTICLE's file name",
     )
     p.add_argument("--new-only", action="store_true", help="with --diff: write only new rows")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="corpus: articles extracted at the same time, each in its own process "
+        "(default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="corpus: continue the interrupted run recorded in OUT.progress.jsonl, "
+        "without extracting its finished articles again",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="corpus: run on the Dask cluster at ADDRESS (tcp://host:8786) and write a "
+        "folder of Parquet files; needs pip install 'dangjian-analysis[scale]'",
+    )
+    p.add_argument(
+        "--partition-size",
+        type=_positive_int,
+        default=None,
+        help="with --scheduler: files per partition (default 64); JSON Lines files are "
+        "read in blocks of 16 MB",
+    )
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser(

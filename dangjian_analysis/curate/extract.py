@@ -24,7 +24,8 @@ numeral 一 used as an article (``一个``, ``一名``) and set phrases (``千�
 taken as figures.
 
 :func:`diff_candidates` marks each candidate ``curated`` or ``new`` against a data
-package; :func:`read_article` reads a text file in UTF-8, GB18030 or Big5.
+package; :func:`~dangjian_analysis.text.articles.read_article` reads a text file in UTF-8,
+GB18030 or Big5.
 """
 
 from __future__ import annotations
@@ -32,30 +33,41 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from dangjian_analysis.curate.indicator_rules import IndicatorRules, load_rules
-from dangjian_analysis.text.normalize import NormalizedText, normalize_text, normalize_with_offsets
+from dangjian_analysis.curate.indicator_rules import IndicatorRule, IndicatorRules, load_rules
+from dangjian_analysis.text.normalize import (
+    PINYIN,
+    WHITESPACE,
+    NormalizedText,
+    normalize_text,
+    opencc_converter,
+    to_simplified,
+    to_simplified_mapped,
+)
 from dangjian_analysis.text.quantity import (
     APPROX_SUFFIXES,
     MULTIPLIERS,
     POSTFIXES,
     PREFIXES,
     UNIT_KINDS,
+    Quantity,
     QuantityParseError,
     parse_quantity,
 )
 
 __all__ = [
     "CANDIDATE_COLUMNS",
-    "ENCODINGS",
     "LOCATOR_MAX",
     "STATUS_COLUMNS",
-    "ArticleError",
     "Candidate",
     "Period",
     "candidates_csv",
@@ -65,13 +77,9 @@ __all__ = [
     "extract_candidates",
     "find_periods",
     "match_curated",
-    "read_article",
     "source_for_article",
     "write_candidates",
 ]
-
-#: Encodings tried, in this order, when reading an article.
-ENCODINGS = ("UTF-8", "GB18030", "Big5")
 
 #: The longest locator taken from the article, in characters.
 LOCATOR_MAX = 12
@@ -101,10 +109,6 @@ FIGURE_COLUMNS = (
 EXTRA_COLUMNS = ("unit_kind", "offset", "period_suggestion", "indicator_keyword")
 STATUS_COLUMNS = ("status", "curated_as")
 CANDIDATE_COLUMNS = FIGURE_COLUMNS + EXTRA_COLUMNS
-
-
-class ArticleError(ValueError):
-    """An article file that cannot be read as text: missing, empty, binary or undecodable."""
 
 
 @dataclass(frozen=True)
@@ -184,76 +188,6 @@ def _fmt(x: float | None) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
 
 
-# ---- reading an article -----------------------------------------------------------------
-
-
-def _odd(text: str) -> bool:
-    """Whether decoded text holds private-use, unassigned or surrogate characters.
-
-    Big5 bytes decode as GB18030 without error, but Big5 punctuation lands in GB18030's
-    user-defined area (private-use characters); this check sends such files on to Big5.
-    """
-    return any(unicodedata.category(ch) in ("Co", "Cn", "Cs") for ch in text)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def _control(text: str) -> int | None:
-    """Return the index of the first control character other than whitespace, if any."""
-    found = _CONTROL.search(text)
-    return None if found is None else found.start()
-
-
-def read_article(path: str | Path) -> tuple[str, str]:
-    """Read an article; return its text and the encoding used (one of :data:`ENCODINGS`).
-
-    Encodings are tried in the order of :data:`ENCODINGS`; a GB18030 or Big5 decoding that
-    gives private-use or unassigned characters is rejected and the next one is tried (Big5
-    bytes are valid GB18030 too, but their punctuation decodes to private-use characters).
-    A UTF-8 byte order mark is dropped.
-
-    Raises:
-        ArticleError: when the file is missing, not a file, empty, binary (NUL bytes or
-            control characters), UTF-16 or in none of the encodings.
-
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ArticleError(f"article {path} does not exist")
-    if not path.is_file():
-        raise ArticleError(f"article {path} is not a file")
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ArticleError(f"article {path} is UTF-16; save it as UTF-8")
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise ArticleError(f"article {path} looks binary: NUL byte at offset {nul}")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.strip():
-        raise ArticleError(f"article {path} is empty")
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding.lower().replace("-", "_"))
-        except UnicodeDecodeError:
-            continue
-        if encoding != ENCODINGS[0] and _odd(text):
-            continue
-        if not text.strip():
-            raise ArticleError(f"article {path} is empty")
-        bad = _control(text)
-        if bad is not None:
-            raise ArticleError(
-                f"article {path} is not plain text: control character U+{ord(text[bad]):04X} "
-                f"at character {bad} (read as {encoding})"
-            )
-        return text, encoding
-    raise ArticleError(
-        f"article {path} is not text in {', '.join(ENCODINGS[:-1])} or {ENCODINGS[-1]}"
-    )
-
-
 # ---- patterns ---------------------------------------------------------------------------
 
 
@@ -271,7 +205,13 @@ _CN_DIGITS = "".join(_CN_DIGIT_VALUES)
 _CN_NUMERAL = f"[{_CN_DIGITS}十百千万亿]+"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _FRACTION = f"(?:{_CN_NUMERAL}|\\d+)分之(?:{_CN_NUMERAL}|\\d+)"
+# Every figure starts with a qualifier word or a digit: the lookahead lets the search skip
+# other characters at once instead of trying each alternative at every position.
+_QUANTITY_START = "".join(
+    sorted({re.escape(normalize_text(w)[0]) for w in PREFIXES if normalize_text(w)})
+)
 _QUANTITY = re.compile(
+    rf"(?=[{_QUANTITY_START}{_CN_DIGITS}十百千万亿\d])"
     rf"(?P<prefix>{_words(PREFIXES)})?"
     rf"(?P<number>{_FRACTION}|{_ARABIC}|{_CN_NUMERAL})"
     rf"(?P<approx1>{_words(APPROX_SUFFIXES)})?"
@@ -309,7 +249,7 @@ _DIGITS = set("0123456789")
 
 def find_periods(text: str | NormalizedText) -> list[Period]:
     """Return the dates printed in ``text`` (years, months and days), in order."""
-    norm = text if isinstance(text, NormalizedText) else normalize_with_offsets(text)
+    norm = text if isinstance(text, NormalizedText) else _normalize(text)
     periods = []
     for m in _PERIOD.finditer(norm.text):
         year = m.group("year")
@@ -317,8 +257,8 @@ def find_periods(text: str | NormalizedText) -> list[Period]:
             year = "".join(str(_CN_DIGIT_VALUES[ch]) for ch in year)
         periods.append(
             Period(
-                text=norm.printed(m.start(), m.end()),
-                offset=norm.original_span(m.start(), m.end())[0],
+                text=_printed(norm, m.start(), m.end()),
+                offset=norm.origin[m.start()],
                 year=int(year) if year else None,
                 start=m.start(),
                 end=m.end(),
@@ -336,29 +276,31 @@ _CONTEXT_BEFORE = 40  # characters of the sentence before a figure searched for 
 _CONTEXT_AFTER = 16  # characters after it, up to the next punctuation mark
 
 
-def _is_boundary(ch: str) -> bool:
-    return ch in _BOUNDARY or ch in _DIGITS
+def _class(chars: Iterable[str]) -> str:
+    return "".join(map(re.escape, sorted(chars)))
 
 
-def _locator(s: str, start: int, end: int, stops: Sequence[tuple[int, int]]) -> tuple[int, int]:
+# The words touching a position: back to (or up to) punctuation or a digit. Searched between
+# limits, so that each figure looks at a few characters only.
+_WORDS_BEFORE = re.compile(f"[^{_class(_BOUNDARY | _DIGITS)}]*+\\Z")
+_WORDS_AFTER = re.compile(f"[^{_class(_BOUNDARY | _DIGITS)}]*+")
+_SENTENCE_BEFORE = re.compile(f"[^{_class(_SENTENCE_END)}]*+\\Z")
+
+
+def _locator(s: str, start: int, end: int, floor: int, ceiling: int) -> tuple[int, int]:
     """Return the span of the locator of the figure at ``start:end`` in normalized text.
 
-    The words before the figure, back to punctuation, a digit, another figure or date, at
-    most :data:`LOCATOR_MAX` characters; when fewer than two, the words after it. Quotation
+    The words before the figure, back to punctuation, a digit, another figure or date (the
+    nearest of which ends at ``floor``), at most :data:`LOCATOR_MAX` characters; when fewer
+    than two, the words after it (up to the next figure or date, at ``ceiling``). Quotation
     marks at either end are left out.
     """
-    floor = max((e for b, e in stops if e <= start), default=0)
-    lo = start
-    while lo > floor and start - lo < LOCATOR_MAX and not _is_boundary(s[lo - 1]):
-        lo -= 1
-    lo, hi = _trim_quotes(s, lo, start)
+    found = _WORDS_BEFORE.search(s, max(floor, start - LOCATOR_MAX), start)
+    lo, hi = _trim_quotes(s, found.start() if found else start, start)
     if hi - lo >= 2:
         return lo, hi
-    ceiling = min((b for b, e in stops if b >= end), default=len(s))
-    hi = end
-    while hi < ceiling and hi - end < LOCATOR_MAX and not _is_boundary(s[hi]):
-        hi += 1
-    return _trim_quotes(s, end, hi)
+    after = _WORDS_AFTER.match(s, end, min(ceiling, end + LOCATOR_MAX))
+    return _trim_quotes(s, end, after.end() if after else end)
 
 
 def _trim_quotes(s: str, lo: int, hi: int) -> tuple[int, int]:
@@ -376,13 +318,9 @@ def _context(s: str, start: int, end: int, floor: int, ceiling: int) -> tuple[st
     :data:`_CONTEXT_BEFORE` characters. After: the clause up to the next punctuation mark,
     digit or figure (``ceiling``), at most :data:`_CONTEXT_AFTER` characters.
     """
-    lo = start
-    while lo > floor and start - lo < _CONTEXT_BEFORE and s[lo - 1] not in _SENTENCE_END:
-        lo -= 1
-    hi = end
-    while hi < ceiling and hi - end < _CONTEXT_AFTER and not _is_boundary(s[hi]):
-        hi += 1
-    return s[lo:start], s[end:hi]
+    before = _SENTENCE_BEFORE.search(s, max(floor, start - _CONTEXT_BEFORE), start)
+    after = _WORDS_AFTER.match(s, end, min(ceiling, end + _CONTEXT_AFTER))
+    return s[before.start() if before else start : start], s[end : after.end() if after else end]
 
 
 def _accept(s: str, m: re.Match[str]) -> int | None:
@@ -413,6 +351,135 @@ def _accept(s: str, m: re.Match[str]) -> int | None:
     return start
 
 
+class _Neighbours:
+    """The nearest span ending before, and starting after, a position: binary search.
+
+    Built once per text from every span (``(start, end)`` pairs, in any order), so that each
+    figure looks up its neighbours in logarithmic time instead of scanning every span.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]], length: int) -> None:
+        spans = list(spans)
+        self.ends = sorted(e for _, e in spans)
+        self.starts = sorted(b for b, _ in spans)
+        self.length = length
+
+    def floor(self, position: int) -> int:
+        """Return the largest span end at or before ``position`` (0 when none)."""
+        i = bisect_right(self.ends, position)
+        return self.ends[i - 1] if i else 0
+
+    def ceiling(self, position: int) -> int:
+        """Return the smallest span start at or after ``position`` (the text's length when none)."""
+        i = bisect_left(self.starts, position)
+        return self.starts[i] if i < len(self.starts) else self.length
+
+
+def _quantity_spans(s: str, masked: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans of the figures printed in normalized text ``s``, in order.
+
+    A quantity overlapping a ``masked`` span (a date or a set phrase) is not a figure.
+    """
+    masked = sorted(masked)
+    starts = [b for b, _ in masked]
+    reach: list[int] = []  # reach[i]: the furthest end among masked[0..i]
+    for _, e in masked:
+        reach.append(max(e, reach[-1]) if reach else e)
+    spans: list[tuple[int, int]] = []
+    for m in _QUANTITY.finditer(s):
+        start = _accept(s, m)
+        if start is None:
+            continue
+        end = m.end()
+        i = bisect_left(starts, end)  # masked[:i] start before the figure ends
+        if i and reach[i - 1] > start:
+            continue  # part of a date or a set phrase
+        rng = _RANGE_BEFORE.search(s, max(0, start - 20), start)
+        if rng and rng.end() == start:
+            start = rng.start()  # 5、6个: reported whole, the parser says it is a range
+        spans.append((start, end))
+    return spans
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse(
+    parser: Callable[[str], Quantity], raw: str, simplified: str
+) -> tuple[Quantity | None, str]:
+    """Parse a figure as printed, else in Simplified characters; return it and a note.
+
+    Any error of the parser makes the figure an unparsed row (value empty, the error in the
+    note) rather than stopping the extraction. Remembered per parser and figure: the same
+    figures (``3家``, ``100%``) come back in article after article.
+    """
+    try:
+        return parser(raw), ""
+    except Exception as exc:  # a form the parser reads only in Simplified characters
+        try:
+            q = parser(simplified)
+        except Exception as exc_simplified:
+            return None, f"not parsed: {_error(exc_simplified)}"
+        return q, f"raw as printed is not read by parse_quantity ({_error(exc)}); fix the parser"
+
+
+def _error(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, QuantityParseError) else f"{type(exc).__name__}: {exc}"
+
+
+@dataclass(frozen=True)
+class _RulesNear(IndicatorRules):
+    """The rules whose words are all printed near one figure, with the words printed there.
+
+    :meth:`IndicatorRules.suggest` skips every rule with a word missing, and looks for the
+    run of keywords after a figure among the words printed after it; given only these, it
+    suggests what it suggests from the whole table, without trying every rule.
+    """
+
+    near_words: frozenset[str] = frozenset()
+
+    @property
+    def words(self) -> frozenset[str]:  # type: ignore[override]
+        """The keywords printed near the figure."""
+        return self.near_words
+
+
+class _Suggester:
+    """:meth:`IndicatorRules.suggest` of one table, trying only the rules that can apply."""
+
+    def __init__(self, rules: IndicatorRules) -> None:
+        self.rules = rules
+        self.exact = type(rules) is IndicatorRules  # a subclass may suggest differently
+        words = sorted(rules.words, key=lambda w: (-len(w), w))
+        # At each position, the longest keyword starting there; the keywords inside it
+        # are printed too.
+        self.starting = re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
+        self.inside = {w: frozenset(v for v in words if v in w) for w in words}
+        self.by_first: dict[str, list[tuple[int, IndicatorRule]]] = {}
+        for i, rule in enumerate(rules.rules):
+            self.by_first.setdefault(rule.parts[0], []).append((i, rule))
+
+    def _printed(self, text: str) -> frozenset[str]:
+        found = {m.group(1) for m in self.starting.finditer(text)} if text else ()
+        return frozenset().union(*(self.inside[w] for w in found))
+
+    def suggest(self, before: str, after: str, unit_kind: str | None) -> tuple[str, str]:
+        """Return what the table's ``suggest`` returns for a figure."""
+        if not self.exact or not self.inside:
+            return self.rules.suggest(before, after, unit_kind)
+        after_words = self._printed(after)
+        near = after_words | self._printed(before)
+        found = [
+            (i, rule)
+            for word in near
+            for i, rule in self.by_first.get(word, ())
+            if all(part in near for part in rule.parts)
+        ]
+        if not found:
+            return "", ""
+        found.sort(key=lambda item: item[0])  # the table's order, as suggest sees it
+        subset = _RulesNear(tuple(rule for _, rule in found), after_words)
+        return subset.suggest(before, after, unit_kind)
+
+
 def extract_candidates(
     text: str,
     *,
@@ -427,47 +494,29 @@ def extract_candidates(
     reported as printed, with its character offset in ``text``. ``source_id`` and
     ``region_id`` are copied into every candidate; ``rules`` defaults to the table shipped
     with the package.
+
+    Time and memory grow in proportion to the length of the text: each figure looks up
+    its neighbouring figures and dates by binary search.
     """
-    rules = rules or load_rules()
-    norm = normalize_with_offsets(text)
+    suggester = _Suggester(rules or load_rules())
+    norm = _normalize(text)
     s = norm.text
     periods = find_periods(norm)
     period_spans = [(p.start, p.end) for p in periods]
-    masked = period_spans + [(m.start(), m.end()) for m in _IDIOMS.finditer(s)]
-    spans: list[tuple[int, int]] = []
-    for m in _QUANTITY.finditer(s):
-        start = _accept(s, m)
-        if start is None:
-            continue
-        end = m.end()
-        if any(b < end and start < e for b, e in masked):
-            continue  # part of a date or a set phrase
-        rng = _RANGE_BEFORE.search(s, max(0, start - 20), start)
-        if rng and rng.end() == start:
-            start = rng.start()  # 5、6个: reported whole, the parser says it is a range
-        spans.append((start, end))
-
-    stops = sorted(spans + period_spans)
+    idioms = [(m.start(), m.end()) for m in _IDIOMS.finditer(s)]
+    spans = _quantity_spans(s, period_spans + idioms)
+    stops = _Neighbours(spans + period_spans, len(s))  # locators stop at figures and dates
+    figures = _Neighbours(spans, len(s))  # keyword contexts stop at figures
+    dated = _PeriodIndex(norm, periods)
+    source_id, region_id = source_id or "", region_id or ""
     out = []
     for start, end in spans:
-        raw = norm.printed(start, end)
-        notes = ""
-        try:
-            q = parse_quantity(raw)
-        except QuantityParseError as exc:
-            try:  # a form the parser reads only in Simplified characters
-                q = parse_quantity(s[start:end])
-                notes = f"raw as printed is not read by parse_quantity ({exc}); fix the parser"
-            except QuantityParseError as exc_simplified:
-                q = None
-                notes = f"not parsed: {exc_simplified}"
-        lo, hi = _locator(s, start, end, [sp for sp in stops if sp != (start, end)])
-        floor = max((e for b, e in spans if e <= start), default=0)
-        ceiling = min((b for b, e in spans if b >= end), default=len(s))
-        before, after = _context(s, start, end, floor, ceiling)
+        raw = _printed(norm, start, end)
+        q, notes = _parse(parse_quantity, raw, s[start:end])
+        lo, hi = _locator(s, start, end, stops.floor(start), stops.ceiling(end))
+        before, after = _context(s, start, end, figures.floor(start), figures.ceiling(end))
         unit_kind = q.unit_kind if q else None
-        indicator, keyword = rules.suggest(before, after, unit_kind) if q else ("", "")
-        offset = norm.original_span(start, end)[0]
+        indicator, keyword = suggester.suggest(before, after, unit_kind) if q else ("", "")
         out.append(
             Candidate(
                 raw=raw,
@@ -477,30 +526,334 @@ def extract_candidates(
                 qualifier=q.qualifier if q else "",
                 unit=q.unit if q else "",
                 unit_kind=unit_kind,
-                locator=norm.printed(lo, hi) if hi > lo else "",
-                offset=offset,
+                locator=_printed(norm, lo, hi) if hi > lo else "",
+                offset=norm.origin[start],
                 start=start,
                 end=end,
                 indicator=indicator,
                 indicator_keyword=keyword,
-                period_suggestion=_period_before(norm, periods, start),
-                source_id=source_id or "",
-                region_id=region_id or "",
+                period_suggestion=dated.before(start),
+                source_id=source_id,
+                region_id=region_id,
                 notes=notes,
             )
         )
     return out
 
 
-def _period_before(norm: NormalizedText, periods: Sequence[Period], start: int) -> str:
-    """Return the nearest dated period printed before a figure in its paragraph, or ``""``."""
-    for period in reversed(periods):
-        if period.end > start or period.year is None:
-            continue
-        lo = norm.original_span(period.start, period.end)[1]
-        hi = norm.original_span(start, start + 1)[0]
-        return "" if "\n" in norm.original[lo:hi] else period.text
-    return ""
+def _printed(norm: NormalizedText, start: int, end: int) -> str:
+    """Return :meth:`NormalizedText.printed`, without its searches when there is nothing to drop.
+
+    Only a parenthesis (a pinyin annotation) or a line break in the printed span changes it.
+    """
+    piece = norm.original[norm.origin[start] : norm.origin[end - 1] + 1]
+    if "(" in piece or "（" in piece or "\n" in piece or "\r" in piece:
+        return norm.printed(start, end)
+    return piece
+
+
+class _PeriodIndex:
+    """The nearest dated period printed before a figure in its paragraph, by binary search."""
+
+    def __init__(self, norm: NormalizedText, periods: Sequence[Period]) -> None:
+        self.norm = norm
+        self.periods = periods
+        self.ends = [p.end for p in periods]  # periods do not overlap: ends are in order
+        # dated[i]: the last period among periods[0..i] that names a year (-1: none).
+        self.dated: list[int] = []
+        for i, p in enumerate(periods):
+            self.dated.append(i if p.year is not None else (self.dated[-1] if i else -1))
+        self.breaks = [m.start() for m in re.finditer("\n", norm.original)]
+
+    def before(self, start: int) -> str:
+        """Return the text of the nearest dated period ending before ``start``, or ``""``.
+
+        ``""`` too when a line break stands between that period and the figure.
+        """
+        i = bisect_right(self.ends, start) - 1
+        j = self.dated[i] if i >= 0 else -1
+        if j < 0:
+            return ""
+        period = self.periods[j]
+        lo = self.norm.original_span(period.start, period.end)[1]
+        hi = self.norm.origin[start]
+        if bisect_left(self.breaks, lo) < bisect_left(self.breaks, hi):
+            return ""
+        return period.text
+
+
+# ---- normalization in linear time -------------------------------------------------------
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _normalize(text: str) -> NormalizedText:
+    """Return :func:`~dangjian_analysis.text.normalize.normalize_with_offsets` of ``text``, faster.
+
+    The same normalized text and origins (tests compare them), built from whole strings and
+    arrays of offsets instead of one Python object per character, with the Traditional to
+    Simplified conversion applied only to the runs of characters it can change. Texts of
+    :data:`_NUMPY_FROM` characters or more are handled with numpy arrays. The origins are
+    an ``array`` of 64-bit integers rather than a tuple.
+    """
+    if len(text) >= _NUMPY_FROM:
+        return _normalize_numpy(text)
+    # 1. Pinyin annotations.
+    origin: array[int] | None = None  # None: every character is where it was printed
+    if PINYIN.search(text) is None:
+        kept = text
+    else:
+        origin = array("q")
+        last = 0
+        kept_parts = []
+        for m in PINYIN.finditer(text):
+            kept_parts.append(text[last : m.start()])
+            origin.extend(range(last, m.start()))
+            last = m.end()
+        kept_parts.append(text[last:])
+        origin.extend(range(last, len(text)))
+        kept = "".join(kept_parts)
+    # 2. NFKC, character by character with its combining marks, where it changes anything.
+    chars = kept
+    if not unicodedata.is_normalized("NFKC", kept):
+        chars, origin = _nfkc_clusters(kept, origin)
+    # 3. Traditional to Simplified.
+    converted = _to_simplified_runs(chars)
+    if len(converted) == len(chars):
+        chars = converted
+    else:  # a conversion that changes the length: the character-by-character mapping
+        listed, mapped = to_simplified_mapped(
+            list(chars), list(range(len(chars))) if origin is None else list(origin)
+        )
+        chars, origin = "".join(listed), array("q", mapped)
+    # 4. Whitespace.
+    kept_origin = array("q")
+    for m in _NON_SPACE.finditer(chars):
+        if origin is None:
+            kept_origin.extend(range(m.start(), m.end()))
+        else:
+            kept_origin.extend(origin[m.start() : m.end()])
+    normalized = chars if len(kept_origin) == len(chars) else "".join(_NON_SPACE.findall(chars))
+    return _normalized(text, normalized, kept_origin)
+
+
+def _normalized(original: str, text: str, origin: array[int]) -> NormalizedText:
+    # NormalizedText documents a tuple; an array indexes the same way in a quarter of the
+    # memory, and the object never leaves this module.
+    return NormalizedText(original=original, text=text, origin=origin)  # type: ignore[arg-type]
+
+
+def _code_points(text: str) -> Any:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _from_code_points(codes: Any) -> str:
+    return bytes(codes.astype("<u4").tobytes()).decode("utf-32-le", "surrogatepass")
+
+
+def _normalize_numpy(text: str) -> NormalizedText:
+    """Do what :func:`_normalize` does, with the offsets in numpy arrays (long texts)."""
+    import numpy as np
+
+    # 1. Pinyin annotations.
+    annotations = [m.span() for m in PINYIN.finditer(text)]
+    origin = None  # None: every character is where it was printed
+    kept = text
+    if annotations:
+        printed = np.ones(len(text), dtype=bool)
+        for lo, hi in annotations:
+            printed[lo:hi] = False
+        origin = np.flatnonzero(printed)
+        kept = PINYIN.sub("", text)
+    # 2. NFKC, character by character with its combining marks.
+    chars = kept
+    if not unicodedata.is_normalized("NFKC", kept):
+        codes = _code_points(kept)
+        distinct = [chr(c) for c in np.flatnonzero(np.bincount(codes))]
+        if any(unicodedata.combining(ch) for ch in distinct):  # clusters: the general way
+            folded, mapped = _nfkc_clusters(kept, None if origin is None else array("q", origin))
+            chars, origin = folded, np.frombuffer(mapped, dtype=np.int64)
+        else:  # every character on its own
+            folds = {
+                ch: unicodedata.normalize("NFKC", ch)
+                for ch in distinct
+                if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch
+            }
+            lookup = np.arange(int(codes.max()) + 1, dtype=np.uint32)
+            lengths = np.ones(len(lookup), dtype=np.int64)
+            longer = {ch: f for ch, f in folds.items() if len(f) != 1}
+            for ch, f in folds.items():
+                if len(f) == 1:
+                    lookup[ord(ch)] = ord(f)
+                else:
+                    lengths[ord(ch)] = len(f)
+            chars = _from_code_points(lookup[codes])
+            if longer:  # 「…」 is three characters: each keeps the origin of the one folded
+                base = np.arange(len(codes)) if origin is None else origin
+                origin = np.repeat(base, lengths[codes])
+                chars = re.sub(f"[{_class(longer)}]", lambda m: longer[m.group()], chars)
+    # 3. Traditional to Simplified.
+    converted = _to_simplified_runs(chars)
+    if len(converted) == len(chars):
+        chars = converted
+    else:  # a conversion that changes the length: the character-by-character mapping
+        listed, mapped = to_simplified_mapped(
+            list(chars), list(range(len(chars))) if origin is None else origin.tolist()
+        )
+        chars, origin = "".join(listed), np.array(mapped, dtype=np.int64)
+    # 4. Whitespace.
+    printed = np.ones(len(chars), dtype=bool)
+    for m in WHITESPACE.finditer(chars):
+        printed[m.start() : m.end()] = False
+    keep = np.flatnonzero(printed)
+    if origin is not None:
+        keep = origin[keep]
+    normalized = WHITESPACE.sub("", chars)
+    kept_origin = array("q")
+    kept_origin.frombytes(keep.astype(np.int64).tobytes())
+    return _normalized(text, normalized, kept_origin)
+
+
+def _nfkc_clusters(kept: str, origin: array[int] | None) -> tuple[str, array[int]]:
+    """Apply NFKC to each character of ``kept`` with the combining marks after it.
+
+    Only clusters that change are visited: those with combining marks and characters that
+    NFKC folds (full-width forms); every other character is copied as it is.
+    """
+    distinct = set(kept)
+    marks = {ch for ch in distinct if unicodedata.combining(ch)}
+    folds = {
+        ch
+        for ch in distinct - marks
+        if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch
+    }
+    new_origin = array("q")
+
+    def origin_of(lo: int, hi: int) -> Iterable[int]:
+        return range(lo, hi) if origin is None else origin[lo:hi]
+
+    if not marks and not folds:
+        return kept, array("q", origin_of(0, len(kept)))
+    mark_class = "".join(map(re.escape, sorted(marks)))
+    alternatives = [f"[^{mark_class}][{mark_class}]+", f"^[{mark_class}]+"] if marks else []
+    if folds:
+        alternatives.append("[" + "".join(map(re.escape, sorted(folds))) + "]")
+    parts = []
+    last = 0
+    for m in re.finditer("|".join(alternatives), kept):
+        cluster = m.group()
+        folded = cluster if cluster.isascii() else unicodedata.normalize("NFKC", cluster)
+        parts.append(kept[last : m.start()])
+        new_origin.extend(origin_of(last, m.start()))
+        parts.append(folded)
+        new_origin.extend([m.start() if origin is None else origin[m.start()]] * len(folded))
+        last = m.end()
+    parts.append(kept[last:])
+    new_origin.extend(origin_of(last, len(kept)))
+    return "".join(parts), new_origin
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> dict[int, str] | None:
+    """Return a table marking the characters that t2s conversion looks at.
+
+    OpenCC replaces dictionary entries and never matches across a separator or a character
+    that is in no entry, so each run of entry characters converts on its own as it does in
+    the whole text; and a run changes only if it holds a character that an entry changes.
+    The table maps those characters to NUL and the other entry characters to U+0001; the
+    rest of the text stays as it is. ``None`` (convert whole texts) when the dictionaries
+    cannot be read.
+    """
+    converter = opencc_converter()
+    try:
+        converter.convert("")
+        entries: dict[str, str] = {}
+        stack: list[object] = list(converter._dict_chain_data)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, tuple) and isinstance(item[2], dict):
+                entries.update(item[2])
+            else:
+                return None
+        separators = converter.split_chars_re
+    except (AttributeError, IndexError, TypeError):
+        return None
+    changed: set[str] = set()
+    for key, value in entries.items():
+        value = value.split(" ")[0]  # OpenCC takes the first of several
+        if len(value) != len(key):
+            changed.update(key)
+        else:
+            changed.update(k for k, v in zip(key, value, strict=True) if k != v)
+    table = {ord(ch): "\1" for key in entries for ch in key if not separators.fullmatch(ch)}
+    table.update({ord(ch): "\0" for ch in changed if ord(ch) in table})
+    return table or None
+
+
+# A run of entry characters (marked by _convertible) holding at least one that changes.
+_CHANGING_RUN = re.compile("(?<![\0\1])\1*+\0[\0\1]*+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _simplified_run(run: str) -> str:
+    return to_simplified(run)
+
+
+#: Texts at least this long are normalized with numpy (a lookup per character in C);
+#: shorter ones with ``str.translate``, without importing numpy.
+_NUMPY_FROM = 1 << 13
+
+
+@lru_cache(maxsize=1)
+def _convertible_masks() -> tuple[Any, Any]:
+    """Return boolean arrays over code points: entry characters, and those that change."""
+    import numpy as np
+
+    table = _convertible()
+    assert table is not None
+    entry = np.zeros(sys.maxunicode + 1, dtype=bool)
+    changes = np.zeros(sys.maxunicode + 1, dtype=bool)
+    entry[list(table)] = True
+    changes[[code for code, mark in table.items() if mark == "\0"]] = True
+    return entry, changes
+
+
+def _changing_runs(text: str) -> Iterable[tuple[int, int]]:
+    """Yield the spans of the runs of entry characters holding one that changes."""
+    if len(text) < _NUMPY_FROM:
+        table = _convertible()
+        assert table is not None
+        return (m.span() for m in _CHANGING_RUN.finditer(text.translate(table)))
+    import numpy as np
+
+    entry, changes = _convertible_masks()
+    codes = _code_points(text)
+    if not changes[codes].any():
+        return ()
+    edges = np.diff(entry[codes].astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    changed = np.concatenate(([0], np.cumsum(changes[codes])))
+    keep = changed[ends] > changed[starts]
+    return zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+
+
+def _to_simplified_runs(text: str) -> str:
+    """Return ``to_simplified(text)``, converting only the runs that can change."""
+    if _convertible() is None or "\0" in text or "\1" in text:
+        return to_simplified(text)
+    parts = []
+    last = 0
+    for start, end in _changing_runs(text):
+        parts += (text[last:start], _simplified_run(text[start:end]))
+        last = end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 # ---- comparing with a data package ------------------------------------------------------

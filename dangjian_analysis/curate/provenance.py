@@ -1,7 +1,7 @@
 """Check every figure against the text of its source article.
 
 For each source with a ``corpus_file``, the article is read from the corpus folder as
-``dangjian extract`` reads it (:func:`~dangjian_analysis.curate.extract.read_article`:
+``dangjian extract`` reads it (:func:`~dangjian_analysis.text.articles.read_article`:
 UTF-8, GB18030 or Big5; a file that is not text in any of them fails its figures, naming
 the file) and normalized (:func:`~dangjian_analysis.text.normalize.normalize_text`). A
 figure is *verified* when its normalized ``raw`` occurs in the article as a whole number
@@ -18,8 +18,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangjian_analysis.curate.extract import ArticleError, read_article
 from dangjian_analysis.package.validation import read_table, validate
+from dangjian_analysis.text.articles import ArticleError, read_article
 from dangjian_analysis.text.normalize import normalize_text
 
 __all__ = [

@@ -18,14 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangjian_analysis.curate.extract import (
-    ArticleError,
-    Candidate,
-    extract_candidates,
-    match_curated,
-    read_article,
-)
+from dangjian_analysis.curate.extract import Candidate, extract_candidates, match_curated
 from dangjian_analysis.package.validation import read_table, validate
+from dangjian_analysis.text.articles import ArticleError, read_article
 from dangjian_analysis.text.normalize import normalize_text, normalize_with_offsets
 
 __all__ = ["MIN_RECALL", "RecallMiss", "RecallReport", "SourceRecall", "extraction_recall"]

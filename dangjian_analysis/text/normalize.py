@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "PINYIN",
+    "WHITESPACE",
     "NormalizedText",
     "normalize_text",
     "normalize_with_offsets",
@@ -30,12 +32,14 @@ __all__ = [
 ]
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]+(?:\s+[a-z{_TONED}]+)*\s*[)）]")
-_WHITESPACE = re.compile(r"\s+")
+#: Pinyin printed in brackets right after Chinese characters (``業(yè)``).
+PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]+(?:\s+[a-z{_TONED}]+)*\s*[)）]")
+#: Runs of whitespace.
+WHITESPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _converter() -> Any:
+def opencc_converter() -> Any:
     from opencc import OpenCC  # opencc-python-reimplemented; loads its dictionaries once
 
     return OpenCC("t2s")
@@ -43,12 +47,12 @@ def _converter() -> Any:
 
 def strip_pinyin_annotations(text: str) -> str:
     """Remove pinyin annotations in parentheses that directly follow a Chinese character."""
-    return _PINYIN.sub("", text)
+    return PINYIN.sub("", text)
 
 
 def to_simplified(text: str) -> str:
     """Convert Traditional characters to Simplified ones (Simplified text is unchanged)."""
-    return str(_converter().convert(text))
+    return str(opencc_converter().convert(text))
 
 
 def normalize_text(text: str) -> str:
@@ -56,7 +60,7 @@ def normalize_text(text: str) -> str:
     text = strip_pinyin_annotations(text)
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
-    return _WHITESPACE.sub("", text)
+    return WHITESPACE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def _clusters(text: str, positions: list[int]) -> list[tuple[str, int]]:
     return out
 
 
-def _to_simplified_mapped(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
+def to_simplified_mapped(chars: list[str], origin: list[int]) -> tuple[list[str], list[int]]:
     """Convert to Simplified, keeping each character's origin.
 
     OpenCC converts phrase by phrase; when the whole text keeps its length (the usual case)
@@ -142,7 +146,7 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     kept_chars: list[str] = []
     kept_origin: list[int] = []
     last = 0
-    for match in _PINYIN.finditer(text):
+    for match in PINYIN.finditer(text):
         kept_chars.extend(text[last : match.start()])
         kept_origin.extend(range(last, match.start()))
         last = match.end()
@@ -159,7 +163,7 @@ def normalize_with_offsets(text: str) -> NormalizedText:
             chars.extend(folded)
             origin.extend([pos] * len(folded))
 
-    chars, origin = _to_simplified_mapped(chars, origin)
+    chars, origin = to_simplified_mapped(chars, origin)
     keep = [i for i, ch in enumerate(chars) if not ch.isspace()]
     return NormalizedText(
         original=text,
