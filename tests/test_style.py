@@ -26,6 +26,7 @@ from dangjian_analysis.report.style import (
     MARKER_BY_DEFINITION,
     cjk_font_family,
     cjk_font_path,
+    style_rc,
     use_style,
 )
 
@@ -98,6 +99,15 @@ def test_use_style_settings():
     assert rc["savefig.format"] == "png"
     colours = [to_hex(c["color"]) for c in rc["axes.prop_cycle"]]
     assert colours[:3] == ["#0173b2", "#de8f05", "#029e73"]  # seaborn colorblind
+
+
+def test_no_setting_asks_for_a_bold_weight():
+    """The bundled font has only the regular weight: a bold title makes matplotlib log
+    "findfont: Failed to find font weight bold", which lands in the notebooks' stderr."""
+    use_style()
+    weights = {k: v for k, v in matplotlib.rcParams.items() if k.endswith("weight")}
+    assert weights and all(v in ("normal", 400) for v in weights.values()), weights
+    assert style_rc()["axes.titleweight"] == "normal"
 
 
 def test_chinese_renders_with_the_style():
