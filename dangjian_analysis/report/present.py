@@ -161,7 +161,18 @@ def region_label(regions: pd.DataFrame, region_id: str) -> str:
     return f"{row['name_zh']} {row['name_en']}"
 
 
-def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def _scope_words(code: str, scopes: pd.DataFrame | None) -> str:
+    """Name a scope in words: its label when ``scopes`` is given, else the code spaced."""
+    if scopes is not None:
+        match = scopes.loc[scopes["scope"] == code, "label_en"]
+        if len(match):
+            return str(match.iloc[0]).lower()
+    return code.replace("_", " ").replace("nonpublic", "non-public")
+
+
+def scatter_table(
+    cross: pd.DataFrame, regions: pd.DataFrame, scopes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Turn cross-section rows into the input of the coverage-growth scatter plot.
 
     Rows come from :func:`~dangjian_analysis.analysis.crosssection.cross_section`; the result
@@ -169,7 +180,8 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     Coverage goes on x, the outcome on y; open bounds (infinite) become empty cells, which
     the plot draws as arrows; the marker group is the coverage definition (see
-    :data:`SCATTER_MARKERS`) and the note names the scope, outcome and period.
+    :data:`SCATTER_MARKERS`) and the note names the scope (in words: its label from
+    ``scopes`` when given), outcome and period.
     """
     import pandas as pd
 
@@ -184,7 +196,7 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
             "y_upper": _open(cross["outcome_upper"]),
             "marker_group": cross["coverage_definition"].to_numpy(),
             "note": [
-                f"coverage of {scope}; {definition}, {period}"
+                f"coverage of {_scope_words(scope, scopes)}; {definition}, {period}"
                 for scope, definition, period in zip(
                     cross["coverage_scope"], cross["outcome_definition"],
                     cross["outcome_period"], strict=True,
