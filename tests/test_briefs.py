@@ -748,3 +748,42 @@ def test_repository_notebooks_can_become_briefs():
     assert paths
     for path in paths:
         check_notebook(nbformat.read(path, as_version=4), path.name)
+
+
+# Notebooks whose prose still addresses notebook users ("the next cell"); their owner is
+# rewording them.
+NOTEBOOK_SPEAK_PENDING = {"03_coverage_vs_output_growth", "04_coverage_vs_tax"}
+NOTEBOOK_SPEAK = re.compile(r"next cell|is a parameter|notebook version|DATA_DIR", re.I)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            id=p.stem,
+            marks=[pytest.mark.xfail(reason="rewording pending", strict=False)]
+            if p.stem in NOTEBOOK_SPEAK_PENDING
+            else [],
+        )
+        for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    ],
+)
+def test_what_a_brief_shows_speaks_to_readers(path):
+    """Prose and outputs a brief shows say nothing about cells, parameters or versions of
+    the notebook (those sit in cells tagged remove-cell; the cover gives the versions)."""
+    nb = nbformat.read(path, as_version=4)
+    shown = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "remove-cell" in tags or "parameters" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            shown.append(cell.source)
+        elif "remove-output" not in tags:
+            for output in cell.get("outputs", []):
+                shown.append(str(output.get("text", "")))
+    found = [m.group(0) for text in shown for m in NOTEBOOK_SPEAK.finditer(text)]
+    assert found == []
+    # The package version printed by a notebook belongs on the cover, not in the body.
+    assert not any(text.startswith("dangjian-analysis ") for text in shown)

@@ -476,7 +476,8 @@ def test_bars_can_show_percentages_and_wrap_long_panel_titles():
             "upper": [0.5, 0.9, 0.94],
         }
     )
-    fig = draw(capacity_bars(table, value_label="share", percent=True))
+    axis_title = "每家企业或每个组织 per firm or per organization, as a share of all"
+    fig = draw(capacity_bars(table, value_label=axis_title, percent=True))
     first = fig.axes[0]
     assert isinstance(first.xaxis.get_major_formatter(), PercentFormatter)
     assert "\n" in first.get_title(loc="left")
@@ -484,3 +485,5 @@ def test_bars_can_show_percentages_and_wrap_long_panel_titles():
     titles = [ax.title if ax.get_title() else ax._left_title for ax in fig.axes[:2]]
     first_box, second_box = (t.get_window_extent(renderer) for t in titles)
     assert first_box.x1 <= second_box.x0
+    labels = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes[:2]]
+    assert "\n" in fig.axes[0].get_xlabel() and labels[0].x1 <= labels[1].x0

@@ -103,7 +103,7 @@ GLOSSARY: tuple[Term, ...] = (
         "the range is open on that side: charts draw it as an arrow, tables say "
         "“at least”. A stated assumption may close it (余 read as below the next step of "
         "the last printed digit).",
-        (r"open bounds?", r"bounds?", r"intervals?", r"ranges?"),
+        (r"open bounds?", r"bounds?", r"intervals?"),
     ),
     Term(
         "g-comparable",

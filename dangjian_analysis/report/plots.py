@@ -346,11 +346,12 @@ def capacity_bars(
                     fontsize=_LABEL_FONTSIZE + 1,
                     gid="note-mark",
                 )
-        # Long metric names wrap to the width of their panel instead of running into the next.
+        # Long metric names and axis titles wrap to the width of their panel instead of
+        # running into the next one.
         panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
         ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
         if k + ncols >= len(metrics):  # no panel below: label the value axis
-            ax.set_xlabel(value_label, fontsize=10)
+            ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.18)
         if not values or min(values) >= 0:
