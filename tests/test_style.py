@@ -197,3 +197,19 @@ def test_symbols_missing_from_the_cjk_font_fall_back_without_warning():
         warnings.filterwarnings("error", message=".*missing from font")
         fig.canvas.draw()
     plt.close(fig)
+
+
+def test_theme_is_seaborns_whitegrid_without_importing_seaborn():
+    from dangjian_analysis.report.style import COLORS, THEME_RC
+
+    expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+    for key in ("font.family", "font.sans-serif", "image.cmap"):  # fonts are ours; no cmaps
+        expected.pop(key)
+    assert THEME_RC == expected
+    assert list(COLORS) == sns.color_palette("colorblind").as_hex()
+    code = (
+        "import sys; from dangjian_analysis.report.style import use_style; use_style();"
+        "print('seaborn' in sys.modules, 'scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"]

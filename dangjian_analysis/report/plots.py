@@ -541,12 +541,12 @@ def series_with_breaks(
 
 def _start() -> list[Any]:
     """Apply the project style and return its palette."""
-    import seaborn as sns
+    from matplotlib.colors import to_rgb
 
-    from dangjian_analysis.report.style import PALETTE, use_style
+    from dangjian_analysis.report.style import COLORS, use_style
 
     use_style()
-    return list(sns.color_palette(PALETTE))
+    return [to_rgb(c) for c in COLORS]
 
 
 def _new_figure(
