@@ -263,6 +263,8 @@ def test_reader_table_escapes_and_aligns() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "A &amp; B" in html
     assert "td.col1" in html and "text-align: right" in html
+    # Cells name their columns, for the stacked rows of narrow screens.
+    assert html.count('data-label="Name"') == 1 and html.count('data-label="N"') == 1
     assert "brief-data" not in html  # no codes given: no data block
 
 

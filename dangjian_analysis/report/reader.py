@@ -379,9 +379,17 @@ class ReaderTable:
             styler = styler.set_table_styles(styles)
         if self.caption:
             styler = styler.set_caption(html.escape(self.caption))
+        # Each cell names its column (data-label), so that a narrow screen can show the rows
+        # as stacked cards instead of a table wider than the screen.
+        labels = [html.escape(str(c), quote=True) for c in table.columns]
+        grid = re.sub(
+            r'(class="data row\d+ col(\d+)" )>',
+            lambda m: f'{m.group(1)}data-label="{labels[int(m.group(2))]}">',
+            styler.to_html(),
+        )
         parts = [
             '<figure class="reader-table">',
-            f'<div class="reader-table-box">{styler.to_html()}</div>',
+            f'<div class="reader-table-box">{grid}</div>',
         ]
         if self.notes:
             notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
