@@ -55,11 +55,13 @@ def test_changing_one_figure_fails_validation(tmp_path):
     write_csv(data / "figures.csv", rows, list(rows[0]))
     result = run_nbval(tmp_path, data)
     assert result.returncode == 1, result.stdout
-    assert "1 failed" in result.stdout
-    # The qualifier table is the checked output that no longer matches: 179 exact became 178.
+    assert "2 failed" in result.stdout
+    # The checked outputs that no longer match: the qualifier table (179 exact became 178)
+    # and the key findings (42 approximate figures became 43).
     assert "Cell outputs differ" in result.stdout
     assert "print(qualifier_counts(figures).to_string())" in result.stdout
     assert "178" in result.stdout
+    assert "<li>43 figures" in result.stdout
 
 
 @pytest.mark.slow
