@@ -108,6 +108,21 @@ from .report.present import (
     show_cross_section,
     show_derived,
 )
+from .report.reader import (
+    ReaderTable,
+    Vocabulary,
+    candidates_table,
+    caveat_words,
+    cross_section_table,
+    derived_table,
+    figures_table,
+    period_words,
+    reader_interval,
+    reader_number,
+    reader_table,
+    source_names,
+    vocabulary,
+)
 from .report.style import cjk_font_family, use_style
 from .text.articles import ArticleError, read_article
 from .text.normalize import normalize_text

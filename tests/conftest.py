@@ -208,6 +208,19 @@ def write_notebook(path: Path, cells: list, metadata: dict | None = None) -> Pat
 PARAMETERS = ("code", "DATA_DIR = None\n", "parameters")
 LIMITS = ("md", "## What this can and cannot tell us\n\nOnly what the test figures say.")
 
+
+def key_findings_cell(headline: str, *points: str) -> tuple[str, str, str]:
+    """A code cell tagged key-findings whose result is dj.key_findings(headline, points)."""
+    return (
+        "code",
+        "import dangjian_analysis as dj\n"
+        f"dj.key_findings({headline!r}, {list(points or ['A test point.'])!r})\n",
+        "key-findings",
+    )
+
+
+KEY_FINDINGS = key_findings_cell("A test headline.", "A test point.")
+
 ALPHA_CELLS = [
     ("md", "# Alpha brief\n\nFirst paragraph line one\nline two.\n\nSecond paragraph."),
     PARAMETERS,
@@ -232,6 +245,11 @@ ALPHA_CELLS = [
         "from IPython.display import Image, display\n"
         f"display(Image(data=base64.b64decode({TINY_PNG!r})))\n",
     ),
+    key_findings_cell(
+        "Alpha shows the coverage rate of test figures.",
+        "Its first point names a formation rate.",
+        "Its second point is about coverage rates again.",
+    ),
     LIMITS,
 ]
 
@@ -239,6 +257,7 @@ BETA_CELLS = [
     ("md", "# Ignored heading\n\nBeta first paragraph."),
     PARAMETERS,
     ("code", "print('nothing cited')\n"),
+    key_findings_cell("Beta cites nothing."),
     ("md", "### What this can and cannot tell us\n\nNothing."),
 ]
 BETA_METADATA = {
@@ -250,6 +269,7 @@ GAMMA_CELLS = [
     ("md", "# Gamma\n\nFails on purpose."),
     PARAMETERS,
     ("code", "total = 1 / 0  # fails\nprint(total)\n"),
+    KEY_FINDINGS,
     LIMITS,
 ]
 

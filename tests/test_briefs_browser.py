@@ -4,6 +4,12 @@ Each page must open without console errors, failed requests or any request for s
 outside the file; every image must load; the cover must show the package and data
 versions. A full-page screenshot of each page is saved in the test's temporary folder.
 
+What a reader sees is checked too, on a laptop (1280 px) and a phone (390 px) screen: the
+key findings on the first screen, one title, real tables, no text cut off on the right and
+no sideways scrolling, no error output and no internal code outside the collapsed data
+blocks. A screenshot of the first screen of each page at each width is saved. One brief is
+printed to an A4 PDF, which must have pages and no table row split across two.
+
 Debian's ``chromium`` is driven through the ``playwright`` package with the system
 executable (Playwright's own browser downloads are never used). Without Chromium the tests
 are skipped, unless ``DANGJIAN_REQUIRE_BROWSER=1`` (set by CI), which makes them fail.
@@ -12,6 +18,7 @@ are skipped, unless ``DANGJIAN_REQUIRE_BROWSER=1`` (set by CI), which makes them
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,12 +27,16 @@ import pytest
 
 import dangjian_analysis
 from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB, build_briefs
+from dangjian_analysis.briefs.render import CODE
 
 from conftest import ROOT
 
 REQUIRE = os.environ.get("DANGJIAN_REQUIRE_BROWSER") == "1"
 NOTEBOOKS = ROOT / "notebooks"
-PAGES = [INDEX, *(f"{p.stem}.html" for p in sorted(NOTEBOOKS.glob(NOTEBOOK_GLOB)))]
+BRIEFS = [f"{p.stem}.html" for p in sorted(NOTEBOOKS.glob(NOTEBOOK_GLOB))]
+PAGES = [INDEX, *BRIEFS]
+#: Screens a reader opens the briefs on: a laptop and a phone.
+SCREENS = {"laptop": (1280, 900), "phone": (390, 844)}
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -177,3 +188,95 @@ def test_fixture_brief_image_loads_and_chinese_uses_a_cjk_font(
         assert any(family in CJK_FAMILIES or "CJK" in family for family in families), families
     finally:
         visit.close()
+
+
+# --- what a reader sees, on a laptop and on a phone ---------------------------------------
+
+READER_VIEW = """
+(code) => {
+  const visible = (el) => el.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  const hidden = (el) => el.closest('details:not([open]), details > :not(summary), style, script');
+  const pres = Array.from(document.querySelectorAll('pre')).filter(p => visible(p) && !hidden(p));
+  const clipped = pres.filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => p.textContent.trim().slice(0, 60) + ` (${p.scrollWidth} > ${p.clientWidth})`);
+  const tables = Array.from(document.querySelectorAll('table'))
+    .filter(t => visible(t) && !t.closest('details'));
+  const key = document.querySelector('#key-findings, #bottom-line');
+  const box = key ? key.getBoundingClientRect() : null;
+  const pattern = new RegExp(code);
+  const codes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!el || el.closest('details, style, script, a.url-shown') || !visible(el)) continue;
+    const m = node.textContent.match(pattern);
+    const where = el.tagName.toLowerCase();
+    if (m) codes.push(`${m[0]} in <${where}>: ${node.textContent.trim().slice(0, 80)}`);
+  }
+  return {
+    clipped,
+    pageWidth: document.documentElement.scrollWidth,
+    viewWidth: document.documentElement.clientWidth,
+    tables: tables.length,
+    keyTop: box ? box.top : null,
+    keyHeadlineBottom: key
+      ? key.querySelector('.key-findings-headline').getBoundingClientRect().bottom
+      : null,
+    screenHeight: window.innerHeight,
+    h1: document.querySelectorAll('h1').length,
+    stderr: document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length,
+    errors: document.querySelectorAll(
+      '[data-mime-type*="error"], [data-mime-type*="traceback"]').length,
+    codes,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("name", PAGES)
+def test_a_reader_sees_findings_tables_and_words(browser, real_briefs, screenshots, name, screen):
+    width, height = SCREENS[screen]
+    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        page.screenshot(path=str(screenshots / f"first-screen-{Path(name).stem}-{screen}.png"))
+        seen = page.evaluate(READER_VIEW, CODE.pattern)
+        assert seen["clipped"] == [], "text cut off on the right"
+        assert seen["pageWidth"] <= seen["viewWidth"], "the page scrolls sideways"
+        if name != INDEX:
+            assert seen["tables"] >= 1, "no HTML table"
+        assert seen["keyTop"] is not None, "no key findings"
+        assert 0 <= seen["keyTop"] < seen["screenHeight"]
+        assert seen["keyHeadlineBottom"] <= seen["screenHeight"], "headline below the first screen"
+        assert seen["h1"] == 1
+        assert seen["stderr"] == 0 and seen["errors"] == 0
+        assert seen["codes"] == [], "internal codes in the visible text"
+    finally:
+        context.close()
+
+
+def test_a_brief_prints_to_a4_without_splitting_table_rows(browser, real_briefs, tmp_path):
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / BRIEFS[0]).as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        rows = page.evaluate(
+            "() => Array.from(document.querySelectorAll('tr'), "
+            "r => getComputedStyle(r).breakInside)"
+        )
+        assert rows and set(rows) == {"avoid"}
+        wide = page.evaluate(
+            "() => Array.from(document.images).filter("
+            "i => i.getBoundingClientRect().width > document.body.clientWidth + 1).length"
+        )
+        assert wide == 0, "a chart is wider than the page"
+        pdf = page.pdf(format="A4", print_background=False)
+        (tmp_path / "brief.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+        assert pages > 0
+    finally:
+        context.close()

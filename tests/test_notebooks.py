@@ -57,14 +57,15 @@ def test_changing_one_figure_fails_validation(tmp_path):
     write_csv(data / "figures.csv", rows, list(rows[0]))
     result = run_nbval(tmp_path, data)
     assert result.returncode == 1, result.stdout
-    assert "1 failed" in result.stdout
-    # The qualifier table is the checked output that no longer matches: one exact figure
-    # fewer (the count comes from the bundled data, not typed here).
+    assert "2 failed" in result.stdout
+    # The checked outputs that no longer match: the qualifier table (one exact figure fewer)
+    # and the key findings (one approximate figure more); the counts come from the data.
     assert "Cell outputs differ" in result.stdout
     assert "print(qualifier_counts(figures).to_string())" in result.stdout
     exact = int((load_figures(DATA)["qualifier"] == "exact").sum())
     assert f"{exact - 1}        none" in result.stdout
     assert f"{exact}        none" in result.stdout
+    assert f"<li>{len(load_figures(DATA)) - exact + 1} figures" in result.stdout
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 from dangjian_analysis.briefs.build import BriefBuildError, build_briefs
 from dangjian_analysis.briefs.offline import external_resources, is_embedded
 
-from conftest import LIMITS, PARAMETERS, TINY_PNG, copy_data, write_notebook
+from conftest import KEY_FINDINGS, LIMITS, PARAMETERS, TINY_PNG, copy_data, write_notebook
 
 DATA_PNG = f"data:image/png;base64,{TINY_PNG}"
 
@@ -95,6 +95,7 @@ def test_a_brief_that_would_load_a_remote_image_fails_the_build(tmp_path):
     cells = [
         ("md", '# Remote\n\n<img src="https://example.org/chart.png" alt="chart">'),
         PARAMETERS,
+        KEY_FINDINGS,
         LIMITS,
     ]
     write_notebook(notebooks / "01_remote.ipynb", cells)

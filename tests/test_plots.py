@@ -183,8 +183,15 @@ def test_scatter_rejects_bad_tables(scatter_table, change, message):
     else:
         ((column, value),) = change.items()
         table.loc[2, column] = value
+    markers = {g: "o" for g in ("coverage", "formation rate", "other")}
     with pytest.raises(ValueError, match=message):
-        coverage_growth_scatter(table, x_label="x", y_label="y")
+        coverage_growth_scatter(table, x_label="x", y_label="y", markers=markers)
+
+
+def test_scatter_gives_groups_distinct_shapes_by_default(scatter_table):
+    fig = draw(coverage_growth_scatter(scatter_table, x_label="x", y_label="y"))
+    shapes = {text.get_text() for text in fig.axes[0].get_legend().get_texts()}
+    assert shapes >= {"coverage", "formation rate", "other"}
 
 
 def test_scatter_rejects_what_is_not_a_table():
@@ -388,3 +395,102 @@ def test_series_missing_column(series_table):
 def test_series_empty_table(series_table):
     with pytest.raises(ValueError, match="no rows"):
         series_with_breaks(series_table.iloc[0:0], y_label="y")
+
+
+# -- charts that stand alone -------------------------------------------------------------
+
+
+def all_charts(scatter_table, bars_table, series_table, **kwargs) -> list[Figure]:
+    return [
+        scatter(scatter_table, title="测试 scatter", **kwargs),
+        draw(capacity_bars(bars_table, value_label="v", title="测试 bars", **kwargs)),
+        draw(series_with_breaks(series_table, y_label="y", title="测试 series", **kwargs)),
+    ]
+
+
+def test_charts_name_their_sources_at_the_foot(scatter_table, bars_table, series_table):
+    one = all_charts(scatter_table, bars_table, series_table, source="人民网 (2015)")
+    assert [texts(fig, "source") for fig in one] == [["Source: 人民网 (2015)"]] * 3
+    two = all_charts(
+        scatter_table, bars_table, series_table, source=["A report (2013)", "B page (2018)"]
+    )
+    assert [texts(fig, "source") for fig in two] == [
+        ["Sources: A report (2013); B page (2018)"]
+    ] * 3
+    for fig in one:  # the source line is the lowest text, inside the image
+        renderer = fig.canvas.get_renderer()
+        (source,) = [t for t in fig.texts if t.get_gid() == "source"]
+        box = source.get_window_extent(renderer)
+        assert box.y0 >= 0 and box.x1 <= fig.bbox.width
+        for other in fig.texts:
+            if other is not source:
+                assert other.get_window_extent(renderer).y0 >= box.y1 - 1
+    none = all_charts(scatter_table, bars_table, series_table)
+    assert [texts(fig, "source") for fig in none] == [[]] * 3
+
+
+def test_no_text_asks_for_bold_and_no_font_is_missing(
+    scatter_table, bars_table, series_table, caplog
+):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="matplotlib"):
+        figs = all_charts(scatter_table, bars_table, series_table, source="来源 source")
+    assert [r.getMessage() for r in caplog.records] == []
+    for fig in figs:
+        artists = fig.findobj(matplotlib.text.Text)
+        assert artists
+        assert {a.get_fontweight() for a in artists} <= {"normal", 400}
+
+
+def test_value_axes_start_at_zero_or_say_so(scatter_table, series_table):
+    (ax,) = scatter(scatter_table).axes
+    assert ax.get_xlim()[0] == 0 and ax.get_ylim()[0] == 0
+    (ax,) = draw(series_with_breaks(series_table, y_label="y")).axes
+    assert ax.get_ylim()[0] == 0
+    fitted = scatter(scatter_table, from_zero=False)
+    (ax,) = fitted.axes
+    assert ax.get_xlim()[0] > 0
+    (notes,) = texts(fitted, "notes")
+    assert "The x axis does not start at zero" in notes
+    assert "The y axis does not start at zero" in notes
+    negative = series_table.assign(y=series_table["y"] - 1, lower=series_table["lower"] - 1,
+                                   upper=series_table["upper"] - 1)
+    (ax,) = draw(series_with_breaks(negative, y_label="y")).axes
+    assert ax.get_ylim()[0] < -0.5  # negative values: the axis fits them
+
+
+def test_legends_sit_outside_the_plotting_area(scatter_table, series_table):
+    for fig in (
+        scatter(scatter_table),
+        draw(series_with_breaks(series_table, y_label="y", title="测试")),
+    ):
+        (ax,) = fig.axes
+        renderer = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+        assert legend.x1 <= fig.bbox.width + 1 and legend.y0 >= 0
+
+
+def test_bars_can_show_percentages_and_wrap_long_panel_titles():
+    long = "share of enterprises with a party organization (derived, as printed)"
+    table = pd.DataFrame(
+        {
+            "label": ["A", "B", "A"],
+            "metric": [long, long, "formation rate"],
+            "value": [0.5, 0.9, 0.94],
+            "lower": [0.5, 0.9, 0.94],
+            "upper": [0.5, 0.9, 0.94],
+        }
+    )
+    axis_title = "每家企业或每个组织 per firm or per organization, as a share of all"
+    fig = draw(capacity_bars(table, value_label=axis_title, percent=True))
+    first = fig.axes[0]
+    assert isinstance(first.xaxis.get_major_formatter(), PercentFormatter)
+    assert "\n" in first.get_title(loc="left")
+    renderer = fig.canvas.get_renderer()
+    titles = [ax.title if ax.get_title() else ax._left_title for ax in fig.axes[:2]]
+    first_box, second_box = (t.get_window_extent(renderer) for t in titles)
+    assert first_box.x1 <= second_box.x0
+    labels = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes[:2]]
+    assert "\n" in fig.axes[0].get_xlabel() and labels[0].x1 <= labels[1].x0

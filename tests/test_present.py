@@ -1,9 +1,11 @@
-"""Display helpers: interval text, region labels, plot inputs, power and scope tables."""
+"""Display helpers: interval text, region labels, plot inputs, power and scope tables, and
+the numbers, words and tables for readers."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from dangjian_analysis import load_figures, load_regions, load_scopes
@@ -22,6 +24,19 @@ from dangjian_analysis.report.present import (
     scope_table,
     show_candidates,
     show_cross_section,
+)
+from dangjian_analysis.report.reader import (
+    candidates_table,
+    caveat_words,
+    cross_section_table,
+    derived_table,
+    figures_table,
+    period_words,
+    reader_interval,
+    reader_number,
+    reader_table,
+    source_names,
+    vocabulary,
 )
 
 
@@ -91,3 +106,179 @@ def test_scope_table_and_candidates() -> None:
     shown = show_candidates(cands)
     assert "72.52%" in set(shown["value"])
     assert list(shown.columns) == ["region_id", "definition", "scope", "value", "period", "inputs"]
+
+
+# --- numbers, words and tables for readers ---------------------------------------------------
+
+INF = math.inf
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((0.7252, "ratio"), "72.5%"),
+        ((0.9995, "ratio"), "99.95%"),  # never rounded up to 100%
+        ((1.0, "ratio"), "100%"),
+        ((0.07875, "ratio"), "7.88%"),
+        ((0.00333, "growth_rate"), "0.333%"),
+        ((3.25e6, "yuan"), "325万元"),  # never 0.0325亿元
+        ((2.212e8, "yuan"), "2.21亿元"),
+        ((1.15e10, "yuan"), "115亿元"),
+        ((800.0, "yuan"), "800 yuan"),
+        ((1862.0, "persons"), "1,862"),
+        ((147000.0, "count"), "14.7万 (147,000)"),
+        ((2.9736e6, "count"), "297万 (2.97 million)"),
+        ((6.047, "persons"), "6.05"),
+        ((math.nan, "ratio"), ""),
+    ],
+)
+def test_reader_number(args, text) -> None:
+    assert reader_number(*args) == text
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "text"),
+    [
+        ((0.8639, 0.8639, INF, "ratio"), {}, "at least 86.4%"),
+        ((0.8639, 0.8639, 0.8707, "ratio"), {}, "86.4% to 87.1%"),
+        ((10.0, 9.231, 10.83, "persons"), {}, "10 (9.23 to 10.8)"),
+        ((5.0, -INF, 5.0, "persons"), {}, "at most 5"),
+        ((0.72, 0.72, 0.72, "ratio"), {}, "72%"),
+        ((0.95, 0.9025, 0.9975, "ratio"), {"qualifier": "about"}, "about 95%"),
+        ((1000.0, math.nan, 1000.0, "count"), {"qualifier": "nearly"}, "nearly 1,000"),
+        ((70.0, 70.0, math.nan, "count"), {"qualifier": "more than"}, "more than 70"),
+        ((0.6, 0.6, math.nan, "ratio"), {"qualifier": "at least"}, "at least 60%"),
+    ],
+)
+def test_reader_interval(args, kwargs, text) -> None:
+    assert reader_interval(*args, **kwargs) == text
+
+
+def test_period_and_caveat_words() -> None:
+    assert period_words("as_of", "2015", "2015") == "as of 2015"
+    assert period_words("year", pd.Timestamp("2013-01-01"), pd.Timestamp("2014-12-31")) == (
+        "in 2013–2014"
+    )
+    assert period_words("span", "2005", "2015") == "2005–2015, running total"
+    assert caveat_words(
+        "periods differ: 2015-10-26 / 2014-12-31; cumulative count: js-021 (累计); "
+        "conflicting inputs: tc-008 vs tc-034; cumulative count: js-022 (累计)"
+    ) == (
+        "inputs of different dates (2015-10-26; 2014-12-31); a running total (累计); "
+        "the report prints another figure for the same count"
+    )
+
+
+@pytest.fixture(scope="module")
+def words():
+    from dangjian_analysis import load_indicators
+
+    return vocabulary(load_regions(), load_scopes(), load_indicators())
+
+
+def test_vocabulary_names_codes(words) -> None:
+    assert words.region("tongcheng") == "通城县 Tongcheng County"
+    assert words.region("china") == "中国 China (national)"
+    assert words.scope("nonpublic_enterprises_above_scale") == (
+        "Above-designated-size non-public enterprises"
+    )
+    assert words.measure("tax_per_enterprise") == "Tax per enterprise"
+    assert words.measure("party_orgs_cagr") == "Party organizations: compound annual growth"
+    assert words.measure("unknown_code") == "unknown_code"
+    assert words.words("jiangsu_parks: park_enterprises (tc-001)") == (
+        "江苏省开发园区 Jiangsu development parks: Enterprises in development or industrial "
+        "parks (tc-001)"
+    )
+
+
+def visible(html: str) -> str:
+    from dangjian_analysis.briefs.render import visible_text
+
+    return visible_text(html)
+
+
+def test_derived_table_shows_words_and_keeps_codes_apart(words) -> None:
+    from dangjian_analysis.briefs.render import CODE
+
+    derived = derived_frame(derived_ratios(load_figures(), load_scopes()))
+    tax = derived[derived["measure"] == "tax_per_enterprise"]
+    table = derived_table(tax, words, caption="Tax per firm")
+    assert table.table.to_dict("records") == [
+        {
+            "Region": "通城县 Tongcheng County",
+            "Measure": "Tax per enterprise",
+            "Value": "325万元",
+            "Population": "Above-designated-size non-public enterprises",
+            "Caveats": "",
+        }
+    ]
+    html = table.to_html()
+    assert html == derived_table(tax, words, caption="Tax per firm")._repr_html_()  # stable ids
+    assert "<table" in html and "325万元" in html
+    assert CODE.search(visible(html)) is None
+    assert "nonpublic_enterprises_above_scale" in html  # in the collapsed data block
+    assert "tc-021;tc-002" in html
+    assert str(table).splitlines()[0] == "Tax per firm"
+    assert "tc-021" not in str(table)
+
+
+def test_candidates_and_cross_section_tables(words) -> None:
+    from dangjian_analysis.briefs.render import CODE
+
+    figures, scopes = load_figures(), load_scopes()
+    cands = candidate_frame(coverage_candidates(figures, scopes))
+    table = candidates_table(cands, words)
+    assert "at least 86.4%" in set(table.table["Value"])
+    assert CODE.search(visible(table.to_html())) is None
+    cross = cross_section(figures, scopes, "output_growth")
+    pairs = cross_section_table(cross, words, caption="pairs")
+    assert list(pairs.table.columns) == [
+        "Region", "Pair", "Coverage", "Coverage definition", "Outcome", "Outcome definition",
+        "Span (years)",
+    ]
+    assert "11.5% (10.9% to 12.1%)" in set(pairs.table["Outcome"])
+    assert CODE.search(visible(pairs.to_html())) is None
+
+
+def test_figures_table_reads_qualifiers(words) -> None:
+    figures = load_figures()
+    rows = figures[figures["figure_id"].isin(["tc-012", "ph-017", "ph-025"])]
+    table = figures_table(rows, words)
+    reads = dict(zip(rows["raw"], table.table["Reads as"], strict=True))
+    assert reads == {"10余人": "more than 10", "近1000个": "nearly 1,000", "95%左右": "about 95%"}
+
+
+def test_reader_table_escapes_and_aligns() -> None:
+    table = reader_table(
+        pd.DataFrame({"Name": ["<b>x</b>"], "N": [3]}), caption="A & B", numeric=["N"]
+    )
+    html = table.to_html()
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert "A &amp; B" in html
+    assert "td.col1" in html and "text-align: right" in html
+    # Cells name their columns, for the stacked rows of narrow screens.
+    assert html.count('data-label="Name"') == 1 and html.count('data-label="N"') == 1
+    assert "brief-data" not in html  # no codes given: no data block
+
+
+def test_source_names_for_the_foot_of_a_chart() -> None:
+    from dangjian_analysis import load_sources
+
+    figures, sources = load_figures(), load_sources()
+    names = source_names(["js-009", "tc-008;tc-001", "cn-017", "xx-999"], figures, sources)
+    assert names == [
+        "Implementing the 'Red Post Plan', 2013–2014",
+        "人民网 (People's Daily Online), 2015",
+        "China Daily (usa.chinadaily.com.cn), 2015",
+    ]
+
+
+def test_scatter_notes_name_scopes_in_words() -> None:
+    cross = cross_section(load_figures(), load_scopes(), "output_growth")
+    plain = scatter_table(cross, load_regions())
+    labelled = scatter_table(cross, load_regions(), load_scopes())
+    assert "coverage of non-public enterprises above scale;" in " ".join(plain["note"])
+    assert "coverage of above-designated-size non-public enterprises;" in " ".join(
+        labelled["note"]
+    )
+    assert "_" not in " ".join(plain["note"])

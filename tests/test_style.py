@@ -23,9 +23,10 @@ from matplotlib.font_manager import FontProperties, findfont
 
 from dangjian_analysis.report.style import (
     CJK_FONT_FAMILY,
-    MARKER_BY_DEFINITION,
+    MARKER_SEQUENCE,
     cjk_font_family,
     cjk_font_path,
+    style_rc,
     use_style,
 )
 
@@ -100,6 +101,15 @@ def test_use_style_settings():
     assert colours[:3] == ["#0173b2", "#de8f05", "#029e73"]  # seaborn colorblind
 
 
+def test_no_setting_asks_for_a_bold_weight():
+    """The bundled font has only the regular weight: a bold title makes matplotlib log
+    "findfont: Failed to find font weight bold", which lands in the notebooks' stderr."""
+    use_style()
+    weights = {k: v for k, v in matplotlib.rcParams.items() if k.endswith("weight")}
+    assert weights and all(v in ("normal", 400) for v in weights.values()), weights
+    assert style_rc()["axes.titleweight"] == "normal"
+
+
 def test_chinese_renders_with_the_style():
     use_style()
     draw_chinese()
@@ -112,9 +122,9 @@ def test_missing_glyph_check_bites_with_a_latin_only_font():
         draw_chinese()
 
 
-def test_markers_by_definition():
-    assert list(MARKER_BY_DEFINITION) == ["coverage", "formation rate", "other"]
-    assert len(set(MARKER_BY_DEFINITION.values())) == 3
+def test_marker_sequence_has_distinct_shapes():
+    assert MARKER_SEQUENCE[:4] == ("o", "s", "D", "^")
+    assert len(set(MARKER_SEQUENCE)) == len(MARKER_SEQUENCE)
 
 
 SCRIPT = textwrap.dedent(
@@ -187,3 +197,19 @@ def test_symbols_missing_from_the_cjk_font_fall_back_without_warning():
         warnings.filterwarnings("error", message=".*missing from font")
         fig.canvas.draw()
     plt.close(fig)
+
+
+def test_theme_is_seaborns_whitegrid_without_importing_seaborn():
+    from dangjian_analysis.report.style import COLORS, THEME_RC
+
+    expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+    for key in ("font.family", "font.sans-serif", "image.cmap"):  # fonts are ours; no cmaps
+        expected.pop(key)
+    assert THEME_RC == expected
+    assert list(COLORS) == sns.color_palette("colorblind").as_hex()
+    code = (
+        "import sys; from dangjian_analysis.report.style import use_style; use_style();"
+        "print('seaborn' in sys.modules, 'scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -6,6 +6,12 @@ per notebook plus an ``index.html``. A brief hides code and prompts, embeds its 
 loads nothing from the network, prints cleanly, opens with a cover (title, build date,
 package and data versions, git commit) and ends with the sources of the figures it shows.
 
+A brief opens with its title and the key findings its notebook computes (the output of
+the cell tagged ``key-findings``), shows the prose, tables and charts with codes folded away,
+and ends with a guide to reading it, a glossary, the figures it shows (as a table and a
+CSV download) and their sources. A cell that writes to stderr fails the build.
+
+
 The output folder is replaced only when every brief has been built: a failed or
 interrupted build leaves the previous set untouched. A folder holding anything the last
 build did not write (a user's notes) is never replaced; the error names what is there.
@@ -36,8 +42,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dangjian_analysis.briefs.buildinfo import BuildInfo, build_date, git_commit
+from dangjian_analysis.briefs.figures import figure_rows, figures_data_uri
+from dangjian_analysis.briefs.glossary import GLOSSARY, link_first_mentions
 from dangjian_analysis.briefs.offline import external_resources
+from dangjian_analysis.briefs.render import (
+    KeyFindingsBox,
+    RenderError,
+    check_no_stderr,
+    describe_images,
+    fold_coded_outputs,
+    has_key_findings_cell,
+    lift_key_findings,
+    split_title,
+)
 from dangjian_analysis.briefs.sources import CitedSource, cited_sources, figure_ids_in_outputs
+from dangjian_analysis.report.findings import KEY_FINDINGS_TAG
 
 if TYPE_CHECKING:
     import jinja2
@@ -98,6 +117,7 @@ class Brief:
         file: the HTML file name in the output folder.
         title: the brief's title.
         summary: the one-line summary (Markdown) shown in the index.
+        headline: the headline of the brief's key findings.
         figure_ids: ids of data-package figures found in the notebook's outputs.
         source_ids: ids of the sources of those figures, in ``sources.csv`` order.
         size: size of the HTML file in bytes.
@@ -108,6 +128,7 @@ class Brief:
     file: str
     title: str
     summary: str
+    headline: str
     figure_ids: tuple[str, ...]
     source_ids: tuple[str, ...]
     size: int
@@ -210,8 +231,9 @@ def notebook_summary(nb: NotebookNode) -> str:
 def check_notebook(nb: NotebookNode, name: str) -> None:
     """Check that notebook ``name`` can become a brief.
 
-    It needs a code cell tagged ``parameters`` (where ``DATA_DIR`` is set) and a
-    Markdown heading "What this can and cannot tell us".
+    It needs a code cell tagged ``parameters`` (where ``DATA_DIR`` is set), a code cell
+    tagged ``key-findings`` (whose result is ``dj.key_findings(...)``) and a Markdown
+    heading "What this can and cannot tell us".
 
     Raises:
         BriefBuildError: naming the notebook and what it lacks.
@@ -220,6 +242,11 @@ def check_notebook(nb: NotebookNode, name: str) -> None:
     if not any(c.get("cell_type") == "code" and _PARAMETERS_TAG in _tags(c) for c in nb.cells):
         raise BriefBuildError(
             f"{name}: no code cell tagged {_PARAMETERS_TAG!r} (it must set DATA_DIR)"
+        )
+    if not has_key_findings_cell(nb):
+        raise BriefBuildError(
+            f"{name}: no code cell tagged {KEY_FINDINGS_TAG!r}; every brief opens with the "
+            "key findings its notebook computes (dj.key_findings(headline, points))"
         )
     if not any(_LIMITS.search(text) for text in _markdown_cells(nb)):
         raise BriefBuildError(
@@ -425,20 +452,6 @@ def _exporter(language: str) -> HTMLExporter:
     return HTMLExporter(config=config)
 
 
-def _without_title_heading(nb: NotebookNode, title: str) -> None:
-    """Drop the first Markdown cell's ``# title`` line when it repeats the cover title."""
-    for cell in nb.cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        lines = _source(cell).splitlines()
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-        if first is not None:
-            match = _H1.match(lines[first])
-            if match and match.group("text") == title:
-                cell.source = "\n".join(lines[:first] + lines[first + 1 :]).strip("\n")
-        return
-
-
 def _markdown_inline(text: str) -> str:
     """Render one paragraph of Markdown to HTML without the enclosing ``<p>``."""
     from nbconvert.filters.markdown import markdown2html
@@ -449,13 +462,47 @@ def _markdown_inline(text: str) -> str:
     return html
 
 
+@dataclass(frozen=True)
+class _PackageTables:
+    """The data package's tables a brief draws on, as rows of text."""
+
+    figures: list[dict[str, str]]
+    sources: list[dict[str, str]]
+    regions: list[dict[str, str]]
+    indicators: list[dict[str, str]]
+    scopes: list[dict[str, str]]
+
+
+def _prepare(
+    nb: NotebookNode, name: str, title: str, injected: int | None
+) -> tuple[KeyFindingsBox, str]:
+    """Check and reshape executed ``nb`` for its brief; return the key findings and subtitle.
+
+    Fails when a cell wrote to stderr or the key findings are missing; lifts the key
+    findings out of the notebook, folds outputs that show internal codes into data blocks
+    and leaves one ``<h1>`` (the cover's).
+    """
+    try:
+        check_no_stderr(nb, name, injected)
+        key = lift_key_findings(nb, name, injected)
+    except RenderError as exc:
+        raise BriefBuildError(str(exc)) from None
+    describe_images(nb)
+    subtitle = split_title(nb, title)
+    fold_coded_outputs(nb)
+    return key, subtitle
+
+
 def _render_brief(
     nb: NotebookNode,
     *,
     name: str,
     title: str,
+    subtitle: str,
+    key: KeyFindingsBox,
     build: BuildInfo,
     sources: list[CitedSource],
+    figures: list[dict[str, str]],
     exporter: HTMLExporter,
     fragments: jinja2.Environment,
     cwd: Path,
@@ -463,17 +510,30 @@ def _render_brief(
     from markupsafe import Markup
 
     nb.metadata["title"] = title
-    _without_title_heading(nb, title)
     cover = fragments.get_template("cover.html.j2").render(
-        title=title, build=build, notebook=f"{name}.ipynb"
+        title=title,
+        subtitle=subtitle,
+        key_findings=Markup(key.html),
+        build=build,
+        notebook=f"{name}.ipynb",
     )
     cited = fragments.get_template("sources.html.j2").render(sources=sources, build=build)
+    appendix = fragments.get_template("appendix.html.j2").render(
+        glossary=GLOSSARY,
+        figures=figures,
+        csv_uri=figures_data_uri(figures) if figures else "",
+        csv_name=f"{name}-figures.csv",
+    )
     res = {
         "metadata": {"name": name, "path": str(cwd)},
-        "brief": {"cover_html": Markup(cover), "sources_html": Markup(cited)},
+        "brief": {
+            "cover_html": Markup(cover),
+            "appendix_html": Markup(appendix),
+            "sources_html": Markup(cited),
+        },
     }
     html, _ = exporter.from_notebook_node(nb, resources=res)
-    return html
+    return link_first_mentions(html)
 
 
 def _check_offline(html: str, name: str) -> None:
@@ -758,9 +818,14 @@ def build_briefs(
     paths = find_notebooks(folder, names)
     package = _data_package(data)
     data_dir = package.folder.absolute()
-    figures = read_table(package, "figures").rows
-    source_rows = read_table(package, "sources").rows
-    known_ids = {row["figure_id"] for row in figures}
+    tables = _PackageTables(
+        figures=read_table(package, "figures").rows,
+        sources=read_table(package, "sources").rows,
+        regions=read_table(package, "regions").rows,
+        indicators=read_table(package, "indicators").rows,
+        scopes=read_table(package, "scopes").rows,
+    )
+    known_ids = {row["figure_id"] for row in tables.figures}
 
     loaded = []
     for path in paths:
@@ -786,14 +851,29 @@ def build_briefs(
         fragments = _fragments()
         built: dict[str, Brief] = {}
 
-        def render(path: Path, nb: NotebookNode, title: str, summary: str) -> None:
-            sources = cited_sources(nb, figures, source_rows)
+        def render(
+            path: Path, nb: NotebookNode, title: str, summary: str, injected: int
+        ) -> None:
+            key, subtitle = _prepare(nb, path.name, title, injected)
+            sources = cited_sources(nb, tables.figures, tables.sources)
+            figure_ids = sorted(figure_ids_in_outputs(nb, known_ids))
+            rows = figure_rows(
+                figure_ids,
+                figures=tables.figures,
+                sources=tables.sources,
+                regions=tables.regions,
+                indicators=tables.indicators,
+                scopes=tables.scopes,
+            )
             html = _render_brief(
                 nb,
                 name=path.stem,
                 title=title,
+                subtitle=subtitle,
+                key=key,
                 build=build,
                 sources=sources,
+                figures=rows,
                 exporter=exporter,
                 fragments=fragments,
                 cwd=folder,
@@ -806,7 +886,8 @@ def build_briefs(
                 file=target.name,
                 title=title,
                 summary=summary,
-                figure_ids=tuple(sorted(figure_ids_in_outputs(nb, known_ids))),
+                headline=key.headline,
+                figure_ids=tuple(figure_ids),
                 source_ids=tuple(s.source_id for s in sources),
                 size=target.stat().st_size,
             )
@@ -824,7 +905,7 @@ def build_briefs(
                 injected = inject_parameters(nb, data_dir)
                 try:
                     await _execute(nb, path.name, folder, injected, timeout, clients)
-                    render(path, nb, title, summary)
+                    render(path, nb, title, summary, injected)
                 except BriefBuildError as exc:
                     failed.append(exc)
                     raise
@@ -869,11 +950,23 @@ def _write_index(
             "file": b.file,
             "title": b.title,
             "summary_html": Markup(_markdown_inline(b.summary)) if b.summary else "",
+            "headline": b.headline,
         }
         for b in briefs
     ]
+    figure_count = len({f for b in briefs for f in b.figure_ids})
+    source_count = len({s for b in briefs for s in b.source_ids})
+    bottom_line = (
+        f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} on {figure_count} published "
+        f"figure{'s' if figure_count != 1 else ''} from {source_count} "
+        f"source{'s' if source_count != 1 else ''}. What each finds, in one line:"
+    )
     html = fragments.get_template("briefs_index.html.j2").render(
-        briefs=entries, build=build, heading="dangjian-analysis briefs", lang=language
+        briefs=entries,
+        build=build,
+        heading="dangjian-analysis briefs",
+        bottom_line=bottom_line,
+        lang=language,
     )
     _check_offline(html, INDEX)
     (folder / INDEX).write_text(html, encoding="utf-8")

@@ -15,6 +15,10 @@ Conventions shared by the functions:
 * Optional ``note`` texts flag figures that are not strictly comparable (another scope,
   another definition, a different period). Each distinct note gets a number, shown next to
   the figures it applies to and listed under the plot.
+* A figure stands alone: ``source`` names the sources of its numbers, printed as the last
+  line inside the image; value axes of shares, counts and amounts start at zero (an axis
+  that does not says so under the plot); legends sit outside the plotting area, where they
+  cannot cover data.
 * Bad input raises :class:`ValueError` naming the column and the row.
 """
 
@@ -45,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BAR_COLUMNS",
     "BREAK_TEXT",
+    "NOT_FROM_ZERO_NOTE",
     "NO_DATA",
     "SCATTER_COLUMNS",
     "SERIES_COLUMNS",
@@ -69,6 +74,13 @@ NO_DATA = "no data"
 BREAK_TEXT = "口径变化 definition changes"
 #: Footnote explaining the arrows drawn for open bounds.
 OPEN_BOUND_NOTE = "→ range open on that side (the source gives only a lower or upper bound)"
+#: Footnote for a value axis that does not start at zero.
+NOT_FROM_ZERO_NOTE = (
+    "The {axis} axis does not start at zero: differences look larger than they are."
+)
+#: Words before the list of sources printed at the foot of a figure.
+SOURCE_PREFIX = "Source: "
+SOURCES_PREFIX = "Sources: "
 #: ``kind`` of the rows that form the main line series in :func:`series_with_breaks`.
 SERIES_KIND = "series"
 
@@ -113,6 +125,8 @@ def coverage_growth_scatter(
     y_percent: bool = False,
     show_boxes: bool = False,
     markers: Mapping[str, str] | None = None,
+    source: str | Sequence[str] | None = None,
+    from_zero: bool = True,
 ) -> Figure:
     """Scatter one point per region with the ranges of both measures as error bars.
 
@@ -128,8 +142,13 @@ def coverage_growth_scatter(
         x_percent: format x ticks as percentages (the values are ratios, 0.5 = 50%).
         y_percent: the same for y.
         show_boxes: shade the rectangle spanned by both ranges of each point.
-        markers: marker shape per ``marker_group``; defaults to
-            :data:`dangjian_analysis.report.style.MARKER_BY_DEFINITION`.
+        markers: marker shape per ``marker_group``; by default the groups take the shapes
+            of :data:`dangjian_analysis.report.style.MARKER_SEQUENCE` in the order they
+            first appear (pass ``scatter_markers(figures)`` to keep one shape per coverage
+            definition across charts).
+        source: the source (or sources) of the numbers, by name; printed at the foot.
+        from_zero: start each axis at zero when no value or bound is negative (default);
+            with False the axes fit the data, and a note under the plot says so.
 
     Points whose bounds equal their values are drawn without bars. No line is fitted:
     with a handful of regions measured in different ways, a trend line would mislead.
@@ -141,7 +160,7 @@ def coverage_growth_scatter(
     """
     from matplotlib.patches import Rectangle
 
-    from dangjian_analysis.report.style import MARKER_BY_DEFINITION
+    from dangjian_analysis.report.style import MARKER_SEQUENCE
 
     palette = _start()
     what = "coverage_growth_scatter table"
@@ -155,7 +174,10 @@ def coverage_growth_scatter(
     check_present(data, what, ["x", "y"])
     check_interval(data, what, "x", "x_lower", "x_upper")
     check_interval(data, what, "y", "y_lower", "y_upper")
-    marker_of = dict(MARKER_BY_DEFINITION if markers is None else markers)
+    if markers is None:
+        groups = dict.fromkeys(data["marker_group"])
+        markers = {g: MARKER_SEQUENCE[i % len(MARKER_SEQUENCE)] for i, g in enumerate(groups)}
+    marker_of = dict(markers)
     for position, group in enumerate(data["marker_group"]):
         if group not in marker_of:
             raise ValueError(
@@ -215,6 +237,10 @@ def coverage_growth_scatter(
     if title:
         ax.set_title(title)
     _percent_axes(ax, x_percent=x_percent, y_percent=y_percent)
+    for axis, columns in (("x", ["x", "x_lower", "x_upper"]), ("y", ["y", "y_lower", "y_upper"])):
+        note = _zero_axis(ax, axis, data[columns], from_zero=from_zero)
+        if note:
+            note_lines.append(note)
     ax.legend(
         title="definition",
         loc="upper left",
@@ -224,7 +250,7 @@ def coverage_growth_scatter(
     )
     if open_bounds:
         note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines)
+    _add_footnote(fig, note_lines, source)
     labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
     _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
     return fig
@@ -235,6 +261,8 @@ def capacity_bars(
     *,
     value_label: str,
     title: str | None = None,
+    source: str | Sequence[str] | None = None,
+    percent: bool = False,
 ) -> Figure:
     """Draw horizontal bars per region, one panel per metric, with interval whiskers.
 
@@ -245,6 +273,8 @@ def capacity_bars(
             as the text :data:`NO_DATA`, and so is a region that has no row for a metric.
         value_label: title of the value axes (under the panels of the bottom row).
         title: figure title.
+        source: the source (or sources) of the numbers, by name; printed at the foot.
+        percent: format the value axes as percentages (the values are ratios).
 
     Each panel has its own scale (metrics differ in units); panels share the list of
     regions, in the order they first appear in ``table``.
@@ -326,23 +356,27 @@ def capacity_bars(
                     fontsize=_LABEL_FONTSIZE + 1,
                     gid="note-mark",
                 )
-        ax.set_title(metric, fontsize=10, loc="left")
+        # Long metric names and axis titles wrap to the width of their panel instead of
+        # running into the next one.
+        panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
+        ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
         if k + ncols >= len(metrics):  # no panel below: label the value axis
-            ax.set_xlabel(value_label, fontsize=10)
+            ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.18)
         if not values or min(values) >= 0:
             ax.set_xlim(left=0)
+        _percent_axes(ax, x_percent=percent)
     for k in range(len(metrics), nrows * ncols):
         axes[k // ncols][k % ncols].set_axis_off()
     first = axes[0][0]
     first.set_yticks(range(len(labels)), labels)
     first.set_ylim(len(labels) - 0.5, -0.5)  # first region on top
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(title, x=0.01, ha="left")
     if open_bounds:
         note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines)
+    _add_footnote(fig, note_lines, source)
     return fig
 
 
@@ -353,6 +387,8 @@ def series_with_breaks(
     title: str | None = None,
     x_label: str | None = None,
     y_percent: bool = False,
+    source: str | Sequence[str] | None = None,
+    from_zero: bool = True,
 ) -> Figure:
     """Draw a series whose definition changes, never joining points across a change.
 
@@ -367,6 +403,9 @@ def series_with_breaks(
         title: figure title.
         x_label: title of the x axis (none by default: years speak for themselves).
         y_percent: format y ticks as percentages (the values are ratios).
+        source: the source (or sources) of the numbers, by name; printed at the foot.
+        from_zero: start the y axis at zero when no value or bound is negative (default);
+            with False it fits the data, and a note under the plot says so.
 
     Points of the main series are joined only while the definition stays the same; where it
     changes, a dotted vertical line marked :data:`BREAK_TEXT` separates the two.
@@ -487,8 +526,23 @@ def series_with_breaks(
     if title:
         ax.set_title(title)
     _percent_axes(ax, y_percent=y_percent)
-    ax.legend(loc="best", fontsize=9, framealpha=0.9)
-    _add_footnote(fig, [OPEN_BOUND_NOTE] if open_bounds else [])
+    # Under the plot, never over the lines; two columns when the labels are short enough.
+    _, legend_labels = ax.get_legend_handles_labels()
+    widest = max((_text_width(label) for label in legend_labels), default=0)
+    columns = 2 if widest * 2 <= int(fig.get_figwidth() * 72 * 0.85 / (9 * 0.56)) else 1
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.1 if x_label is None else -0.18),
+        ncols=columns,
+        fontsize=9,
+        frameon=False,
+        borderaxespad=0.0,
+    )
+    note_lines = [OPEN_BOUND_NOTE] if open_bounds else []
+    note = _zero_axis(ax, "y", data[["y", "lower", "upper"]], from_zero=from_zero)
+    if note:
+        note_lines.append(note)
+    _add_footnote(fig, note_lines, source)
     return fig
 
 
@@ -497,12 +551,12 @@ def series_with_breaks(
 
 def _start() -> list[Any]:
     """Apply the project style and return its palette."""
-    import seaborn as sns
+    from matplotlib.colors import to_rgb
 
-    from dangjian_analysis.report.style import PALETTE, use_style
+    from dangjian_analysis.report.style import COLORS, use_style
 
     use_style()
-    return list(sns.color_palette(PALETTE))
+    return [to_rgb(c) for c in COLORS]
 
 
 def _new_figure(
@@ -602,6 +656,36 @@ def _percent_axes(ax: Axes, *, x_percent: bool = False, y_percent: bool = False)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
 
 
+def _zero_axis(ax: Axes, axis: str, values: pd.DataFrame, *, from_zero: bool) -> str | None:
+    """Start ``axis`` at zero when every value and bound is non-negative.
+
+    Returns the note to print under the plot when the axis does not start at zero (its
+    values are non-negative but ``from_zero`` is False), else None.
+    """
+    finite = [float(v) for v in values.to_numpy().ravel() if not math.isnan(float(v))]
+    if not finite or min(finite) < 0:
+        return None
+    low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    if from_zero:
+        if axis == "x":
+            ax.set_xlim(0.0, high)
+        else:
+            ax.set_ylim(0.0, high)
+        return None
+    return NOT_FROM_ZERO_NOTE.format(axis=axis) if low > 0 else None
+
+
+def _source_text(source: str | Sequence[str] | None) -> str:
+    """``Source: a`` or ``Sources: a; b`` (empty without a source)."""
+    if source is None:
+        return ""
+    names = [source] if isinstance(source, str) else list(dict.fromkeys(source))
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        return ""
+    return (SOURCE_PREFIX if len(names) == 1 else SOURCES_PREFIX) + "; ".join(names)
+
+
 def _text_width(text: str) -> int:
     """Width of a text in half-em units: CJK and other wide characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -636,31 +720,54 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _add_footnote(fig: Figure, lines: Sequence[str]) -> float:
-    """List ``lines`` under the axes, making the figure taller by the space they need.
+def _add_footnote(
+    fig: Figure, lines: Sequence[str], source: str | Sequence[str] | None = None
+) -> float:
+    """List ``lines``, then the source line, under the axes, making the figure taller.
 
-    Returns the share of the figure's height taken by the notes (0 without notes).
+    The notes are one text (gid ``notes``), the source line another (gid ``source``).
+    Returns the share of the figure's height taken by the foot (0 when it is empty).
     """
-    if not lines:
+    source_line = _source_text(source)
+    if not lines and not source_line:
         return 0.0
     units = int(fig.get_figwidth() * 72 * 0.96 / (_NOTE_FONTSIZE * 0.56))
     wrapped = [part for line in lines for part in _wrap(line, units)]
-    extra = (len(wrapped) * _NOTE_FONTSIZE * 1.4 + 8) / 72
+    source_lines = _wrap(source_line, units) if source_line else []
+    step = _NOTE_FONTSIZE * 1.3 / 72  # inches per line (font size times line spacing)
+    gap = 4 / 72 if wrapped and source_lines else 0.0
+    extra = (len(wrapped) + len(source_lines)) * step + gap + 10 / 72
     height = fig.get_figheight()
     fig.set_figheight(height + extra)
-    share = extra / (height + extra)
+    total = height + extra
+    share = extra / total
     fig.get_layout_engine().set(rect=(0.0, share, 1.0, 1.0 - share))
-    fig.text(
-        0.01,
-        share - 2 / 72 / (height + extra),
-        "\n".join(wrapped),
-        ha="left",
-        va="top",
-        fontsize=_NOTE_FONTSIZE,
-        color="0.25",
-        linespacing=1.3,
-        gid="notes",
-    )
+    top = share - 2 / 72 / total
+    if wrapped:
+        fig.text(
+            0.01,
+            top,
+            "\n".join(wrapped),
+            ha="left",
+            va="top",
+            fontsize=_NOTE_FONTSIZE,
+            color="0.25",
+            linespacing=1.3,
+            gid="notes",
+        )
+        top -= (len(wrapped) * step + gap) / total
+    if source_lines:
+        fig.text(
+            0.01,
+            top,
+            "\n".join(source_lines),
+            ha="left",
+            va="top",
+            fontsize=_NOTE_FONTSIZE,
+            color="0.35",
+            linespacing=1.3,
+            gid="source",
+        )
     return share
 
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from dangjian_analysis.analysis.formatting import format_interval
 from dangjian_analysis.package.settings import AnalysisSettings, settings_for
+from dangjian_analysis.report.style import MARKER_SEQUENCE
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "MARKER_SEQUENCE",
     "capacity_measures",
     "capacity_plot_table",
     "figure_listing",
@@ -31,10 +31,6 @@ __all__ = [
     "show_derived",
 ]
 
-#: Marker shapes given to the coverage definitions, in their order of preference.
-MARKER_SEQUENCE = ("o", "s", "D", "^", "v", "P", "X", "*")
-
-
 def scatter_markers(
     figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
 ) -> dict[str, str]:
@@ -42,8 +38,8 @@ def scatter_markers(
 
     The definitions are the labels of the ``coverage_measures`` of the analysis settings
     (``settings``, else those of the package ``figures`` came from), given the shapes of
-    :data:`MARKER_SEQUENCE` in their order of preference, so that every chart draws one
-    definition with one shape.
+    :data:`~dangjian_analysis.report.style.MARKER_SEQUENCE` in their order of preference,
+    so that every chart draws one definition with one shape.
     """
     labels = settings_for(figures, settings).coverage_measures.values()
     return {
@@ -177,7 +173,18 @@ def region_label(regions: pd.DataFrame, region_id: str) -> str:
     return f"{row['name_zh']} {row['name_en']}"
 
 
-def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def _scope_words(code: str, scopes: pd.DataFrame | None) -> str:
+    """Name a scope in words: its label when ``scopes`` is given, else the code spaced."""
+    if scopes is not None:
+        match = scopes.loc[scopes["scope"] == code, "label_en"]
+        if len(match):
+            return str(match.iloc[0]).lower()
+    return code.replace("_", " ").replace("nonpublic", "non-public")
+
+
+def scatter_table(
+    cross: pd.DataFrame, regions: pd.DataFrame, scopes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Turn cross-section rows into the input of the coverage-growth scatter plot.
 
     Rows come from :func:`~dangjian_analysis.analysis.crosssection.cross_section`; the result
@@ -185,7 +192,8 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     Coverage goes on x, the outcome on y; open bounds (infinite) become empty cells, which
     the plot draws as arrows; the marker group is the coverage definition (see
-    :func:`scatter_markers`) and the note names the scope, outcome and period.
+    :func:`scatter_markers`) and the note names the scope (in words: its label from
+    ``scopes`` when given), outcome and period.
     """
     import pandas as pd
 
@@ -200,7 +208,7 @@ def scatter_table(cross: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
             "y_upper": _open(cross["outcome_upper"]),
             "marker_group": cross["coverage_definition"].to_numpy(),
             "note": [
-                f"coverage of {scope}; {definition}, {period}"
+                f"coverage of {_scope_words(scope, scopes)}; {definition}, {period}"
                 for scope, definition, period in zip(
                     cross["coverage_scope"], cross["outcome_definition"],
                     cross["outcome_period"], strict=True,
