@@ -1032,7 +1032,7 @@ def test_ctrl_c_during_a_build_prints_one_line_exits_130_and_keeps_the_previous_
     import sys
     import time
 
-    from conftest import LIMITS, PARAMETERS, copy_data, write_notebook
+    from conftest import KEY_FINDINGS, LIMITS, PARAMETERS, copy_data, write_notebook
 
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()
@@ -1042,6 +1042,7 @@ def test_ctrl_c_during_a_build_prints_one_line_exits_130_and_keeps_the_previous_
         [
             ("md", "# Slow"),
             PARAMETERS,
+            KEY_FINDINGS,
             (
                 "code",
                 f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(120)\n",

@@ -1,6 +1,6 @@
 """Numbers, words and tables for readers who do not read code.
 
-The analysis frames speak in codes (``nonpublic_enterprises_above_scale``, ``tc-009``) and
+The analysis frames speak in codes (``nonpublic_enterprises_above_scale``, ``ab-009``) and
 carry every digit; a brief speaks in words and rounds for reading. This module turns one
 into the other:
 
@@ -220,8 +220,8 @@ _PERIODS = re.compile(r"periods differ: (.+)")
 def caveat_words(flags: str) -> str:
     """Turn the ``flags`` of a derived value into caveats without figure ids.
 
-    ``cumulative count: ph-010 (先后)`` becomes ``a running total (先后)``; ``conflicting
-    inputs: tc-008 vs tc-034`` becomes ``the report prints another figure for the same
+    ``cumulative count: ab-010 (先后)`` becomes ``a running total (先后)``; ``conflicting
+    inputs: ab-008 vs ab-034`` becomes ``the report prints another figure for the same
     count``; ``periods differ: 2015-10-26 / 2014-12-31`` becomes ``inputs of different
     dates (2015-10-26; 2014-12-31)``. Repeated caveats are given once.
     """
@@ -639,7 +639,7 @@ def source_names(
 ) -> list[str]:
     """Name the sources of some figures, once each, in the order of ``sources``.
 
-    ``figure_ids`` may also hold strings of several ids (``"tc-008;tc-001"``, as in the
+    ``figure_ids`` may also hold strings of several ids (``"ab-008;ab-001"``, as in the
     ``inputs`` of derived values). Each name is the source's outlet (or its English title
     when the outlet is not known) and its year of publication, for the foot of a chart.
     """
