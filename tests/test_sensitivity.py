@@ -179,12 +179,12 @@ def test_notebook_03_reports_the_flipped_sign(tmp_path) -> None:
         return result.data["text/plain"]
 
     stored = findings(nbformat.read(path, as_version=4))
-    assert "Spearman's rho is +0.40" in stored and "the coverage of Pinghu" in stored
+    assert "Spearman's rho is +0.40" in stored and "Pinghu's coverage" in stored
     NotebookClient(nb, kernel_name="python3", timeout=600,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     changed = findings(nb)
     assert "Spearman's rho is -0.40" in changed
     headline = changed.splitlines()[0]
     assert headline != stored.splitlines()[0]
-    assert "rho is -0.40 only while it stays above 72.5%" in headline
+    assert "the rank correlation is -0.40 only while that figure stays above 72.5%" in headline
     assert json.dumps(changed) != json.dumps(stored)
