@@ -150,3 +150,15 @@ def test_every_bundled_figure_is_in_its_source():
     for source, (reason, ids) in report.not_checked_by_source().items():
         assert f"  {source}: {id_ranges(ids)}: {reason}" in summary
     assert f"{len(report.checks) - len(others)} verified, 0 failed" in summary
+
+
+def test_locator_near_is_one_rule_for_verify_and_diff():
+    from dangjian_analysis.curate.provenance import WINDOW, locator_near
+
+    text = "全县非公企业" + "x" * WINDOW + "927家"
+    start = text.index("927家")
+    assert locator_near(text, start, start + 4, "全县非公企业")
+    farther = "全县非公企业" + "x" * (WINDOW + 1) + "927家"
+    assert not locator_near(farther, start + 1, start + 5, "全县非公企业")
+    assert locator_near(text, start, start + 4, "全县非公企业", window=WINDOW)
+    assert not locator_near(text, start, start + 4, "全县非公企业", window=WINDOW - 1)

@@ -859,11 +859,6 @@ def _to_simplified_runs(text: str) -> str:
 # ---- comparing with a data package ------------------------------------------------------
 
 
-def _window_has(text: str, start: int, end: int, needle: str, window: int) -> bool:
-    lo, hi = max(0, start - window - len(needle)), end + window + len(needle)
-    return needle in text[lo:hi]
-
-
 def match_curated(
     candidates: Sequence[Candidate],
     text: str | NormalizedText,
@@ -883,7 +878,7 @@ def match_curated(
     covers as many figures as possible. Keys and values are indexes into ``figures`` and
     ``candidates``.
     """
-    from dangjian_analysis.curate.provenance import WINDOW
+    from dangjian_analysis.curate.provenance import WINDOW, locator_near
 
     window = WINDOW if window is None else window
     s = text.text if isinstance(text, NormalizedText) else normalize_text(text)
@@ -898,7 +893,7 @@ def match_curated(
             [
                 i
                 for i in options
-                if _window_has(s, candidates[i].start, candidates[i].end, loc, window)
+                if locator_near(s, candidates[i].start, candidates[i].end, loc, window)
             ]
         )
     owner: dict[int, int] = {}  # candidate -> figure

@@ -29,6 +29,7 @@ __all__ = [
     "FigureCheck",
     "VerificationReport",
     "id_ranges",
+    "locator_near",
     "verify_sources",
 ]
 
@@ -194,6 +195,16 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
+def locator_near(text: str, start: int, end: int, locator: str, window: int = WINDOW) -> bool:
+    """Tell whether ``locator`` is printed within ``window`` characters of ``text[start:end]``.
+
+    The one rule that ties a figure's ``locator`` to its ``raw``, for ``verify-sources`` and
+    for ``dangjian extract --diff``; both texts are normalized by the caller.
+    """
+    lo, hi = max(0, start - window - len(locator)), end + window + len(locator)
+    return locator in text[lo:hi]
+
+
 def check_figure(text: str, raw: str, locator: str) -> tuple[str, str]:
     """Check one figure against a normalized article; return ``(status, detail)``."""
     raw_n, loc_n = normalize_text(raw), normalize_text(locator)
@@ -201,8 +212,7 @@ def check_figure(text: str, raw: str, locator: str) -> tuple[str, str]:
     if not hits:
         return "raw not found", f"{raw!r} does not occur in the text"
     for hit in hits:
-        lo, hi = max(0, hit - WINDOW - len(loc_n)), hit + len(raw_n) + WINDOW + len(loc_n)
-        if loc_n in text[lo:hi]:
+        if locator_near(text, hit, hit + len(raw_n), loc_n):
             return VERIFIED, ""
     return (
         "locator not near raw",
