@@ -158,12 +158,39 @@ def coverage_growth_scatter(
             side of its value, or a ``marker_group`` has no marker.
 
     """
-    from matplotlib.patches import Rectangle
-
-    from dangjian_analysis.report.style import MARKER_SEQUENCE
-
     palette = _start()
-    what = "coverage_growth_scatter table"
+    data = _checked_scatter_table(table)
+    marker_of = _scatter_markers(data, markers)
+    marks, note_lines = _number_notes(data)
+    colour_of = {group: palette[i % len(palette)] for i, group in enumerate(marker_of)}
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    open_bounds = _draw_scatter_ranges(ax, data, colour_of, show_boxes=show_boxes)
+    _draw_scatter_points(ax, data, marker_of, colour_of)
+    note_lines += _scatter_axes(
+        ax,
+        data,
+        x_label=x_label,
+        y_label=y_label,
+        title=title,
+        x_percent=x_percent,
+        y_percent=y_percent,
+        from_zero=from_zero,
+    )
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines, source)
+    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
+    _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
+    return fig
+
+
+_SCATTER_TABLE = "coverage_growth_scatter table"
+
+
+def _checked_scatter_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Check the table of :func:`coverage_growth_scatter`; return its checked copy."""
+    what = _SCATTER_TABLE
     data = check_columns(table, what, SCATTER_COLUMNS, ("note",))
     check_text(data, what, "label")
     check_text(data, what, "marker_group")
@@ -174,6 +201,13 @@ def coverage_growth_scatter(
     check_present(data, what, ["x", "y"])
     check_interval(data, what, "x", "x_lower", "x_upper")
     check_interval(data, what, "y", "y_lower", "y_upper")
+    return data
+
+
+def _scatter_markers(data: pd.DataFrame, markers: Mapping[str, str] | None) -> dict[str, str]:
+    """Return the marker of each group (by default in order of appearance), checking all."""
+    from dangjian_analysis.report.style import MARKER_SEQUENCE
+
     if markers is None:
         groups = dict.fromkeys(data["marker_group"])
         markers = {g: MARKER_SEQUENCE[i % len(MARKER_SEQUENCE)] for i, g in enumerate(groups)}
@@ -181,14 +215,19 @@ def coverage_growth_scatter(
     for position, group in enumerate(data["marker_group"]):
         if group not in marker_of:
             raise ValueError(
-                f"{what}: column 'marker_group' holds {group!r} in {row_name(data, position)}; "
+                f"{_SCATTER_TABLE}: column 'marker_group' holds {group!r} in "
+                f"{row_name(data, position)}; "
                 f"known groups: {', '.join(repr(g) for g in marker_of)}"
             )
-    marks, note_lines = _number_notes(data)
-    colour_of = {group: palette[i % len(palette)] for i, group in enumerate(marker_of)}
+    return marker_of
 
-    fig, axes = _new_figure()
-    ax = axes[0][0]
+
+def _draw_scatter_ranges(
+    ax: Axes, data: pd.DataFrame, colour_of: Mapping[str, Any], *, show_boxes: bool
+) -> int:
+    """Draw the range boxes (if asked) and error bars of every point; return the arrow count."""
+    from matplotlib.patches import Rectangle
+
     open_bounds = 0
     for row in data.itertuples(index=False):
         colour = colour_of[row.marker_group]
@@ -215,6 +254,16 @@ def coverage_growth_scatter(
             y_range=(row.y_lower, row.y_upper),
             colour=colour,
         )
+    return open_bounds
+
+
+def _draw_scatter_points(
+    ax: Axes,
+    data: pd.DataFrame,
+    marker_of: Mapping[str, str],
+    colour_of: Mapping[str, Any],
+) -> None:
+    """Draw the points of each marker group, one legend entry per group."""
     for group, marker in marker_of.items():
         rows = data[data["marker_group"] == group]
         if rows.empty:
@@ -231,16 +280,31 @@ def coverage_growth_scatter(
             label=group,
             gid=f"points:{group}",
         )
+
+
+def _scatter_axes(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    x_label: str,
+    y_label: str,
+    title: str | None,
+    x_percent: bool,
+    y_percent: bool,
+    from_zero: bool,
+) -> list[str]:
+    """Set the scatter's titles, scales and legend; return the notes on axes not from zero."""
     ax.margins(0.15)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if title:
         ax.set_title(title)
     _percent_axes(ax, x_percent=x_percent, y_percent=y_percent)
+    notes = []
     for axis, columns in (("x", ["x", "x_lower", "x_upper"]), ("y", ["y", "y_lower", "y_upper"])):
         note = _zero_axis(ax, axis, data[columns], from_zero=from_zero)
         if note:
-            note_lines.append(note)
+            notes.append(note)
     ax.legend(
         title="definition",
         loc="upper left",
@@ -248,12 +312,7 @@ def coverage_growth_scatter(
         borderaxespad=0.0,
         frameon=False,
     )
-    if open_bounds:
-        note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines, source)
-    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
-    _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
-    return fig
+    return notes
 
 
 def capacity_bars(
