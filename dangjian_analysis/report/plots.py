@@ -343,9 +343,39 @@ def capacity_bars(
             is given without a value, or a region appears twice for one metric.
 
     """
-    from matplotlib.transforms import blended_transform_factory
-
     palette = _start()
+    data = _checked_bar_table(table)
+    marks, note_lines = _number_notes(data)
+    metrics = list(dict.fromkeys(data["metric"]))
+    labels = list(dict.fromkeys(data["label"]))
+    nrows, ncols, width, height = _bar_grid(len(metrics), len(labels))
+    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    # Long metric names and axis titles wrap to the width of their panel instead of
+    # running into the next one.
+    panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
+    open_bounds = 0
+    for k, metric in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        values, arrows = _draw_bar_panel(ax, data, metric, labels, marks, palette[0])
+        open_bounds += arrows
+        below = k + ncols >= len(metrics)  # no panel below: label the value axis
+        _label_bar_panel(
+            ax,
+            metric,
+            value_label if below else None,
+            values,
+            panel_units=panel_units,
+            percent=percent,
+        )
+    _finish_bar_grid(fig, axes, len(metrics), labels, title)
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines, source)
+    return fig
+
+
+def _checked_bar_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Check the table of :func:`capacity_bars` (one row per region and metric); return it."""
     what = "capacity_bars table"
     data = check_columns(table, what, BAR_COLUMNS, ("note",))
     check_text(data, what, "label")
@@ -362,81 +392,107 @@ def capacity_bars(
                 f"({row_name(data, seen[key])} and {row_name(data, position)})"
             )
         seen[key] = position
-    marks, note_lines = _number_notes(data)
-    metrics = list(dict.fromkeys(data["metric"]))
-    labels = list(dict.fromkeys(data["label"]))
-    ncols = min(3, len(metrics))
-    nrows = math.ceil(len(metrics) / ncols)
+    return data
+
+
+def _bar_grid(metrics: int, regions: int) -> tuple[int, int, float, float]:
+    """Return the rows, columns, width and height of the grid of bar panels."""
+    ncols = min(3, metrics)
+    nrows = math.ceil(metrics / ncols)
     width = min(13.0, 3.4 * ncols + 1.8)
-    height = nrows * max(2.0, 0.42 * len(labels) + 1.0) + 0.6
-    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    height = nrows * max(2.0, 0.42 * regions + 1.0) + 0.6
+    return nrows, ncols, width, height
+
+
+def _draw_bar_panel(
+    ax: Axes,
+    data: pd.DataFrame,
+    metric: str,
+    labels: Sequence[str],
+    marks: Sequence[str],
+    colour: Any,
+) -> tuple[list[float], int]:
+    """Draw one metric's bars, ranges and note marks; return the values and arrow count."""
+    from matplotlib.transforms import blended_transform_factory
+
+    no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
+    rows = {
+        label: position
+        for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
+        if m == metric
+    }
+    values = []
     open_bounds = 0
-    for k, metric in enumerate(metrics):
-        ax = axes[k // ncols][k % ncols]
-        no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
-        rows = {
-            label: position
-            for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
-            if m == metric
-        }
-        values = []
-        for y, label in enumerate(labels):
-            position = rows.get(label)
-            value = math.nan if position is None else data["value"].iloc[position]
-            if math.isnan(value):
-                ax.text(
-                    0.02,
-                    y,
-                    NO_DATA,
-                    transform=no_data_at,
-                    va="center",
-                    ha="left",
-                    fontsize=_LABEL_FONTSIZE,
-                    style="italic",
-                    color="0.4",
-                    gid="no-data",
-                )
-                continue
-            values.append(value)
-            ax.barh(y, value, height=0.62, color=palette[0], zorder=2, gid=f"bar:{label}")
-            lower = data["lower"].iloc[position]
-            upper = data["upper"].iloc[position]
-            open_bounds += _draw_ranges(ax, value, y, x_range=(lower, upper), colour="0.15")
-            if marks[position]:
-                end = value if math.isnan(upper) else upper
-                shift = 4.0 + (_ARROW_POINTS if math.isnan(upper) else 0.0)
-                ax.annotate(
-                    marks[position],
-                    (end, y),
-                    xytext=(shift, 0),
-                    textcoords="offset points",
-                    va="center",
-                    ha="left",
-                    fontsize=_LABEL_FONTSIZE + 1,
-                    gid="note-mark",
-                )
-        # Long metric names and axis titles wrap to the width of their panel instead of
-        # running into the next one.
-        panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
-        ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
-        if k + ncols >= len(metrics):  # no panel below: label the value axis
-            ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
-        ax.grid(axis="y", visible=False)
-        ax.margins(x=0.18)
-        if not values or min(values) >= 0:
-            ax.set_xlim(left=0)
-        _percent_axes(ax, x_percent=percent)
-    for k in range(len(metrics), nrows * ncols):
+    for y, label in enumerate(labels):
+        position = rows.get(label)
+        value = math.nan if position is None else data["value"].iloc[position]
+        if math.isnan(value):
+            ax.text(
+                0.02,
+                y,
+                NO_DATA,
+                transform=no_data_at,
+                va="center",
+                ha="left",
+                fontsize=_LABEL_FONTSIZE,
+                style="italic",
+                color="0.4",
+                gid="no-data",
+            )
+            continue
+        values.append(value)
+        ax.barh(y, value, height=0.62, color=colour, zorder=2, gid=f"bar:{label}")
+        lower = data["lower"].iloc[position]
+        upper = data["upper"].iloc[position]
+        open_bounds += _draw_ranges(ax, value, y, x_range=(lower, upper), colour="0.15")
+        if marks[position]:
+            end = value if math.isnan(upper) else upper
+            shift = 4.0 + (_ARROW_POINTS if math.isnan(upper) else 0.0)
+            ax.annotate(
+                marks[position],
+                (end, y),
+                xytext=(shift, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=_LABEL_FONTSIZE + 1,
+                gid="note-mark",
+            )
+    return values, open_bounds
+
+
+def _label_bar_panel(
+    ax: Axes,
+    metric: str,
+    value_label: str | None,
+    values: Sequence[float],
+    *,
+    panel_units: int,
+    percent: bool,
+) -> None:
+    """Title one bar panel, label its value axis (if given) and set its scale."""
+    ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
+    if value_label is not None:
+        ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.18)
+    if not values or min(values) >= 0:
+        ax.set_xlim(left=0)
+    _percent_axes(ax, x_percent=percent)
+
+
+def _finish_bar_grid(
+    fig: Figure, axes: Any, metrics: int, labels: Sequence[str], title: str | None
+) -> None:
+    """Hide the unused cells, list the regions down the first column and add the title."""
+    nrows, ncols = len(axes), len(axes[0])
+    for k in range(metrics, nrows * ncols):
         axes[k // ncols][k % ncols].set_axis_off()
     first = axes[0][0]
     first.set_yticks(range(len(labels)), labels)
     first.set_ylim(len(labels) - 0.5, -0.5)  # first region on top
     if title:
         fig.suptitle(title, x=0.01, ha="left")
-    if open_bounds:
-        note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines, source)
-    return fig
 
 
 def series_with_breaks(
