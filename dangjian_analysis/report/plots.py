@@ -530,10 +530,34 @@ def series_with_breaks(
             side of its value, a segment has two labels, or two main-series rows share ``x``.
 
     """
-    from matplotlib.ticker import MaxNLocator
-
     palette = _start()
-    what = "series_with_breaks table"
+    data, kinds = _checked_series_table(table)
+    main = data[[k == SERIES_KIND for k in kinds]]
+    label_of = _segment_labels(main)
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    runs = _segment_runs(main)
+    segments = list(dict.fromkeys(segment for segment, _ in runs))
+    colour_of = {s: palette[i % len(palette)] for i, s in enumerate(segments)}
+    open_bounds = _draw_runs(ax, runs, colour_of, label_of)
+    _draw_breaks(ax, runs)
+    open_bounds += _draw_other_kinds(ax, data, kinds)
+    _series_axes(ax, y_label=y_label, x_label=x_label, title=title, y_percent=y_percent)
+    _series_legend(fig, ax, below_x_label=x_label is not None)
+    note_lines = [OPEN_BOUND_NOTE] if open_bounds else []
+    note = _zero_axis(ax, "y", data[["y", "lower", "upper"]], from_zero=from_zero)
+    if note:
+        note_lines.append(note)
+    _add_footnote(fig, note_lines, source)
+    return fig
+
+
+_SERIES_TABLE = "series_with_breaks table"
+
+
+def _checked_series_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Check the table of :func:`series_with_breaks`; return it and the kind of each row."""
+    what = _SERIES_TABLE
     data = check_columns(table, what, SERIES_COLUMNS, ("kind",))
     check_numeric(data, what, ["x", "y", "lower", "upper"])
     check_present(data, what, ["x", "y"])
@@ -543,12 +567,17 @@ def series_with_breaks(
         kinds = [SERIES_KIND if is_blank(k) else k for k in data["kind"]]
     else:
         kinds = [SERIES_KIND] * len(data)
-    is_main = [k == SERIES_KIND for k in kinds]
-    main = data[is_main]
+    main = data[[k == SERIES_KIND for k in kinds]]
     check_text(main, what, "segment")
     check_text(main, what, "label")
     check_text(data, what, "segment", allow_blank=True)
     check_text(data, what, "label", allow_blank=True)
+    return data, kinds
+
+
+def _segment_labels(main: pd.DataFrame) -> dict[str, str]:
+    """Return the label of each segment of the main series, checking labels and years."""
+    what = _SERIES_TABLE
     label_of: dict[str, tuple[str, int]] = {}
     first_x: dict[float, int] = {}
     for position, (x, segment, label) in enumerate(
@@ -567,12 +596,12 @@ def series_with_breaks(
                 f"({row_name(main, first_x[x])} and {row_name(main, position)})"
             )
         first_x[x] = position
+    return {segment: label for segment, (label, _) in label_of.items()}
 
-    fig, axes = _new_figure()
-    ax = axes[0][0]
+
+def _segment_runs(main: pd.DataFrame) -> list[tuple[str, Any]]:
+    """Split the main series, in order of ``x``, into runs of one segment each."""
     ordered = main.sort_values("x", kind="stable")
-    segments = list(dict.fromkeys(ordered["segment"]))
-    colour_of = {s: palette[i % len(palette)] for i, s in enumerate(segments)}
     runs: list[tuple[str, Any]] = []
     start = 0
     seg_list = list(ordered["segment"])
@@ -580,6 +609,16 @@ def series_with_breaks(
         if i == len(seg_list) or seg_list[i] != seg_list[start]:
             runs.append((seg_list[start], ordered.iloc[start:i]))
             start = i
+    return runs
+
+
+def _draw_runs(
+    ax: Axes,
+    runs: Sequence[tuple[str, Any]],
+    colour_of: Mapping[str, Any],
+    label_of: Mapping[str, str],
+) -> int:
+    """Draw each run as a line with its ranges (one legend entry per segment); count arrows."""
     open_bounds = 0
     legend_done: set[str] = set()
     for segment, run in runs:
@@ -596,10 +635,15 @@ def series_with_breaks(
             markersize=5,
             linewidth=1.8,
             zorder=3,
-            label=label_of[segment][0] if segment not in legend_done else "_nolegend_",
+            label=label_of[segment] if segment not in legend_done else "_nolegend_",
             gid=f"segment:{segment}",
         )
         legend_done.add(segment)
+    return open_bounds
+
+
+def _draw_breaks(ax: Axes, runs: Sequence[tuple[str, Any]]) -> None:
+    """Mark each change of definition with a dotted line halfway between two runs."""
     for (_, before), (_, after) in itertools.pairwise(runs):
         at = (before["x"].iloc[-1] + after["x"].iloc[0]) / 2
         ax.axvline(at, linestyle=":", linewidth=1.4, color="0.3", zorder=1, gid="definition-break")
@@ -616,6 +660,11 @@ def series_with_breaks(
             color="0.3",
             gid="break-label",
         )
+
+
+def _draw_other_kinds(ax: Axes, data: pd.DataFrame, kinds: Sequence[str]) -> int:
+    """Draw the rows outside the main series as points, one marker per kind; count arrows."""
+    open_bounds = 0
     others = list(dict.fromkeys(k for k in kinds if k != SERIES_KIND))
     for i, kind in enumerate(others):
         rows = data[[k == kind for k in kinds]]
@@ -633,6 +682,15 @@ def series_with_breaks(
             label=kind,
             gid=f"kind:{kind}",
         )
+    return open_bounds
+
+
+def _series_axes(
+    ax: Axes, *, y_label: str, x_label: str | None, title: str | None, y_percent: bool
+) -> None:
+    """Set the series' year ticks, margins, titles and y format."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(x=0.06, y=0.12)
     ax.set_ylabel(y_label)
@@ -641,24 +699,21 @@ def series_with_breaks(
     if title:
         ax.set_title(title)
     _percent_axes(ax, y_percent=y_percent)
-    # Under the plot, never over the lines; two columns when the labels are short enough.
+
+
+def _series_legend(fig: Figure, ax: Axes, *, below_x_label: bool) -> None:
+    """Put the legend under the plot, never over the lines; two columns if labels are short."""
     _, legend_labels = ax.get_legend_handles_labels()
     widest = max((_text_width(label) for label in legend_labels), default=0)
     columns = 2 if widest * 2 <= int(fig.get_figwidth() * 72 * 0.85 / (9 * 0.56)) else 1
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(0.0, -0.1 if x_label is None else -0.18),
+        bbox_to_anchor=(0.0, -0.18 if below_x_label else -0.1),
         ncols=columns,
         fontsize=9,
         frameon=False,
         borderaxespad=0.0,
     )
-    note_lines = [OPEN_BOUND_NOTE] if open_bounds else []
-    note = _zero_axis(ax, "y", data[["y", "lower", "upper"]], from_zero=from_zero)
-    if note:
-        note_lines.append(note)
-    _add_footnote(fig, note_lines, source)
-    return fig
 
 
 # -- shared drawing helpers ---------------------------------------------------------------
