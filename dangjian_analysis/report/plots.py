@@ -1275,10 +1275,28 @@ def tipping_point_chart(
         ValueError: a column is missing or a bound is not a number.
 
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import PercentFormatter
-
     palette = _start()
+    data = _checked_segments(segments)
+    names = dict(labels or {})
+    panels = list(dict.fromkeys(data["variable"]))
+    regions = list(dict.fromkeys(data["region_id"]))
+    titles = dict(variables or {})
+    height = max(2.6, 0.55 * len(regions) + 1.4)
+    fig, axes = _new_figure(
+        1, len(panels), figsize=(7.5 if len(panels) < 3 else 11, height), sharey=True
+    )
+    for k, variable in enumerate(panels):
+        part = data[data["variable"] == variable]
+        panel_title = titles.get(variable, variable)
+        _draw_tipping_panel(axes[0][k], part, regions, palette, title=panel_title, percent=percent)
+    _list_regions(axes[0][0], regions, names)
+    _tipping_legend(fig, palette, title)
+    _add_footnote(fig, _source_lines(source))
+    return fig
+
+
+def _checked_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Check the frame of :func:`tipping_point_chart`; infinite ends become empty bounds."""
     what = "tipping_point_chart table"
     data = check_columns(
         segments, what, ("region_id", "variable", "lower", "upper", "sign", "observed", "value")
@@ -1286,54 +1304,97 @@ def tipping_point_chart(
     check_text(data, what, "region_id")
     check_text(data, what, "variable")
     for column in ("lower", "upper"):
-        data[column] = [math.nan if isinstance(v, float) and math.isinf(v) else v
-                        for v in data[column]]
+        data[column] = [
+            math.nan if isinstance(v, float) and math.isinf(v) else v for v in data[column]
+        ]
     check_numeric(data, what, ["lower", "upper", "sign", "value"])
-    names = dict(labels or {})
-    panels = list(dict.fromkeys(data["variable"]))
-    regions = list(dict.fromkeys(data["region_id"]))
-    titles = dict(variables or {})
-    height = max(2.6, 0.55 * len(regions) + 1.4)
-    fig, axes = _new_figure(1, len(panels), figsize=(7.5 if len(panels) < 3 else 11, height),
-                            sharey=True)
+    return data
 
-    def colour(sign: float) -> Any:
-        return _NEUTRAL if math.isnan(sign) or sign == 0 else palette[_SIGN_COLOURS[sign]]
 
-    for k, variable in enumerate(panels):
-        ax = axes[0][k]
-        part = data[data["variable"] == variable]
-        finite = [v for v in [*part["lower"], *part["upper"]] if not math.isnan(v)]
-        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-        pad = max(0.25 * (high - low), 0.02)
-        open_low = part["lower"].isna().any()
-        open_high = part["upper"].isna().any()
-        left = low - pad if open_low else low
-        right = high + pad if open_high else high
-        for row in part.itertuples(index=False):
-            y = regions.index(row.region_id)
-            a = left if math.isnan(row.lower) else row.lower
-            b = right if math.isnan(row.upper) else row.upper
-            if a == b:
-                ax.plot([a, a], [y - 0.22, y + 0.22], color=colour(row.sign), linewidth=2.2,
-                        zorder=3, solid_capstyle="butt", gid="tie")
-            else:
-                ax.plot([a, b], [y, y], color=colour(row.sign), linewidth=7, zorder=2,
-                        solid_capstyle="butt", gid="piece")
-        own = part[part["observed"].astype(bool)]
-        for row in own.itertuples(index=False):
-            ax.scatter([row.value], [regions.index(row.region_id)], marker="D", s=42,
-                       color="black", zorder=4, gid="observed")
-        margin = 0.03 * (right - left)
-        ax.set_xlim(left - margin, right + margin)
-        ax.set_title(titles.get(variable, variable), fontweight="normal", loc="left",
-                     fontsize=10)
-        ax.grid(axis="y", visible=False)
-        if percent:
-            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    first = axes[0][0]
-    first.set_yticks(range(len(regions)), [names.get(r, r) for r in regions])
-    first.set_ylim(len(regions) - 0.5, -0.5)
+def _sign_colour(palette: Sequence[Any], sign: float) -> Any:
+    """Colour of a sign: palette colours for positive and negative, grey otherwise."""
+    return _NEUTRAL if math.isnan(sign) or sign == 0 else palette[_SIGN_COLOURS[sign]]
+
+
+def _panel_extent(part: pd.DataFrame) -> tuple[float, float]:
+    """Return the left and right ends of a panel, padded on a side left open."""
+    finite = [v for v in [*part["lower"], *part["upper"]] if not math.isnan(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    pad = max(0.25 * (high - low), 0.02)
+    open_low = part["lower"].isna().any()
+    open_high = part["upper"].isna().any()
+    left = low - pad if open_low else low
+    right = high + pad if open_high else high
+    return left, right
+
+
+def _draw_tipping_panel(
+    ax: Axes,
+    part: pd.DataFrame,
+    regions: Sequence[str],
+    palette: Sequence[Any],
+    *,
+    title: str,
+    percent: bool,
+) -> None:
+    """Draw one variable's pieces, ties and reported values, then set its scale and title."""
+    from matplotlib.ticker import PercentFormatter
+
+    left, right = _panel_extent(part)
+    for row in part.itertuples(index=False):
+        y = regions.index(row.region_id)
+        a = left if math.isnan(row.lower) else row.lower
+        b = right if math.isnan(row.upper) else row.upper
+        colour = _sign_colour(palette, row.sign)
+        if a == b:
+            ax.plot(
+                [a, a],
+                [y - 0.22, y + 0.22],
+                color=colour,
+                linewidth=2.2,
+                zorder=3,
+                solid_capstyle="butt",
+                gid="tie",
+            )
+        else:
+            ax.plot(
+                [a, b],
+                [y, y],
+                color=colour,
+                linewidth=7,
+                zorder=2,
+                solid_capstyle="butt",
+                gid="piece",
+            )
+    own = part[part["observed"].astype(bool)]
+    for row in own.itertuples(index=False):
+        ax.scatter(
+            [row.value],
+            [regions.index(row.region_id)],
+            marker="D",
+            s=42,
+            color="black",
+            zorder=4,
+            gid="observed",
+        )
+    margin = 0.03 * (right - left)
+    ax.set_xlim(left - margin, right + margin)
+    ax.set_title(title, fontweight="normal", loc="left", fontsize=10)
+    ax.grid(axis="y", visible=False)
+    if percent:
+        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _list_regions(ax: Axes, regions: Sequence[str], names: Mapping[str, str]) -> None:
+    """Name the regions down the shared y axis, the first on top."""
+    ax.set_yticks(range(len(regions)), [names.get(r, r) for r in regions])
+    ax.set_ylim(len(regions) - 0.5, -0.5)
+
+
+def _tipping_legend(fig: Figure, palette: Sequence[Any], title: str | None) -> None:
+    """Explain the colours and the diamond in a legend headed by the title, above the panels."""
+    from matplotlib.lines import Line2D
+
     handles = [
         Line2D([], [], color=palette[0], linewidth=6, label="positive 正"),
         Line2D([], [], color=palette[1], linewidth=6, label="negative 负"),
@@ -1341,10 +1402,16 @@ def tipping_point_chart(
         Line2D([], [], color="black", marker="D", linestyle="none", label="as reported 报告值"),
     ]
     # The title heads the legend, so the two stack above the panels instead of overlapping.
-    fig.legend(handles=handles, title=title, loc="outside upper left", alignment="left",
-               ncols=4, fontsize=8.5, title_fontsize=12, frameon=False)
-    _add_footnote(fig, _source_lines(source))
-    return fig
+    fig.legend(
+        handles=handles,
+        title=title,
+        loc="outside upper left",
+        alignment="left",
+        ncols=4,
+        fontsize=8.5,
+        title_fontsize=12,
+        frameon=False,
+    )
 
 
 def power_curve_plot(
