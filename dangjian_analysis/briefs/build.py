@@ -808,124 +808,33 @@ def build_briefs(
 
     """
     _require_notebook_tools()
-    from tqdm import tqdm
-
-    from dangjian_analysis.package.validation import read_table
-    from dangjian_analysis.package.version import package_version
-
     started = time.perf_counter()
     folder = Path(notebooks).absolute()
     paths = find_notebooks(folder, names)
     package = _data_package(data)
     data_dir = package.folder.absolute()
-    tables = _PackageTables(
-        figures=read_table(package, "figures").rows,
-        sources=read_table(package, "sources").rows,
-        regions=read_table(package, "regions").rows,
-        indicators=read_table(package, "indicators").rows,
-        scopes=read_table(package, "scopes").rows,
-    )
+    tables = _package_tables(package)
     known_ids = {row["figure_id"] for row in tables.figures}
-
-    loaded = []
-    for path in paths:
-        nb = _read_notebook(path)
-        check_notebook(nb, path.name)
-        loaded.append((path, nb))
-
-    build = BuildInfo(
-        date=build_date(),
-        package_version=package_version(),
-        data_version=package.version,
-        data_title=str(package.descriptor.get("title", "")),
-        data_folder=data_dir,
-        commit=git_commit(folder),
-    )
-    out = Path(out).absolute()
-    if out.is_symlink():  # replace the folder it points to, not the link
-        out = out.resolve()
+    loaded = _load_notebooks(paths)
+    build = _build_info(package, data_dir, folder)
+    out = _output_path(out)
     staging = _staging_folder(out)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(loaded)))
     try:
         exporter = _exporter(language)
         fragments = _fragments()
-        built: dict[str, Brief] = {}
-
-        def render(
-            path: Path, nb: NotebookNode, title: str, summary: str, injected: int
-        ) -> None:
-            key, subtitle = _prepare(nb, path.name, title, injected)
-            sources = cited_sources(nb, tables.figures, tables.sources)
-            figure_ids = sorted(figure_ids_in_outputs(nb, known_ids))
-            rows = figure_rows(
-                figure_ids,
-                figures=tables.figures,
-                sources=tables.sources,
-                regions=tables.regions,
-                indicators=tables.indicators,
-                scopes=tables.scopes,
-            )
-            html = _render_brief(
-                nb,
-                name=path.stem,
-                title=title,
-                subtitle=subtitle,
-                key=key,
-                build=build,
-                sources=sources,
-                figures=rows,
-                exporter=exporter,
-                fragments=fragments,
-                cwd=folder,
-            )
-            _check_offline(html, path.name)
-            target = staging / f"{path.stem}.html"
-            target.write_text(html, encoding="utf-8")
-            built[path.stem] = Brief(
-                name=path.stem,
-                file=target.name,
-                title=title,
-                summary=summary,
-                headline=key.headline,
-                figure_ids=tuple(figure_ids),
-                source_ids=tuple(s.source_id for s in sources),
-                size=target.stat().st_size,
-            )
-
-        failed: list[BriefBuildError] = []
-        clients: list[Any] = []
-
-        async def build_one(path: Path, nb: NotebookNode, limit: asyncio.Semaphore) -> None:
-            async with limit:
-                if failed:  # one notebook failed: start no more, let running ones finish
-                    return
-                bar.set_postfix_str(path.stem)
-                title = notebook_title(nb, path.stem)
-                summary = notebook_summary(nb)
-                injected = inject_parameters(nb, data_dir)
-                try:
-                    await _execute(nb, path.name, folder, injected, timeout, clients)
-                    render(path, nb, title, summary, injected)
-                except BriefBuildError as exc:
-                    failed.append(exc)
-                    raise
-                bar.update(1)
-
-        async def build_all() -> None:
-            limit = asyncio.Semaphore(workers)
-            outcomes = await asyncio.gather(
-                *(build_one(path, nb, limit) for path, nb in loaded), return_exceptions=True
-            )
-            # Report the first failure in folder order, whatever order they happened in.
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
-
-        with tqdm(
-            total=len(loaded), desc="briefs", unit="notebook", file=sys.stderr, disable=not progress
-        ) as bar:
-            _run(build_all(), on_interrupt=lambda: _stop_at_once(clients))
-        briefs = [built[path.stem] for path, _ in loaded]
+        job = _BriefJob(
+            folder=folder,
+            data_dir=data_dir,
+            staging=staging,
+            tables=tables,
+            known_ids=known_ids,
+            build=build,
+            exporter=exporter,
+            fragments=fragments,
+            timeout=timeout,
+        )
+        briefs = _run_notebooks(job, loaded, workers=workers, progress=progress)
         _write_index(staging, briefs, build, fragments, language)
         _write_marker(staging, briefs, build)
         _swap_in(staging, out)
@@ -933,6 +842,163 @@ def build_briefs(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildResult(out=out, build=build, briefs=briefs, seconds=time.perf_counter() - started)
+
+
+def _package_tables(package: DataPackage) -> _PackageTables:
+    """Read the tables of the data package that the briefs draw on."""
+    from dangjian_analysis.package.validation import read_table
+
+    return _PackageTables(
+        figures=read_table(package, "figures").rows,
+        sources=read_table(package, "sources").rows,
+        regions=read_table(package, "regions").rows,
+        indicators=read_table(package, "indicators").rows,
+        scopes=read_table(package, "scopes").rows,
+    )
+
+
+def _load_notebooks(paths: Sequence[Path]) -> list[tuple[Path, NotebookNode]]:
+    """Read and check every notebook before any is executed."""
+    loaded = []
+    for path in paths:
+        nb = _read_notebook(path)
+        check_notebook(nb, path.name)
+        loaded.append((path, nb))
+    return loaded
+
+
+def _build_info(package: DataPackage, data_dir: Path, folder: Path) -> BuildInfo:
+    """Collect the cover facts: date, package and data versions, git commit."""
+    from dangjian_analysis.package.version import package_version
+
+    return BuildInfo(
+        date=build_date(),
+        package_version=package_version(),
+        data_version=package.version,
+        data_title=str(package.descriptor.get("title", "")),
+        data_folder=data_dir,
+        commit=git_commit(folder),
+    )
+
+
+def _output_path(out: str | Path) -> Path:
+    """Return the absolute output folder; a symbolic link stands for the folder it points to."""
+    out = Path(out).absolute()
+    if out.is_symlink():  # replace the folder it points to, not the link
+        out = out.resolve()
+    return out
+
+
+@dataclass
+class _BriefJob:
+    """What the notebooks of one build share, and what their runs report back."""
+
+    folder: Path
+    data_dir: Path
+    staging: Path
+    tables: _PackageTables
+    known_ids: set[str]
+    build: BuildInfo
+    exporter: HTMLExporter
+    fragments: jinja2.Environment
+    timeout: int
+    built: dict[str, Brief] = field(default_factory=dict)
+    failed: list[BriefBuildError] = field(default_factory=list)
+    clients: list[Any] = field(default_factory=list)
+
+
+def _run_notebooks(
+    job: _BriefJob, loaded: Sequence[tuple[Path, NotebookNode]], *, workers: int, progress: bool
+) -> list[Brief]:
+    """Execute and render every notebook under a progress bar; return the briefs in order."""
+    from tqdm import tqdm
+
+    with tqdm(
+        total=len(loaded), desc="briefs", unit="notebook", file=sys.stderr, disable=not progress
+    ) as bar:
+        _run(
+            _build_all(job, loaded, workers, bar),
+            on_interrupt=lambda: _stop_at_once(job.clients),
+        )
+    return [job.built[path.stem] for path, _ in loaded]
+
+
+async def _build_all(
+    job: _BriefJob, loaded: Sequence[tuple[Path, NotebookNode]], workers: int, bar: Any
+) -> None:
+    """Build the notebooks ``workers`` at a time; raise the first failure in folder order."""
+    limit = asyncio.Semaphore(workers)
+    outcomes = await asyncio.gather(
+        *(_build_one(job, path, nb, limit, bar) for path, nb in loaded), return_exceptions=True
+    )
+    # Report the first failure in folder order, whatever order they happened in.
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def _build_one(
+    job: _BriefJob, path: Path, nb: NotebookNode, limit: asyncio.Semaphore, bar: Any
+) -> None:
+    """Execute one notebook and write its brief, unless another notebook has failed."""
+    async with limit:
+        if job.failed:  # one notebook failed: start no more, let running ones finish
+            return
+        bar.set_postfix_str(path.stem)
+        title = notebook_title(nb, path.stem)
+        summary = notebook_summary(nb)
+        injected = inject_parameters(nb, job.data_dir)
+        try:
+            await _execute(nb, path.name, job.folder, injected, job.timeout, job.clients)
+            job.built[path.stem] = _write_brief(job, path, nb, title, summary, injected)
+        except BriefBuildError as exc:
+            job.failed.append(exc)
+            raise
+        bar.update(1)
+
+
+def _write_brief(
+    job: _BriefJob, path: Path, nb: NotebookNode, title: str, summary: str, injected: int
+) -> Brief:
+    """Render executed ``nb`` into the staging folder; return what was written."""
+    tables = job.tables
+    key, subtitle = _prepare(nb, path.name, title, injected)
+    sources = cited_sources(nb, tables.figures, tables.sources)
+    figure_ids = sorted(figure_ids_in_outputs(nb, job.known_ids))
+    rows = figure_rows(
+        figure_ids,
+        figures=tables.figures,
+        sources=tables.sources,
+        regions=tables.regions,
+        indicators=tables.indicators,
+        scopes=tables.scopes,
+    )
+    html = _render_brief(
+        nb,
+        name=path.stem,
+        title=title,
+        subtitle=subtitle,
+        key=key,
+        build=job.build,
+        sources=sources,
+        figures=rows,
+        exporter=job.exporter,
+        fragments=job.fragments,
+        cwd=job.folder,
+    )
+    _check_offline(html, path.name)
+    target = job.staging / f"{path.stem}.html"
+    target.write_text(html, encoding="utf-8")
+    return Brief(
+        name=path.stem,
+        file=target.name,
+        title=title,
+        summary=summary,
+        headline=key.headline,
+        figure_ids=tuple(figure_ids),
+        source_ids=tuple(s.source_id for s in sources),
+        size=target.stat().st_size,
+    )
 
 
 def _write_index(

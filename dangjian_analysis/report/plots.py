@@ -158,12 +158,39 @@ def coverage_growth_scatter(
             side of its value, or a ``marker_group`` has no marker.
 
     """
-    from matplotlib.patches import Rectangle
-
-    from dangjian_analysis.report.style import MARKER_SEQUENCE
-
     palette = _start()
-    what = "coverage_growth_scatter table"
+    data = _checked_scatter_table(table)
+    marker_of = _scatter_markers(data, markers)
+    marks, note_lines = _number_notes(data)
+    colour_of = {group: palette[i % len(palette)] for i, group in enumerate(marker_of)}
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    open_bounds = _draw_scatter_ranges(ax, data, colour_of, show_boxes=show_boxes)
+    _draw_scatter_points(ax, data, marker_of, colour_of)
+    note_lines += _scatter_axes(
+        ax,
+        data,
+        x_label=x_label,
+        y_label=y_label,
+        title=title,
+        x_percent=x_percent,
+        y_percent=y_percent,
+        from_zero=from_zero,
+    )
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines, source)
+    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
+    _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
+    return fig
+
+
+_SCATTER_TABLE = "coverage_growth_scatter table"
+
+
+def _checked_scatter_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Check the table of :func:`coverage_growth_scatter`; return its checked copy."""
+    what = _SCATTER_TABLE
     data = check_columns(table, what, SCATTER_COLUMNS, ("note",))
     check_text(data, what, "label")
     check_text(data, what, "marker_group")
@@ -174,6 +201,13 @@ def coverage_growth_scatter(
     check_present(data, what, ["x", "y"])
     check_interval(data, what, "x", "x_lower", "x_upper")
     check_interval(data, what, "y", "y_lower", "y_upper")
+    return data
+
+
+def _scatter_markers(data: pd.DataFrame, markers: Mapping[str, str] | None) -> dict[str, str]:
+    """Return the marker of each group (by default in order of appearance), checking all."""
+    from dangjian_analysis.report.style import MARKER_SEQUENCE
+
     if markers is None:
         groups = dict.fromkeys(data["marker_group"])
         markers = {g: MARKER_SEQUENCE[i % len(MARKER_SEQUENCE)] for i, g in enumerate(groups)}
@@ -181,14 +215,19 @@ def coverage_growth_scatter(
     for position, group in enumerate(data["marker_group"]):
         if group not in marker_of:
             raise ValueError(
-                f"{what}: column 'marker_group' holds {group!r} in {row_name(data, position)}; "
+                f"{_SCATTER_TABLE}: column 'marker_group' holds {group!r} in "
+                f"{row_name(data, position)}; "
                 f"known groups: {', '.join(repr(g) for g in marker_of)}"
             )
-    marks, note_lines = _number_notes(data)
-    colour_of = {group: palette[i % len(palette)] for i, group in enumerate(marker_of)}
+    return marker_of
 
-    fig, axes = _new_figure()
-    ax = axes[0][0]
+
+def _draw_scatter_ranges(
+    ax: Axes, data: pd.DataFrame, colour_of: Mapping[str, Any], *, show_boxes: bool
+) -> int:
+    """Draw the range boxes (if asked) and error bars of every point; return the arrow count."""
+    from matplotlib.patches import Rectangle
+
     open_bounds = 0
     for row in data.itertuples(index=False):
         colour = colour_of[row.marker_group]
@@ -215,6 +254,16 @@ def coverage_growth_scatter(
             y_range=(row.y_lower, row.y_upper),
             colour=colour,
         )
+    return open_bounds
+
+
+def _draw_scatter_points(
+    ax: Axes,
+    data: pd.DataFrame,
+    marker_of: Mapping[str, str],
+    colour_of: Mapping[str, Any],
+) -> None:
+    """Draw the points of each marker group, one legend entry per group."""
     for group, marker in marker_of.items():
         rows = data[data["marker_group"] == group]
         if rows.empty:
@@ -231,16 +280,31 @@ def coverage_growth_scatter(
             label=group,
             gid=f"points:{group}",
         )
+
+
+def _scatter_axes(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    x_label: str,
+    y_label: str,
+    title: str | None,
+    x_percent: bool,
+    y_percent: bool,
+    from_zero: bool,
+) -> list[str]:
+    """Set the scatter's titles, scales and legend; return the notes on axes not from zero."""
     ax.margins(0.15)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if title:
         ax.set_title(title)
     _percent_axes(ax, x_percent=x_percent, y_percent=y_percent)
+    notes = []
     for axis, columns in (("x", ["x", "x_lower", "x_upper"]), ("y", ["y", "y_lower", "y_upper"])):
         note = _zero_axis(ax, axis, data[columns], from_zero=from_zero)
         if note:
-            note_lines.append(note)
+            notes.append(note)
     ax.legend(
         title="definition",
         loc="upper left",
@@ -248,12 +312,7 @@ def coverage_growth_scatter(
         borderaxespad=0.0,
         frameon=False,
     )
-    if open_bounds:
-        note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines, source)
-    labels = [f"{label}{mark}" for label, mark in zip(data["label"], marks, strict=True)]
-    _place_labels(fig, ax, list(zip(data["x"], data["y"], strict=True)), labels)
-    return fig
+    return notes
 
 
 def capacity_bars(
@@ -284,9 +343,39 @@ def capacity_bars(
             is given without a value, or a region appears twice for one metric.
 
     """
-    from matplotlib.transforms import blended_transform_factory
-
     palette = _start()
+    data = _checked_bar_table(table)
+    marks, note_lines = _number_notes(data)
+    metrics = list(dict.fromkeys(data["metric"]))
+    labels = list(dict.fromkeys(data["label"]))
+    nrows, ncols, width, height = _bar_grid(len(metrics), len(labels))
+    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    # Long metric names and axis titles wrap to the width of their panel instead of
+    # running into the next one.
+    panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
+    open_bounds = 0
+    for k, metric in enumerate(metrics):
+        ax = axes[k // ncols][k % ncols]
+        values, arrows = _draw_bar_panel(ax, data, metric, labels, marks, palette[0])
+        open_bounds += arrows
+        below = k + ncols >= len(metrics)  # no panel below: label the value axis
+        _label_bar_panel(
+            ax,
+            metric,
+            value_label if below else None,
+            values,
+            panel_units=panel_units,
+            percent=percent,
+        )
+    _finish_bar_grid(fig, axes, len(metrics), labels, title)
+    if open_bounds:
+        note_lines.append(OPEN_BOUND_NOTE)
+    _add_footnote(fig, note_lines, source)
+    return fig
+
+
+def _checked_bar_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Check the table of :func:`capacity_bars` (one row per region and metric); return it."""
     what = "capacity_bars table"
     data = check_columns(table, what, BAR_COLUMNS, ("note",))
     check_text(data, what, "label")
@@ -303,81 +392,107 @@ def capacity_bars(
                 f"({row_name(data, seen[key])} and {row_name(data, position)})"
             )
         seen[key] = position
-    marks, note_lines = _number_notes(data)
-    metrics = list(dict.fromkeys(data["metric"]))
-    labels = list(dict.fromkeys(data["label"]))
-    ncols = min(3, len(metrics))
-    nrows = math.ceil(len(metrics) / ncols)
+    return data
+
+
+def _bar_grid(metrics: int, regions: int) -> tuple[int, int, float, float]:
+    """Return the rows, columns, width and height of the grid of bar panels."""
+    ncols = min(3, metrics)
+    nrows = math.ceil(metrics / ncols)
     width = min(13.0, 3.4 * ncols + 1.8)
-    height = nrows * max(2.0, 0.42 * len(labels) + 1.0) + 0.6
-    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    height = nrows * max(2.0, 0.42 * regions + 1.0) + 0.6
+    return nrows, ncols, width, height
+
+
+def _draw_bar_panel(
+    ax: Axes,
+    data: pd.DataFrame,
+    metric: str,
+    labels: Sequence[str],
+    marks: Sequence[str],
+    colour: Any,
+) -> tuple[list[float], int]:
+    """Draw one metric's bars, ranges and note marks; return the values and arrow count."""
+    from matplotlib.transforms import blended_transform_factory
+
+    no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
+    rows = {
+        label: position
+        for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
+        if m == metric
+    }
+    values = []
     open_bounds = 0
-    for k, metric in enumerate(metrics):
-        ax = axes[k // ncols][k % ncols]
-        no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
-        rows = {
-            label: position
-            for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
-            if m == metric
-        }
-        values = []
-        for y, label in enumerate(labels):
-            position = rows.get(label)
-            value = math.nan if position is None else data["value"].iloc[position]
-            if math.isnan(value):
-                ax.text(
-                    0.02,
-                    y,
-                    NO_DATA,
-                    transform=no_data_at,
-                    va="center",
-                    ha="left",
-                    fontsize=_LABEL_FONTSIZE,
-                    style="italic",
-                    color="0.4",
-                    gid="no-data",
-                )
-                continue
-            values.append(value)
-            ax.barh(y, value, height=0.62, color=palette[0], zorder=2, gid=f"bar:{label}")
-            lower = data["lower"].iloc[position]
-            upper = data["upper"].iloc[position]
-            open_bounds += _draw_ranges(ax, value, y, x_range=(lower, upper), colour="0.15")
-            if marks[position]:
-                end = value if math.isnan(upper) else upper
-                shift = 4.0 + (_ARROW_POINTS if math.isnan(upper) else 0.0)
-                ax.annotate(
-                    marks[position],
-                    (end, y),
-                    xytext=(shift, 0),
-                    textcoords="offset points",
-                    va="center",
-                    ha="left",
-                    fontsize=_LABEL_FONTSIZE + 1,
-                    gid="note-mark",
-                )
-        # Long metric names and axis titles wrap to the width of their panel instead of
-        # running into the next one.
-        panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
-        ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
-        if k + ncols >= len(metrics):  # no panel below: label the value axis
-            ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
-        ax.grid(axis="y", visible=False)
-        ax.margins(x=0.18)
-        if not values or min(values) >= 0:
-            ax.set_xlim(left=0)
-        _percent_axes(ax, x_percent=percent)
-    for k in range(len(metrics), nrows * ncols):
+    for y, label in enumerate(labels):
+        position = rows.get(label)
+        value = math.nan if position is None else data["value"].iloc[position]
+        if math.isnan(value):
+            ax.text(
+                0.02,
+                y,
+                NO_DATA,
+                transform=no_data_at,
+                va="center",
+                ha="left",
+                fontsize=_LABEL_FONTSIZE,
+                style="italic",
+                color="0.4",
+                gid="no-data",
+            )
+            continue
+        values.append(value)
+        ax.barh(y, value, height=0.62, color=colour, zorder=2, gid=f"bar:{label}")
+        lower = data["lower"].iloc[position]
+        upper = data["upper"].iloc[position]
+        open_bounds += _draw_ranges(ax, value, y, x_range=(lower, upper), colour="0.15")
+        if marks[position]:
+            end = value if math.isnan(upper) else upper
+            shift = 4.0 + (_ARROW_POINTS if math.isnan(upper) else 0.0)
+            ax.annotate(
+                marks[position],
+                (end, y),
+                xytext=(shift, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=_LABEL_FONTSIZE + 1,
+                gid="note-mark",
+            )
+    return values, open_bounds
+
+
+def _label_bar_panel(
+    ax: Axes,
+    metric: str,
+    value_label: str | None,
+    values: Sequence[float],
+    *,
+    panel_units: int,
+    percent: bool,
+) -> None:
+    """Title one bar panel, label its value axis (if given) and set its scale."""
+    ax.set_title("\n".join(_wrap(metric, panel_units)), fontsize=10, loc="left")
+    if value_label is not None:
+        ax.set_xlabel("\n".join(_wrap(value_label, panel_units)), fontsize=10)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.18)
+    if not values or min(values) >= 0:
+        ax.set_xlim(left=0)
+    _percent_axes(ax, x_percent=percent)
+
+
+def _finish_bar_grid(
+    fig: Figure, axes: Any, metrics: int, labels: Sequence[str], title: str | None
+) -> None:
+    """Hide the unused cells, list the regions down the first column and add the title."""
+    nrows, ncols = len(axes), len(axes[0])
+    for k in range(metrics, nrows * ncols):
         axes[k // ncols][k % ncols].set_axis_off()
     first = axes[0][0]
     first.set_yticks(range(len(labels)), labels)
     first.set_ylim(len(labels) - 0.5, -0.5)  # first region on top
     if title:
         fig.suptitle(title, x=0.01, ha="left")
-    if open_bounds:
-        note_lines.append(OPEN_BOUND_NOTE)
-    _add_footnote(fig, note_lines, source)
-    return fig
 
 
 def series_with_breaks(
@@ -415,10 +530,34 @@ def series_with_breaks(
             side of its value, a segment has two labels, or two main-series rows share ``x``.
 
     """
-    from matplotlib.ticker import MaxNLocator
-
     palette = _start()
-    what = "series_with_breaks table"
+    data, kinds = _checked_series_table(table)
+    main = data[[k == SERIES_KIND for k in kinds]]
+    label_of = _segment_labels(main)
+    fig, axes = _new_figure()
+    ax = axes[0][0]
+    runs = _segment_runs(main)
+    segments = list(dict.fromkeys(segment for segment, _ in runs))
+    colour_of = {s: palette[i % len(palette)] for i, s in enumerate(segments)}
+    open_bounds = _draw_runs(ax, runs, colour_of, label_of)
+    _draw_breaks(ax, runs)
+    open_bounds += _draw_other_kinds(ax, data, kinds)
+    _series_axes(ax, y_label=y_label, x_label=x_label, title=title, y_percent=y_percent)
+    _series_legend(fig, ax, below_x_label=x_label is not None)
+    note_lines = [OPEN_BOUND_NOTE] if open_bounds else []
+    note = _zero_axis(ax, "y", data[["y", "lower", "upper"]], from_zero=from_zero)
+    if note:
+        note_lines.append(note)
+    _add_footnote(fig, note_lines, source)
+    return fig
+
+
+_SERIES_TABLE = "series_with_breaks table"
+
+
+def _checked_series_table(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Check the table of :func:`series_with_breaks`; return it and the kind of each row."""
+    what = _SERIES_TABLE
     data = check_columns(table, what, SERIES_COLUMNS, ("kind",))
     check_numeric(data, what, ["x", "y", "lower", "upper"])
     check_present(data, what, ["x", "y"])
@@ -428,12 +567,17 @@ def series_with_breaks(
         kinds = [SERIES_KIND if is_blank(k) else k for k in data["kind"]]
     else:
         kinds = [SERIES_KIND] * len(data)
-    is_main = [k == SERIES_KIND for k in kinds]
-    main = data[is_main]
+    main = data[[k == SERIES_KIND for k in kinds]]
     check_text(main, what, "segment")
     check_text(main, what, "label")
     check_text(data, what, "segment", allow_blank=True)
     check_text(data, what, "label", allow_blank=True)
+    return data, kinds
+
+
+def _segment_labels(main: pd.DataFrame) -> dict[str, str]:
+    """Return the label of each segment of the main series, checking labels and years."""
+    what = _SERIES_TABLE
     label_of: dict[str, tuple[str, int]] = {}
     first_x: dict[float, int] = {}
     for position, (x, segment, label) in enumerate(
@@ -452,12 +596,12 @@ def series_with_breaks(
                 f"({row_name(main, first_x[x])} and {row_name(main, position)})"
             )
         first_x[x] = position
+    return {segment: label for segment, (label, _) in label_of.items()}
 
-    fig, axes = _new_figure()
-    ax = axes[0][0]
+
+def _segment_runs(main: pd.DataFrame) -> list[tuple[str, Any]]:
+    """Split the main series, in order of ``x``, into runs of one segment each."""
     ordered = main.sort_values("x", kind="stable")
-    segments = list(dict.fromkeys(ordered["segment"]))
-    colour_of = {s: palette[i % len(palette)] for i, s in enumerate(segments)}
     runs: list[tuple[str, Any]] = []
     start = 0
     seg_list = list(ordered["segment"])
@@ -465,6 +609,16 @@ def series_with_breaks(
         if i == len(seg_list) or seg_list[i] != seg_list[start]:
             runs.append((seg_list[start], ordered.iloc[start:i]))
             start = i
+    return runs
+
+
+def _draw_runs(
+    ax: Axes,
+    runs: Sequence[tuple[str, Any]],
+    colour_of: Mapping[str, Any],
+    label_of: Mapping[str, str],
+) -> int:
+    """Draw each run as a line with its ranges (one legend entry per segment); count arrows."""
     open_bounds = 0
     legend_done: set[str] = set()
     for segment, run in runs:
@@ -481,10 +635,15 @@ def series_with_breaks(
             markersize=5,
             linewidth=1.8,
             zorder=3,
-            label=label_of[segment][0] if segment not in legend_done else "_nolegend_",
+            label=label_of[segment] if segment not in legend_done else "_nolegend_",
             gid=f"segment:{segment}",
         )
         legend_done.add(segment)
+    return open_bounds
+
+
+def _draw_breaks(ax: Axes, runs: Sequence[tuple[str, Any]]) -> None:
+    """Mark each change of definition with a dotted line halfway between two runs."""
     for (_, before), (_, after) in itertools.pairwise(runs):
         at = (before["x"].iloc[-1] + after["x"].iloc[0]) / 2
         ax.axvline(at, linestyle=":", linewidth=1.4, color="0.3", zorder=1, gid="definition-break")
@@ -501,6 +660,11 @@ def series_with_breaks(
             color="0.3",
             gid="break-label",
         )
+
+
+def _draw_other_kinds(ax: Axes, data: pd.DataFrame, kinds: Sequence[str]) -> int:
+    """Draw the rows outside the main series as points, one marker per kind; count arrows."""
+    open_bounds = 0
     others = list(dict.fromkeys(k for k in kinds if k != SERIES_KIND))
     for i, kind in enumerate(others):
         rows = data[[k == kind for k in kinds]]
@@ -518,6 +682,15 @@ def series_with_breaks(
             label=kind,
             gid=f"kind:{kind}",
         )
+    return open_bounds
+
+
+def _series_axes(
+    ax: Axes, *, y_label: str, x_label: str | None, title: str | None, y_percent: bool
+) -> None:
+    """Set the series' year ticks, margins, titles and y format."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(x=0.06, y=0.12)
     ax.set_ylabel(y_label)
@@ -526,24 +699,21 @@ def series_with_breaks(
     if title:
         ax.set_title(title)
     _percent_axes(ax, y_percent=y_percent)
-    # Under the plot, never over the lines; two columns when the labels are short enough.
+
+
+def _series_legend(fig: Figure, ax: Axes, *, below_x_label: bool) -> None:
+    """Put the legend under the plot, never over the lines; two columns if labels are short."""
     _, legend_labels = ax.get_legend_handles_labels()
     widest = max((_text_width(label) for label in legend_labels), default=0)
     columns = 2 if widest * 2 <= int(fig.get_figwidth() * 72 * 0.85 / (9 * 0.56)) else 1
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(0.0, -0.1 if x_label is None else -0.18),
+        bbox_to_anchor=(0.0, -0.18 if below_x_label else -0.1),
         ncols=columns,
         fontsize=9,
         frameon=False,
         borderaxespad=0.0,
     )
-    note_lines = [OPEN_BOUND_NOTE] if open_bounds else []
-    note = _zero_axis(ax, "y", data[["y", "lower", "upper"]], from_zero=from_zero)
-    if note:
-        note_lines.append(note)
-    _add_footnote(fig, note_lines, source)
-    return fig
 
 
 # -- shared drawing helpers ---------------------------------------------------------------
@@ -1105,10 +1275,28 @@ def tipping_point_chart(
         ValueError: a column is missing or a bound is not a number.
 
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import PercentFormatter
-
     palette = _start()
+    data = _checked_segments(segments)
+    names = dict(labels or {})
+    panels = list(dict.fromkeys(data["variable"]))
+    regions = list(dict.fromkeys(data["region_id"]))
+    titles = dict(variables or {})
+    height = max(2.6, 0.55 * len(regions) + 1.4)
+    fig, axes = _new_figure(
+        1, len(panels), figsize=(7.5 if len(panels) < 3 else 11, height), sharey=True
+    )
+    for k, variable in enumerate(panels):
+        part = data[data["variable"] == variable]
+        panel_title = titles.get(variable, variable)
+        _draw_tipping_panel(axes[0][k], part, regions, palette, title=panel_title, percent=percent)
+    _list_regions(axes[0][0], regions, names)
+    _tipping_legend(fig, palette, title)
+    _add_footnote(fig, _source_lines(source))
+    return fig
+
+
+def _checked_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Check the frame of :func:`tipping_point_chart`; infinite ends become empty bounds."""
     what = "tipping_point_chart table"
     data = check_columns(
         segments, what, ("region_id", "variable", "lower", "upper", "sign", "observed", "value")
@@ -1116,54 +1304,97 @@ def tipping_point_chart(
     check_text(data, what, "region_id")
     check_text(data, what, "variable")
     for column in ("lower", "upper"):
-        data[column] = [math.nan if isinstance(v, float) and math.isinf(v) else v
-                        for v in data[column]]
+        data[column] = [
+            math.nan if isinstance(v, float) and math.isinf(v) else v for v in data[column]
+        ]
     check_numeric(data, what, ["lower", "upper", "sign", "value"])
-    names = dict(labels or {})
-    panels = list(dict.fromkeys(data["variable"]))
-    regions = list(dict.fromkeys(data["region_id"]))
-    titles = dict(variables or {})
-    height = max(2.6, 0.55 * len(regions) + 1.4)
-    fig, axes = _new_figure(1, len(panels), figsize=(7.5 if len(panels) < 3 else 11, height),
-                            sharey=True)
+    return data
 
-    def colour(sign: float) -> Any:
-        return _NEUTRAL if math.isnan(sign) or sign == 0 else palette[_SIGN_COLOURS[sign]]
 
-    for k, variable in enumerate(panels):
-        ax = axes[0][k]
-        part = data[data["variable"] == variable]
-        finite = [v for v in [*part["lower"], *part["upper"]] if not math.isnan(v)]
-        low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
-        pad = max(0.25 * (high - low), 0.02)
-        open_low = part["lower"].isna().any()
-        open_high = part["upper"].isna().any()
-        left = low - pad if open_low else low
-        right = high + pad if open_high else high
-        for row in part.itertuples(index=False):
-            y = regions.index(row.region_id)
-            a = left if math.isnan(row.lower) else row.lower
-            b = right if math.isnan(row.upper) else row.upper
-            if a == b:
-                ax.plot([a, a], [y - 0.22, y + 0.22], color=colour(row.sign), linewidth=2.2,
-                        zorder=3, solid_capstyle="butt", gid="tie")
-            else:
-                ax.plot([a, b], [y, y], color=colour(row.sign), linewidth=7, zorder=2,
-                        solid_capstyle="butt", gid="piece")
-        own = part[part["observed"].astype(bool)]
-        for row in own.itertuples(index=False):
-            ax.scatter([row.value], [regions.index(row.region_id)], marker="D", s=42,
-                       color="black", zorder=4, gid="observed")
-        margin = 0.03 * (right - left)
-        ax.set_xlim(left - margin, right + margin)
-        ax.set_title(titles.get(variable, variable), fontweight="normal", loc="left",
-                     fontsize=10)
-        ax.grid(axis="y", visible=False)
-        if percent:
-            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    first = axes[0][0]
-    first.set_yticks(range(len(regions)), [names.get(r, r) for r in regions])
-    first.set_ylim(len(regions) - 0.5, -0.5)
+def _sign_colour(palette: Sequence[Any], sign: float) -> Any:
+    """Colour of a sign: palette colours for positive and negative, grey otherwise."""
+    return _NEUTRAL if math.isnan(sign) or sign == 0 else palette[_SIGN_COLOURS[sign]]
+
+
+def _panel_extent(part: pd.DataFrame) -> tuple[float, float]:
+    """Return the left and right ends of a panel, padded on a side left open."""
+    finite = [v for v in [*part["lower"], *part["upper"]] if not math.isnan(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    pad = max(0.25 * (high - low), 0.02)
+    open_low = part["lower"].isna().any()
+    open_high = part["upper"].isna().any()
+    left = low - pad if open_low else low
+    right = high + pad if open_high else high
+    return left, right
+
+
+def _draw_tipping_panel(
+    ax: Axes,
+    part: pd.DataFrame,
+    regions: Sequence[str],
+    palette: Sequence[Any],
+    *,
+    title: str,
+    percent: bool,
+) -> None:
+    """Draw one variable's pieces, ties and reported values, then set its scale and title."""
+    from matplotlib.ticker import PercentFormatter
+
+    left, right = _panel_extent(part)
+    for row in part.itertuples(index=False):
+        y = regions.index(row.region_id)
+        a = left if math.isnan(row.lower) else row.lower
+        b = right if math.isnan(row.upper) else row.upper
+        colour = _sign_colour(palette, row.sign)
+        if a == b:
+            ax.plot(
+                [a, a],
+                [y - 0.22, y + 0.22],
+                color=colour,
+                linewidth=2.2,
+                zorder=3,
+                solid_capstyle="butt",
+                gid="tie",
+            )
+        else:
+            ax.plot(
+                [a, b],
+                [y, y],
+                color=colour,
+                linewidth=7,
+                zorder=2,
+                solid_capstyle="butt",
+                gid="piece",
+            )
+    own = part[part["observed"].astype(bool)]
+    for row in own.itertuples(index=False):
+        ax.scatter(
+            [row.value],
+            [regions.index(row.region_id)],
+            marker="D",
+            s=42,
+            color="black",
+            zorder=4,
+            gid="observed",
+        )
+    margin = 0.03 * (right - left)
+    ax.set_xlim(left - margin, right + margin)
+    ax.set_title(title, fontweight="normal", loc="left", fontsize=10)
+    ax.grid(axis="y", visible=False)
+    if percent:
+        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+
+
+def _list_regions(ax: Axes, regions: Sequence[str], names: Mapping[str, str]) -> None:
+    """Name the regions down the shared y axis, the first on top."""
+    ax.set_yticks(range(len(regions)), [names.get(r, r) for r in regions])
+    ax.set_ylim(len(regions) - 0.5, -0.5)
+
+
+def _tipping_legend(fig: Figure, palette: Sequence[Any], title: str | None) -> None:
+    """Explain the colours and the diamond in a legend headed by the title, above the panels."""
+    from matplotlib.lines import Line2D
+
     handles = [
         Line2D([], [], color=palette[0], linewidth=6, label="positive 正"),
         Line2D([], [], color=palette[1], linewidth=6, label="negative 负"),
@@ -1171,10 +1402,16 @@ def tipping_point_chart(
         Line2D([], [], color="black", marker="D", linestyle="none", label="as reported 报告值"),
     ]
     # The title heads the legend, so the two stack above the panels instead of overlapping.
-    fig.legend(handles=handles, title=title, loc="outside upper left", alignment="left",
-               ncols=4, fontsize=8.5, title_fontsize=12, frameon=False)
-    _add_footnote(fig, _source_lines(source))
-    return fig
+    fig.legend(
+        handles=handles,
+        title=title,
+        loc="outside upper left",
+        alignment="left",
+        ncols=4,
+        fontsize=8.5,
+        title_fontsize=12,
+        frameon=False,
+    )
 
 
 def power_curve_plot(
