@@ -276,7 +276,7 @@ def test_figures_shown_can_be_taken_away_as_csv(built_fixture_briefs):
 def test_index_opens_with_the_bottom_line_of_every_brief(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
     bottom = section(page(result, INDEX), "bottom-line")
-    assert "2 briefs on 3 published figures from 1 source." in bottom
+    assert "2 briefs, showing 3 of the published figures from 1 source." in bottom
     assert "Alpha shows the coverage rate of test figures." in bottom
     assert "Beta cites nothing." in bottom
     assert bottom.index("01_alpha.html") < bottom.index("02_beta.html")

@@ -1023,8 +1023,8 @@ def _write_index(
     figure_count = len({f for b in briefs for f in b.figure_ids})
     source_count = len({s for b in briefs for s in b.source_ids})
     bottom_line = (
-        f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''} on {figure_count} published "
-        f"figure{'s' if figure_count != 1 else ''} from {source_count} "
+        f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''}, showing {figure_count} of the "
+        f"published figure{'s' if figure_count != 1 else ''} from {source_count} "
         f"source{'s' if source_count != 1 else ''}. What each finds, in one line:"
     )
     html = fragments.get_template("briefs_index.html.j2").render(
