@@ -108,6 +108,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     data = None if args.diff in (None, _BUNDLED) else Path(args.diff)
     out = args.out
     if out is not None:
+        if out.is_dir():
+            raise IsADirectoryError(f"{out} is a folder; give --out the name of a file in it")
         if out.exists() and out.resolve() == article.resolve():
             raise ValueError(f"--out {out} is the article itself")
         if out.exists() and not args.force:

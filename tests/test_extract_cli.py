@@ -155,3 +155,31 @@ def test_extract_recall_fails_below_the_minimum(edit_figures, mini_corpus, capsy
 def test_extract_recall_on_the_source_texts(capsys):
     assert main(["extract-recall", "--corpus", str(SEEDS)]) == 0
     assert "recall " in capsys.readouterr().out
+
+
+def test_out_onto_a_folder_is_a_one_line_error(tmp_path, capsys):
+    from dangjian_analysis.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("全县共有非公企业927家。", encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for extra in ([], ["--force"]):
+        assert main(["extract", str(article), "--out", str(folder), *extra]) == 1
+        err = capsys.readouterr().err
+        assert err.strip().splitlines() == [
+            f"error: {folder} is a folder; give --out the name of a file in it"
+        ]
+    assert folder.is_dir() and not any(folder.iterdir())
+
+
+def test_out_on_a_hard_link_to_the_article_leaves_the_article_alone(tmp_path, capsys):
+    from dangjian_analysis.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("全县共有非公企业927家。", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.hardlink_to(article)
+    assert main(["extract", str(article), "--out", str(link), "--force"]) == 0
+    assert article.read_text(encoding="utf-8") == "全县共有非公企业927家。"
+    assert link.read_text(encoding="utf-8").startswith("figure_id,")

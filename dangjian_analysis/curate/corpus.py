@@ -465,10 +465,13 @@ def write_atomic(
     file there now was created during it (the error says so).
 
     Raises:
+        IsADirectoryError: when ``out`` is a folder.
         FileExistsError: when ``out`` exists and ``force`` is not given.
 
     """
     out = Path(out)
+    if out.is_dir():
+        raise IsADirectoryError(f"{out} is a folder; give --out the name of a file in it")
     if out.exists() and not force:
         raise FileExistsError(
             _created(out) if late else f"{out} exists; give --force to overwrite it"
