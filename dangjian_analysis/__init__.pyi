@@ -84,7 +84,7 @@ from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings
 from .package.validation import validate
-from .report.findings import KeyFindings, key_findings
+from .report.findings import KeyFindings, key_findings, show_only_findings_unless
 from .report.plots import (
     capacity_bars,
     coverage_growth_scatter,

@@ -30,3 +30,8 @@ def test_key_findings_text_markdown_and_html():
 def test_key_findings_refuse_bad_input(headline, points, message):
     with pytest.raises(ValueError, match=message):
         dj.key_findings(headline, points)
+
+
+def test_show_only_findings_unless_outside_a_notebook_only_answers():
+    assert dj.show_only_findings_unless(True, "h", "r") is True
+    assert dj.show_only_findings_unless(False, "h", "r") is False

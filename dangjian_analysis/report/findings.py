@@ -12,7 +12,13 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["KEY_FINDINGS_TAG", "MAX_POINTS", "KeyFindings", "key_findings"]
+__all__ = [
+    "KEY_FINDINGS_TAG",
+    "MAX_POINTS",
+    "KeyFindings",
+    "key_findings",
+    "show_only_findings_unless",
+]
 
 #: Tag of the notebook cell whose output is the brief's key-findings box.
 KEY_FINDINGS_TAG = "key-findings"
@@ -69,3 +75,38 @@ def key_findings(headline: str, points: Iterable[str]) -> KeyFindings:
         if not isinstance(point, str) or not point.strip():
             raise ValueError(f"key finding {position} is empty")
     return KeyFindings(headline.strip(), tuple(p.strip() for p in items))
+
+
+def show_only_findings_unless(enough: bool, headline: str, reason: str) -> bool:
+    """Let a notebook say there is nothing to show when its data package is too small.
+
+    Call it at the end of a notebook's setup. With ``enough`` true it does nothing and
+    returns True. Otherwise, in a running notebook, every later code cell runs as a no-op,
+    except the cell that builds the key findings, which shows ``headline`` and ``reason``
+    instead; the prose still shows, so a brief built on an empty or tiny package says what
+    it would show and why it cannot. Returns False (outside IPython it only returns).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the notebooks always run in IPython
+        return enough
+    shell = get_ipython()
+    if shell is None:
+        return enough
+    # A notebook run again on a larger package in the same kernel shows everything again.
+    shell.input_transformers_post[:] = [
+        t for t in shell.input_transformers_post if not getattr(t, "nothing_to_show", False)
+    ]
+    if enough:
+        return True
+    replacement = (
+        f"__import__('dangjian_analysis').key_findings({headline!r}, [{reason!r}])\n"
+    )
+
+    def skip(lines: list[str]) -> list[str]:
+        source = "".join(lines)
+        return [replacement] if "key_findings(" in source else ["pass\n"]
+
+    skip.nothing_to_show = True  # type: ignore[attr-defined]
+    shell.input_transformers_post.append(skip)
+    return False

@@ -1,0 +1,73 @@
+"""Every notebook runs on an empty or a tiny data package and says what it cannot show."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import dangjian_analysis as dj
+
+from conftest import DATA, ROOT, read_csv, write_csv
+
+
+def _keep(folder: Path, name: str, keep) -> list[dict[str, str]]:
+    rows = read_csv(DATA / name)
+    kept = [r for r in rows if keep(r)]
+    write_csv(folder / name, kept, list(rows[0]))
+    return kept
+
+
+def _package(folder: Path, region: str | None) -> Path:
+    """The bundled vocabularies and settings with the figures of one region, or none."""
+    shutil.copytree(DATA, folder)
+    figures = _keep(folder, "figures.csv", lambda r: r["region_id"] == region)
+    ids = {r["figure_id"] for r in figures}
+    for row in figures:
+        row["see_also"] = ";".join(i for i in row["see_also"].split(";") if i in ids)
+    write_csv(folder / "figures.csv", figures, list(read_csv(DATA / "figures.csv")[0]))
+    used = {r["source_id"] for r in figures}
+    _keep(folder, "sources.csv", lambda r: r["source_id"] in used)
+    regions = _keep(folder, "regions.csv", lambda r: r["region_id"] == region)
+    for row in regions:
+        row["parent_region_id"] = ""
+    write_csv(folder / "regions.csv", regions, list(read_csv(DATA / "regions.csv")[0]))
+    settings = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
+    settings["partial_counts"] = []
+    settings["benchmark_regions"] = []
+    (folder / "analysis.json").write_text(json.dumps(settings), encoding="utf-8")
+    dj.validate(folder)
+    return folder
+
+
+def _headlines(out: Path) -> dict[str, str]:
+    found = {}
+    for page in sorted(out.glob("0*.html")):
+        match = re.search(r'class="key-findings-headline">(.*?)</p>', page.read_text("utf-8"))
+        assert match, page.name
+        found[page.stem[:2]] = match.group(1)
+    return found
+
+
+@pytest.mark.slow
+def test_every_brief_builds_on_an_empty_package(tmp_path):
+    data = _package(tmp_path / "empty", None)
+    result = dj.build_briefs(tmp_path / "out", notebooks=ROOT / "notebooks", data=data, jobs=2)
+    assert len(result.briefs) == 6
+    headlines = _headlines(tmp_path / "out")
+    assert len(headlines) == 6
+    for name, headline in headlines.items():
+        assert "nothing to" in headline, (name, headline)
+
+
+@pytest.mark.slow
+def test_every_brief_builds_on_a_one_region_package(tmp_path):
+    data = _package(tmp_path / "tiny", "tongcheng")
+    result = dj.build_briefs(tmp_path / "out", notebooks=ROOT / "notebooks", data=data, jobs=2)
+    assert len(result.briefs) == 6
+    headlines = _headlines(tmp_path / "out")
+    assert "Too few regions" in headlines["03"]  # one region cannot give a rank correlation
+    assert "nothing to" not in headlines["01"]  # the overview has figures to show
