@@ -45,7 +45,7 @@ from dangjian_analysis.curate.extract import CANDIDATE_COLUMNS, extract_candidat
 from dangjian_analysis.text.articles import (
     ENCODINGS,
     ArticleError,
-    first_control_character,
+    check_plain_text,
     has_unusual_characters,
     read_article,
 )
@@ -320,13 +320,7 @@ def read_html(path: str | Path) -> tuple[str, str]:
         if later and has_unusual_characters(markup):
             continue
         text = html_text(markup)
-        if not text.strip():
-            raise ArticleError(f"article {path} has no text")
-        bad = first_control_character(text)
-        if bad is not None:
-            raise ArticleError(
-                f"article {path} is not plain text: control character U+{ord(text[bad]):04X}"
-            )
+        check_plain_text(text, f"article {path}", empty="has no text")
         return text, encoding
     raise ArticleError(f"article {path} is not text in {', '.join(ENCODINGS)}")
 
@@ -372,14 +366,7 @@ def extract_article(
         else:
             text, encoding = article.text or "", "UTF-8"
             size = len(text.encode("utf-8", "surrogatepass"))
-            if not text.strip():
-                raise ArticleError(f"record {article.id!r} is empty")
-            bad = first_control_character(text)
-            if bad is not None:
-                raise ArticleError(
-                    f"record {article.id!r} is not plain text: control character "
-                    f"U+{ord(text[bad]):04X} at character {bad}"
-                )
+            check_plain_text(text, f"record {article.id!r}")
     except (ArticleError, OSError) as exc:
         return ArticleResult(article.id, error=str(exc) or type(exc).__name__)
     try:

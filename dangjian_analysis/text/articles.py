@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = [
     "ENCODINGS",
     "ArticleError",
+    "check_plain_text",
     "first_control_character",
     "has_unusual_characters",
     "read_article",
@@ -42,6 +43,29 @@ def first_control_character(text: str) -> int | None:
     """Return the index of the first control character other than whitespace, if any."""
     found = _CONTROL.search(text)
     return None if found is None else found.start()
+
+
+def check_plain_text(
+    text: str, name: str, *, empty: str = "is empty", read_as: str | None = None
+) -> None:
+    """Refuse a decoded text that is blank or holds a control character, naming ``name``.
+
+    The one check of decoded article text, for files, HTML pages and JSON Lines records.
+
+    Raises:
+        ArticleError: ``"<name> <empty>"`` for a blank text, or naming the first control
+            character (other than whitespace), its position and the encoding read.
+
+    """
+    if not text.strip():
+        raise ArticleError(f"{name} {empty}")
+    bad = first_control_character(text)
+    if bad is not None:
+        read = f" (read as {read_as})" if read_as else ""
+        raise ArticleError(
+            f"{name} is not plain text: control character U+{ord(text[bad]):04X} "
+            f"at character {bad}{read}"
+        )
 
 
 def read_article(path: str | Path) -> tuple[str, str]:
@@ -79,14 +103,7 @@ def read_article(path: str | Path) -> tuple[str, str]:
             continue
         if encoding != ENCODINGS[0] and has_unusual_characters(text):
             continue
-        if not text.strip():
-            raise ArticleError(f"article {path} is empty")
-        bad = first_control_character(text)
-        if bad is not None:
-            raise ArticleError(
-                f"article {path} is not plain text: control character U+{ord(text[bad]):04X} "
-                f"at character {bad} (read as {encoding})"
-            )
+        check_plain_text(text, f"article {path}", read_as=encoding)
         return text, encoding
     raise ArticleError(
         f"article {path} is not text in {', '.join(ENCODINGS[:-1])} or {ENCODINGS[-1]}"
