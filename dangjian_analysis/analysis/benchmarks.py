@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.analysis.formatting import period_text
-from dangjian_analysis.package.settings import AnalysisSettings, settings_for
+from dangjian_analysis.package.settings import GROWTH_SUFFIXES, AnalysisSettings, settings_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,9 +141,9 @@ def _years(text: str) -> tuple[int, int] | None:
 
 
 def _kind(measure: str) -> str:
-    if measure.endswith("_growth_1y"):
+    if measure.endswith(GROWTH_SUFFIXES[0]):
         return "one year"
-    if measure.endswith("_cagr"):
+    if measure.endswith(GROWTH_SUFFIXES[1]):
         return "compound"
     return "level"
 
@@ -156,23 +156,14 @@ def _pool(
     settings: AnalysisSettings,
 ) -> tuple[list[Derived], dict[str, str], dict[str, str]]:
     """Every value of the outcome's family (own and broader measures), with definitions."""
-    from dangjian_analysis.analysis.derived import (
-        compound_growth_rates,
-        derived_ratios,
-        reported_growth_rates,
-    )
+    from dangjian_analysis.analysis.derived import measure_values
 
     own = dict(settings.outcomes[outcome])
     broader = dict(settings.benchmark_measures.get(outcome, {}))
-    wanted = set(own) | set(broader)
-    pool: list[Derived] = []
-    if any(m.endswith("_growth_1y") for m in wanted):
-        pool += reported_growth_rates(figures, open_bounds=open_bounds)
-    if any(m.endswith("_cagr") for m in wanted):
-        pool += compound_growth_rates(figures, open_bounds=open_bounds)
-    if any(_kind(m) == "level" for m in wanted):
-        pool += derived_ratios(figures, scopes, open_bounds=open_bounds, settings=settings)
-    return [d for d in pool if d.measure in wanted], own, broader
+    pool = measure_values(
+        figures, scopes, [*own, *broader], open_bounds=open_bounds, settings=settings
+    )
+    return pool, own, broader
 
 
 def province_benchmarks(

@@ -23,7 +23,7 @@ from dangjian_analysis.analysis.derived import (
     Derived,
     compound_growth_rates,
     derived_ratios,
-    reported_growth_rates,
+    measure_values,
     scope_chain,
 )
 from dangjian_analysis.analysis.formatting import period_text
@@ -225,20 +225,11 @@ def outcome_candidates(
     if outcome not in chosen.outcomes:
         raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
     wanted = chosen.outcomes[outcome]
-    measures = set(wanted)
-    pool: list[Derived] = []
-    national = {"include_national": include_national}
-    if any(m.endswith("_growth_1y") for m in measures):
-        pool += reported_growth_rates(figures, open_bounds=open_bounds, **national)
-    if any(m.endswith("_cagr") for m in measures):
-        pool += compound_growth_rates(figures, open_bounds=open_bounds, **national)
-    if any(not m.endswith(("_growth_1y", "_cagr")) for m in measures):
-        if ratios is None:
-            ratios = derived_ratios(
-                figures, scopes, open_bounds=open_bounds, settings=chosen, **national
-            )
-        pool += list(ratios)
-    out = [_from_derived(d, wanted[d.measure]) for d in pool if d.measure in wanted]
+    pool = measure_values(
+        figures, scopes, wanted, open_bounds=open_bounds, include_national=include_national,
+        ratios=ratios, settings=chosen,
+    )
+    out = [_from_derived(d, wanted[d.measure]) for d in pool]
     order = list(wanted)
     return sorted(out, key=lambda c: (c.region_id, order.index(c.measure), c.inputs))
 

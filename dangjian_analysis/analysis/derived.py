@@ -24,7 +24,7 @@ are never used):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,12 @@ from dangjian_analysis.analysis.intervals import (
     ratio,
 )
 from dangjian_analysis.package.levels import regional_figures
-from dangjian_analysis.package.settings import AnalysisSettings, RatioMeasure, settings_for
+from dangjian_analysis.package.settings import (
+    GROWTH_SUFFIXES,
+    AnalysisSettings,
+    RatioMeasure,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +61,7 @@ __all__ = [
     "derived_ratios",
     "figure_records",
     "implied_denominators",
+    "measure_values",
     "reported_growth_rates",
     "scope_chain",
     "usable_figures",
@@ -507,7 +513,7 @@ def reported_growth_rates(
         out.append(
             Derived(
                 region_id=str(row["region_id"]),
-                measure=f"{REPORTED_GROWTH[row['indicator']]}_growth_1y",
+                measure=f"{REPORTED_GROWTH[row['indicator']]}{GROWTH_SUFFIXES[0]}",
                 interval=interval,
                 unit_kind="growth_rate",
                 scope=str(row["scope"]),
@@ -568,7 +574,7 @@ def compound_growth_rates(
         out.append(
             Derived(
                 region_id=str(region),
-                measure=f"{indicator}_cagr",
+                measure=f"{indicator}{GROWTH_SUFFIXES[1]}",
                 interval=compound_growth(start, end, years),
                 unit_kind="growth_rate",
                 scope=str(scope),
@@ -662,3 +668,37 @@ def derived_frame(values: Iterable[Derived]) -> pd.DataFrame:
         frame[col] = frame[col].astype("float64")
     frame["exact"] = frame["exact"].astype("bool")
     return frame
+
+
+def measure_values(
+    figures: pd.DataFrame,
+    scopes: pd.DataFrame,
+    measures: Iterable[str],
+    *,
+    open_bounds: str = "strict",
+    include_national: bool = False,
+    ratios: Sequence[Derived] | None = None,
+    settings: AnalysisSettings | None = None,
+) -> list[Derived]:
+    """Compute the derived values of the named measures, and only the kinds they need.
+
+    A measure ending in ``_growth_1y`` is a growth rate as printed
+    (:func:`reported_growth_rates`), one ending in ``_cagr`` a compound rate
+    (:func:`compound_growth_rates`), any other a ratio (:func:`derived_ratios`, or
+    ``ratios`` when already computed). Values keep the order of those functions.
+    """
+    one_year, compound = GROWTH_SUFFIXES
+    wanted = set(measures)
+    pool: list[Derived] = []
+    national = {"include_national": include_national}
+    if any(m.endswith(one_year) for m in wanted):
+        pool += reported_growth_rates(figures, open_bounds=open_bounds, **national)
+    if any(m.endswith(compound) for m in wanted):
+        pool += compound_growth_rates(figures, open_bounds=open_bounds, **national)
+    if any(not m.endswith(GROWTH_SUFFIXES) for m in wanted):
+        if ratios is None:
+            ratios = derived_ratios(
+                figures, scopes, open_bounds=open_bounds, settings=settings, **national
+            )
+        pool += list(ratios)
+    return [d for d in pool if d.measure in wanted]
