@@ -52,7 +52,7 @@ from dangjian_analysis.package.tables import EARLIEST_DATE, LATEST_DATE, Table, 
 from dangjian_analysis.text.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
 
 # read_table and Table live in dangjian_analysis.package.tables and are re-exported here.
-__all__ = ["Table", "read_table", "validate"]
+__all__ = ["Table", "check_value", "read_table", "validate"]
 
 # ASCII digits only: Python reads full-width and Arabic-Indic digits as numbers, pandas
 # does not, and the loaders must read whatever validates.
@@ -659,3 +659,8 @@ def _with_lines(problems: list[Problem], tables: dict[str, Table]) -> list[Probl
             problem = replace(problem, line=table.line(problem.row))
         out.append(problem)
     return out
+
+
+#: The check of one non-empty cell against its Table Schema field (type and constraints),
+#: shared with the readers of other tables (the firm-year panel of ``package.panel``).
+check_value = _check_value
