@@ -189,10 +189,15 @@ def _row(
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """Silence the libraries' notices (multicollinearity, beta features) in notebooks."""
+    """Silence pyfixest's notices inside an estimation call.
+
+    pyfixest reports dropped collinear fixed effects as a ``UserWarning`` and still calls
+    pandas APIs that pandas 3.1 deprecates; neither says anything about the estimate, and
+    both would land in a notebook's output.
+    """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", FutureWarning)
+        for category in (UserWarning, FutureWarning, DeprecationWarning):
+            warnings.simplefilter("ignore", category)
         yield
 
 

@@ -397,7 +397,8 @@ def _rule_problems(
             cells = frame[column]
             missing = present & cells.isna().to_numpy()
             for i in np.flatnonzero(missing):
-                add(int(i), column, f"the {what} of the {outcome} value {frame[outcome].iat[i]!r}",
+                value = float(frame[outcome].iat[i])
+                add(int(i), column, f"the {what} of the {outcome} value {value!r}",
                     "an empty cell")
             stated = np.flatnonzero(cells.notna().to_numpy())
             if len(stated):
