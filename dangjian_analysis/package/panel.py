@@ -270,31 +270,33 @@ def _key(firm: str, year: str) -> str:
 def _cell_problems(
     table: dict[str, list[str]], file: str, lines: list[int]
 ) -> list[Problem]:
+    """Check every cell; each distinct value of a column is checked once."""
     fields = _fields()
     problems: list[Problem] = []
     firms, years = table["firm_id"], table["year"]
     for column, values in table.items():
         fld = fields[column]
         required = bool(fld.get("constraints", {}).get("required"))
-        verdicts: dict[str, tuple[str, str] | None] = {}
+        verdicts: dict[str, tuple[str, str] | None] = {
+            value: _cell_problem(fld, value) for value in set(values) if value != ""
+        }
+        if required:
+            verdicts[""] = ("a value", "an empty cell")
+        bad = {value for value, verdict in verdicts.items() if verdict is not None}
+        if not bad:
+            continue
         for i, value in enumerate(values):
-            if value == "":
-                if not required:
-                    continue
-                verdict: tuple[str, str] | None = ("a value", "an empty cell")
-            else:
-                if value not in verdicts:
-                    verdicts[value] = _cell_problem(fld, value)
-                verdict = verdicts[value]
-            if verdict is not None:
+            if value in bad:
                 problems.append(
-                    Problem(file, i + 1, column, *verdict, key=_key(firms[i], years[i]),
-                            line=lines[i])
+                    Problem(file, i + 1, column, *verdicts[value],  # type: ignore[misc]
+                            key=_key(firms[i], years[i]), line=lines[i])
                 )
     return problems
 
 
 def _typed(table: dict[str, list[str]]) -> pd.DataFrame:
+    """Convert checked cells to the loader's dtypes (numbers through float64, exact here)."""
+    import numpy as np
     import pandas as pd
 
     fields = _fields()
@@ -302,17 +304,17 @@ def _typed(table: dict[str, list[str]]) -> pd.DataFrame:
     for column, values in table.items():
         fld = fields[column]
         ftype = fld.get("type", "string")
-        series = pd.Series(values, dtype=object)
-        blank = series == ""
-        if ftype == "integer":
-            columns[column] = pd.to_numeric(series.mask(blank)).astype("Int64")
-        elif ftype == "number":
-            columns[column] = pd.to_numeric(series.mask(blank)).astype("float64")
+        if ftype in ("integer", "number"):
+            numbers = np.array([v if v else "nan" for v in values], dtype="float64")
+            series = pd.Series(numbers)
+            columns[column] = series.astype("Int64") if ftype == "integer" else series
         elif ftype == "boolean":
             mapping = {v: True for v in fld["trueValues"]} | {v: False for v in fld["falseValues"]}
-            columns[column] = series.mask(blank).map(mapping).astype("boolean")
+            series = pd.Series(values, dtype=object)
+            columns[column] = series.mask(series == "").map(mapping).astype("boolean")
         else:
-            columns[column] = series.mask(blank).astype("str")
+            series = pd.Series(values, dtype="str")
+            columns[column] = series.mask(series == "")
     return pd.DataFrame(columns)
 
 
