@@ -144,7 +144,10 @@ def test_a_wrong_way_import_breaks_the_contracts(tmp_path):
 
 
 def test_every_public_name_is_documented_in_the_readme():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # The firm-panel toolkit's names are documented on their own page.
+    readme = "\n".join(
+        (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/firm-panel.md")
+    )
     undocumented = [
         name for name in dangjian_analysis.__all__ if not re.search(rf"`{name}\b", readme)
     ]
