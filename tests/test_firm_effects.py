@@ -261,3 +261,23 @@ def test_the_charts_carry_their_source_line():
         lambda o: hasattr(o, "get_text"))]
     with pytest.raises(ValueError, match="expected columns"):
         dj.effects_plot(effects.drop(columns="ci_low"))
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+def test_the_toolkit_modules_load_no_heavy_library_until_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dangjian_analysis as dj\n"
+        "import dangjian_analysis.analysis.firm_effects, dangjian_analysis.analysis.firm_power\n"
+        "import dangjian_analysis.package.panel, dangjian_analysis.report.firm_plots\n"
+        "dj.firm_effects, dj.synthetic_firm_panel, dj.load_firm_panel, dj.event_study_plot\n"
+        "heavy = ('pandas', 'numpy', 'pyfixest', 'statsmodels', 'scipy', 'matplotlib')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == ""
