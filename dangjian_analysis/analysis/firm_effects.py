@@ -278,6 +278,11 @@ def _sun_abraham_fit(data: pd.DataFrame) -> tuple[Any, pd.DataFrame]:
 
 
 def _combine(fit: Any, weights: np.ndarray) -> tuple[float, float]:
+    """Estimate and standard error of a weighted sum of the fit's coefficients.
+
+    pyfixest keeps the coefficients and their clustered covariance in ``_beta_hat`` and
+    ``_vcov`` (no public accessor in 0.60, the version pinned in pyproject.toml).
+    """
     import numpy as np
 
     beta = np.asarray(fit._beta_hat, dtype=float)
