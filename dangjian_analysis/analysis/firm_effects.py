@@ -68,6 +68,12 @@ DEFAULT_ESTIMATORS = ("naive", "twfe", "sun_abraham", "psw")
 FEW_CLUSTERS = 30
 #: Covariates of the propensity score, measured in the first year, as far as present.
 PSW_COVARIATES = ("log_employees", "employment_growth", "age", "owner_party_member")
+_COVARIATE_WORDS = {
+    "log_employees": "log employees",
+    "employment_growth": "employment growth",
+    "age": "age",
+    "owner_party_member": "owner's party membership",
+}
 
 _COLUMNS = [
     "estimator", "estimate", "std_error", "ci_low", "ci_high", "n_firms", "n_obs",
@@ -424,7 +430,8 @@ def _psw(p: _Prepared, level: float) -> dict[str, Any]:
     n_adopters = int(adopter.sum())
     notes = [
         f"{p.last_year} outcome of {n_adopters} adopters against {len(sample) - n_adopters} "
-        f"never-adopters weighted on first-year {', '.join(covariates)}; balances only what "
+        f"never-adopters weighted on first-year "
+        f"{', '.join(_COVARIATE_WORDS[c] for c in covariates)}; balances only what "
         "is measured, and the interval ignores that the score is estimated",
         *notes,
     ]
