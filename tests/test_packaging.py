@@ -61,6 +61,7 @@ def test_wheel_contains_the_data_package(wheel):
         assert f"dangjian_analysis/data/{file}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
     assert "dangjian_analysis/curate/extract_rules.csv" in names  # the extractor's keyword rules
+    assert "dangjian_analysis/package/firm_panel.schema.json" in names  # the firm-panel schema
     assert "dangjian_analysis/__init__.pyi" in names  # the list of public names
 
 
