@@ -219,6 +219,22 @@ def test_bad_requests_are_refused():
         dj.firm_effects(everyone, estimators=("sun_abraham",))
 
 
+def test_firms_missing_the_first_or_last_year_are_counted_by_the_weighting():
+    panel = small_panel(0)
+    start = panel[(panel["year"] == 2008) & ~panel["has_party_org"]]
+    two = start["firm_id"].iloc[:2].tolist()
+    gaps = panel[~(panel["firm_id"].isin(two) & (panel["year"] == 2013))]
+    row = dj.firm_effects(gaps, estimators=("psw",)).iloc[0]
+    assert "2 firms not observed in both 2008 and 2013 left out" in row["note"]
+
+
+def test_an_unchecked_frame_with_empty_flags_is_refused():
+    panel = small_panel(0)
+    panel["has_party_org"] = panel["has_party_org"].astype("boolean").mask(panel.index == 3)
+    with pytest.raises(ValueError, match=r"has_party_org: 1 empty cell\(s\)"):
+        dj.firm_effects(panel)
+
+
 def test_missing_outcomes_are_left_out_and_counted():
     panel = small_panel(0)
     panel.loc[[3, 4], "output"] = np.nan

@@ -124,7 +124,13 @@ def _prepare(panel: pd.DataFrame, outcome: str, log: bool) -> _Prepared:
         y = values.to_numpy()
     year = frame["year"].to_numpy(dtype="int64")
     firm = frame["firm_id"].astype("str").to_numpy()
-    has = frame["has_party_org"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    flags = frame["has_party_org"].astype("boolean")
+    if flags.isna().any():
+        raise ValueError(
+            f"has_party_org: {int(flags.isna().sum())} empty cell(s); check the panel with "
+            "check_firm_panel, which names them"
+        )
+    has = flags.to_numpy(dtype=bool)
     data = pd.DataFrame(
         {
             "firm": pd.Categorical(firm).codes.astype("int64"),
@@ -335,6 +341,7 @@ def _psw_sample(p: _Prepared) -> tuple[pd.DataFrame, list[str], list[str]]:
     second = data[data["year"] == p.first_year + 1].set_index("firm")
     last = data[data["year"] == p.last_year].set_index("firm")
     firms = first.index.intersection(last.index)
+    unobserved = data["firm"].nunique() - len(firms)
     out = first.loc[firms, ["region"]].copy()
     out["adopter"] = (last.loc[firms, "cohort"] > 0).astype("float64")
     out["y"] = last.loc[firms, "y"]
@@ -355,6 +362,9 @@ def _psw_sample(p: _Prepared) -> tuple[pd.DataFrame, list[str], list[str]]:
     early = last.loc[firms, "cohort"].between(1, p.first_year + 1)
     complete = out[covariates].notna().all(axis=1) & ~early
     notes = []
+    if unobserved:
+        notes.append(f"{unobserved} firms not observed in both {p.first_year} and "
+                     f"{p.last_year} left out")
     dropped = int((~complete).sum())
     if dropped:
         notes.append(f"{dropped} firms without first-year covariates or adopting in the first "
