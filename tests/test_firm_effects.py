@@ -235,6 +235,14 @@ def test_an_unchecked_frame_with_empty_flags_is_refused():
         dj.firm_effects(panel)
 
 
+def test_weighting_without_covariates_gives_an_empty_row_that_says_why():
+    panel = small_panel(0).drop(columns=["employees", "age", "owner_party_member"])
+    row = dj.firm_effects(panel, estimators=("psw",)).iloc[0]
+    assert math.isnan(row["estimate"]) and math.isnan(row["ci_low"])
+    assert row["note"].startswith("not estimated: the weighting needs first-year employees")
+    assert dj.balance_table(panel).empty
+
+
 def test_missing_outcomes_are_left_out_and_counted():
     panel = small_panel(0)
     panel.loc[[3, 4], "output"] = np.nan

@@ -428,9 +428,15 @@ def _psw(p: _Prepared, level: float) -> dict[str, Any]:
     import statsmodels.api as sm
 
     sample, covariates, notes = _psw_sample(p)
-    if not covariates:
-        raise ValueError("panel: propensity-score weighting needs employees, age or "
-                         "owner_party_member in the first year")
+    if not covariates or sample["adopter"].nunique() < 2:
+        nan = float("nan")
+        return {
+            "estimator": ESTIMATORS["psw"], "estimate": nan, "std_error": nan,
+            "ci_low": nan, "ci_high": nan, "n_firms": len(sample), "n_obs": len(sample),
+            "n_clusters": int(sample["region"].nunique()),
+            "note": "not estimated: the weighting needs first-year employees, age or the "
+                    "owner's party membership, and both adopters and never-adopters",
+        }
     score = _propensity(sample, covariates)
     adopter = sample["adopter"].to_numpy()
     w = _att_weights(adopter, score)
