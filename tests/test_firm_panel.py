@@ -208,7 +208,9 @@ def test_a_price_basis_must_say_nominal_or_real_with_its_year(panel_dir, tmp_pat
         ("year", "２０１２", "expected digits 0-9 (ASCII)"),
         ("employees", "-3", "expected a value >= 0, found -3"),
         ("output", "1,200", "expected a number (digits, optional decimal point), found '1,200'"),
-        ("has_party_org", "yes", "expected one of ['1', 'true', '0', 'false'], found 'yes'"),
+        ("has_party_org", "yes",
+         "expected one of ['1', 'true', 'True', 'TRUE', '0', 'false', 'False', 'FALSE'], "
+         "found 'yes'"),
         ("ownership", "privately", "expected one of ['private', 'foreign'"),
         ("region", "", "expected a value, found an empty cell"),
         ("region", " R01", "expected no leading or trailing spaces, found ' R01'"),
