@@ -297,3 +297,13 @@ def test_a_frame_in_memory_is_checked_by_the_same_rules():
     floats = panel.assign(year=panel["year"].astype("float64"))
     with pytest.raises(dj.DataValidationError, match=r"expected an integer, found '2008\.0'"):
         dj.check_firm_panel(floats)
+
+
+def test_a_csv_written_by_pandas_loads(tmp_path):
+    panel = dj.synthetic_firm_panel(20, 4, seed=2, n_regions=3)
+    minimal = panel[["firm_id", "year", "region", "has_party_org", "party_org_year", "output",
+                     "output_currency", "output_price_basis"]]
+    minimal.to_csv(tmp_path / "mine.csv", index=False)  # flags as True/False, NA as empty
+    loaded = dj.load_firm_panel(tmp_path / "mine.csv")
+    pd.testing.assert_frame_equal(loaded, dj.check_firm_panel(minimal))
+    assert loaded["has_party_org"].sum() == panel["has_party_org"].sum()
