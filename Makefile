@@ -82,6 +82,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_quantity.py
 	$(BIN)/python benchmarks/bench_extract.py --corpus $(CORPUS)
 	$(BIN)/python benchmarks/bench_briefs.py
+	$(BIN)/python benchmarks/bench_firm.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis
