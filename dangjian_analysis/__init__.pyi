@@ -79,7 +79,15 @@ from .curate.provenance import verify_sources
 from .curate.recall import extraction_recall
 from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
 from .package.levels import national_figures, regional_figures
-from .package.loaders import load_figures, load_indicators, load_regions, load_scopes, load_sources
+from .package.loaders import (
+    LoadedPackage,
+    load_figures,
+    load_indicators,
+    load_package,
+    load_regions,
+    load_scopes,
+    load_sources,
+)
 from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings

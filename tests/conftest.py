@@ -337,3 +337,11 @@ def regions():
     from dangjian_analysis import load_regions
 
     return load_regions()
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """The bundled package's analysis settings, passed to the analysis as ``settings=``."""
+    from dangjian_analysis import read_analysis_settings
+
+    return read_analysis_settings()

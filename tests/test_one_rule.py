@@ -62,7 +62,7 @@ def test_derived_ratios_equal_the_scalar_ratio(figures, scopes, synthetic, which
     by_id = {row["figure_id"]: row for row in frame.to_dict("records")}
     settings = dj.read_analysis_settings(frame.attrs["data_dir"])
     measures = {m.name: m for m in settings.ratio_measures}
-    values = dj.derived_ratios(frame, scope_table, open_bounds=policy)
+    values = dj.derived_ratios(frame, scope_table, open_bounds=policy, settings=settings)
     assert values, "no derived ratio to compare"
     for d in values:
         numerator, denominator = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 
 import dangjian_analysis as dj
@@ -55,45 +54,62 @@ def test_no_figure_id_of_the_bundled_data_in_the_package_code():
     assert found == []
 
 
-def test_a_researchers_settings_change_the_analysis(tmp_path):
-    figures_before = dj.load_figures()
-    scopes = dj.load_scopes()
-    kept_out = dj.derived_frame(dj.derived_ratios(figures_before, scopes))
+def test_a_researchers_settings_change_the_analysis(tmp_path, figures, scopes, settings):
+    kept_out = dj.derived_frame(dj.derived_ratios(figures, scopes, settings=settings))
     assert not kept_out.inputs.str.contains("ph-009").any()
 
     folder = tmp_path / "data"
     import shutil
 
     shutil.copytree(DATA, folder)
-    settings = _bundled()
-    settings["partial_counts"] = []
-    _write(folder, settings)
-    figures = dj.load_figures(folder)
-    assert figures.attrs["data_dir"] == str(folder)
-    ratios = dj.derived_frame(dj.derived_ratios(figures, dj.load_scopes(folder)))
+    edited = _bundled()
+    edited["partial_counts"] = []
+    _write(folder, edited)
+    data = dj.load_package(folder)
+    assert data.path == folder
+    assert data.settings.partial_counts == {}
+    ratios = dj.derived_frame(dj.derived_ratios(data.figures, data.scopes, settings=data.settings))
     assert ratios.inputs.str.contains("ph-009").any()
 
 
-def test_settings_follow_the_table_they_are_given(tmp_path):
+def test_the_settings_passed_are_the_settings_used(tmp_path, figures, scopes):
     folder = tmp_path / "data"
     import shutil
 
     shutil.copytree(DATA, folder)
-    settings = _bundled()
-    settings["coverage_measures"] = [
+    edited = _bundled()
+    edited["coverage_measures"] = [
         {"measure": "party_org_formation_rate", "label": "formation rate"},
     ]
-    _write(folder, settings)
-    figures = dj.load_figures(folder)
-    cover = dj.coverage_candidates(figures, dj.load_scopes(folder))
+    _write(folder, edited)
+    own = dj.load_package(folder).settings
+    # The bundled tables with the researcher's settings: the settings decide, not the tables.
+    cover = dj.coverage_candidates(figures, scopes, settings=own)
     assert {c.measure for c in cover} == {"party_org_formation_rate"}
-    assert dj.scatter_markers(figures) == {"formation rate": "o"}
+    assert dj.scatter_markers(own) == {"formation rate": "o"}
 
 
-def test_a_table_without_its_package_needs_settings():
-    frame = pd.DataFrame({"figure_id": [], "indicator": []})
-    with pytest.raises(ValueError, match=r"no attrs\['data_dir'\].*read_analysis_settings"):
-        dj.national_coverage(frame)
+def test_the_analysis_needs_its_settings(figures, scopes):
+    with pytest.raises(TypeError, match="settings"):
+        dj.cross_section(figures, scopes, "output_growth")
+    with pytest.raises(TypeError, match=r"derived_ratios\(\) needs settings=.*load_package"):
+        dj.derived_ratios(figures, scopes)
+    with pytest.raises(TypeError, match=r"compound_growth_rates\(\) needs settings="):
+        dj.compound_growth_rates(figures)
+    # Given explicitly, the lists stand in for the settings.
+    assert dj.compound_growth_rates(figures, indicators=["party_orgs"])
+
+
+def test_load_package_reads_every_table_and_the_settings_once(mini_package):
+    data = dj.load_package(mini_package)
+    assert (data.name, data.version) == (
+        json.loads((mini_package / "datapackage.json").read_text("utf-8"))["name"],
+        dj.data_version(mini_package),
+    )
+    assert list(data.tables) == ["sources", "regions", "indicators", "scopes", "figures"]
+    assert len(data.figures) == 5 and "unit_kind" in data.figures
+    assert data.settings == dj.read_analysis_settings(mini_package)
+    assert data.regions is data.tables["regions"]
 
 
 def test_unknown_codes_and_ids_are_named(mini_package):

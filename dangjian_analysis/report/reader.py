@@ -291,17 +291,10 @@ def vocabulary(
     """Build a :class:`Vocabulary` from the package's regions, scopes and indicators.
 
     Derived measures (ratios such as ``members_per_org``) are named from the ratio measures
-    of the analysis settings (``settings``, else those of the package the first given table
-    came from; none when no table says where it came from). The national region (level
-    ``national``) is marked as such.
+    of the package's analysis settings (``settings``; without them derived measures keep
+    their codes). The national region (level ``national``) is marked as such.
     """
     from dangjian_analysis.package.levels import NATIONAL_LEVEL
-    from dangjian_analysis.package.settings import settings_for
-
-    tables = [t for t in (regions, scopes, indicators) if t is not None]
-    if settings is None:
-        sourced = [t for t in tables if t.attrs.get("data_dir")]
-        settings = settings_for(sourced[0]) if sourced else None
 
     region_names: dict[str, str] = {}
     if regions is not None:
