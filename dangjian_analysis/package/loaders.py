@@ -47,7 +47,7 @@ def _package(path: str | Path | None, validate: bool) -> DataPackage:
 def load_table(name: str, path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
     """Load resource ``name`` of the package at ``path`` (default: the bundled package).
 
-    The frame's ``attrs`` hold ``data_version`` and ``data_dir``.
+    The frame's ``attrs`` hold ``data_version``.
 
     Raises:
         DataPackageNotFoundError: when ``path`` holds no data package.
@@ -81,7 +81,6 @@ def _frame(package: DataPackage, name: str) -> pd.DataFrame:
         else:
             frame[col] = frame[col].mask(blank).astype("str")
     frame.attrs["data_version"] = package.version
-    frame.attrs["data_dir"] = str(package.folder)
     return frame
 
 
@@ -136,7 +135,7 @@ def _figures(package: DataPackage) -> pd.DataFrame:
     figures["base_unit"] = figures["unit_kind"].map(base).astype("str")
     levels = _frame(package, "regions").set_index("region_id")["level"]
     figures["region_level"] = figures["region_id"].map(levels).astype("str")
-    figures.attrs.update(data_version=package.version, data_dir=str(package.folder))
+    figures.attrs["data_version"] = package.version
     figures.attrs[UNIT_PROPERTY] = {"value": unit, "lower": unit, "upper": unit}
     return figures
 
