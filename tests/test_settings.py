@@ -146,6 +146,13 @@ def test_unknown_codes_and_ids_are_named(mini_package):
         ),
         ({"national_definitions": [{"key": "k"}]}, "national_definitions[0].label", "<missing>"),
         ({"capacity": {"scopes": [3]}}, "capacity.scopes[0]", "3"),
+        ({"capacity": {"people": [""]}}, "capacity.people[0]", "''"),
+        ({"reported_growth": [{"indicator": "a"}]}, "reported_growth[0].level", "<missing>"),
+        ({"growth_levels": "gdp"}, "growth_levels", "'gdp'"),
+        ({"implied_denominators": {"rates": [1]}}, "implied_denominators.rates[0]", "1"),
+        ({"examples": [{"key": "k"}]}, "examples[0].region_id", "<missing>"),
+        ({"examples": [{"key": "k", "region_id": "r", "value": "1"}]}, "examples[0].value",
+         "'1'"),
     ],
 )
 def test_malformed_settings_name_the_place(document, where, found):
@@ -164,3 +171,53 @@ def test_invalid_json_and_missing_resource_are_one_line_errors(mini_package):
     dj.validate(mini_package)  # settings are optional for validation
     with pytest.raises(dj.DataValidationError, match="a resource named 'analysis'"):
         dj.read_analysis_settings(mini_package)
+
+
+def test_the_codes_the_analysis_derives_from_are_settings(settings):
+    assert settings.reported_growth["output_growth_rate"] == "output_value"
+    assert "industrial_output_value" in settings.growth_levels
+    assert settings.implied_counts == ("enterprises_with_party_org",)
+    assert settings.money_measures == ("output_per_enterprise", "tax_per_enterprise")
+    assert settings.reported_coverage_measures == (
+        "party_org_coverage_rate", "party_org_formation_rate"
+    )
+    assert settings.derived_coverage_measures == ("enterprise_coverage", "orgs_per_enterprise")
+    claim = settings.example("claimed_coverage")
+    assert (claim.region_id, claim.value) == ("pinghu", 1.0)
+    assert settings.example("no such case") is None
+
+
+def test_a_package_without_growth_levels_derives_no_compound_growth(tmp_path, settings):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    edited = _bundled()
+    edited["growth_levels"] = ["party_orgs"]
+    edited["reported_growth"] = []
+    _write(folder, edited)
+    data = dj.load_package(folder)
+    cagr = dj.compound_growth_rates(data.figures, settings=data.settings)
+    assert cagr and {d.measure for d in cagr} == {"party_orgs_cagr"}
+    assert dj.reported_growth_rates(data.figures, settings=data.settings) == []
+    assert dj.reported_growth_rates(data.figures, settings=settings)
+
+
+def test_unknown_codes_in_the_new_parts_are_named(mini_package):
+    settings = _bundled()
+    settings["capacity"]["people"].append("no_such_people")
+    settings["reported_growth"][0]["level"] = "no_such_level"
+    settings["implied_denominators"]["counts"] = ["no_such_count"]
+    settings["examples"][0]["region_id"] = "atlantis"
+    settings["examples"][1]["key"] = settings["examples"][0]["key"]
+    settings["examples"][1]["scope"] = "no_such_scope"
+    _write(mini_package, settings)
+    with pytest.raises(dj.DataValidationError) as err:
+        dj.validate(mini_package)
+    text = str(err.value)
+    assert "column 'capacity.people[4]': expected a code of indicators.csv" in text
+    assert "column 'reported_growth[0].level'" in text and "'no_such_level'" in text
+    assert "column 'implied_denominators.counts[0]'" in text
+    assert "column 'examples[0].region_id': expected a region id of regions.csv" in text
+    assert "column 'examples[1].key': expected a key not used before" in text
+    assert "column 'examples[1].scope': expected a code of scopes.csv" in text
