@@ -83,8 +83,8 @@ def test_unknown_table(mini_package):
         load_table("nope", mini_package)
 
 
-def test_bundled_figures_load(mini_package):
-    fig = load_figures()
+def test_bundled_figures_load(figures):
+    fig = figures
     assert len(fig) > 100
     assert fig["figure_id"].is_unique
     assert set(fig["region_id"]) >= {"tongcheng", "yongchuan", "pinghu", "lishui", "jiangsu_parks"}

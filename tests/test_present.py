@@ -59,8 +59,7 @@ def test_format_number_nan_is_empty() -> None:
     assert format_number(math.nan, "ratio") == ""
 
 
-def test_region_label() -> None:
-    regions = load_regions()
+def test_region_label(regions) -> None:
     assert region_label(regions, "tongcheng") == "通城县 Tongcheng County"
     assert region_label(regions, "nowhere") == "nowhere"
 
@@ -261,10 +260,10 @@ def test_reader_table_escapes_and_aligns() -> None:
     assert "brief-data" not in html  # no codes given: no data block
 
 
-def test_source_names_for_the_foot_of_a_chart() -> None:
+def test_source_names_for_the_foot_of_a_chart(figures) -> None:
     from dangjian_analysis import load_sources
 
-    figures, sources = load_figures(), load_sources()
+    sources = load_sources()
     names = source_names(["js-009", "tc-008;tc-001", "cn-017", "xx-999"], figures, sources)
     assert names == [
         "Implementing the 'Red Post Plan', 2013–2014",

@@ -20,8 +20,7 @@ def _bundled() -> dict:
     return json.loads((DATA / "analysis.json").read_text(encoding="utf-8"))
 
 
-def test_the_bundled_settings_hold_the_curators_choices():
-    settings = dj.read_analysis_settings()
+def test_the_bundled_settings_hold_the_curators_choices(settings):
     assert set(settings.partial_counts) == {"ph-009", "yc-001", "yc-027", "yc-002", "yc-008"}
     assert list(settings.coverage_measures)[:2] == [
         "party_org_coverage_rate",
