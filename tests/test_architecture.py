@@ -40,8 +40,31 @@ def _stub_exports() -> dict[str, str]:
 
 
 def test_the_stub_is_the_one_list_of_public_names():
-    assert dangjian_analysis._EXPORTS == _stub_exports()
     assert set(dangjian_analysis.__all__) == {"__version__", *_stub_exports()}
+    assert sorted(dir(dangjian_analysis)) == sorted(dangjian_analysis.__all__)
+    # __init__.py reads the stub (lazy_loader.attach_stub) and names no public name itself.
+    init = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    assert "attach_stub(__name__, __file__)" in init
+    named = {
+        node.value for node in ast.walk(ast.parse(init))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert not named & set(_stub_exports())
+
+
+def test_public_names_load_on_first_use_from_their_module():
+    code = (
+        "import sys, dangjian_analysis as dj;"
+        "before = sorted(m for m in sys.modules if m.startswith('dangjian_analysis.'));"
+        "dj.parse_quantity;"
+        "after = sorted(m for m in sys.modules if m.startswith('dangjian_analysis.'));"
+        "print(before); print('dangjian_analysis.text.quantity' in after)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    before, loaded = out.stdout.splitlines()
+    assert "dangjian_analysis.text.quantity" not in before
+    assert "dangjian_analysis.analysis" not in before
+    assert loaded == "True"
 
 
 def test_every_public_name_lives_in_the_module_the_stub_names():
