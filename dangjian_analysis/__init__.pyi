@@ -30,7 +30,13 @@ from .analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
-from .analysis.formatting import format_interval, format_number
+from .analysis.formatting import (
+    format_interval,
+    format_number,
+    period_words,
+    reader_interval,
+    reader_number,
+)
 from .analysis.intervals import Interval, compound_growth, elapsed_years, interval_from_figure
 from .analysis.models import (
     InsufficientDataError,
@@ -124,9 +130,6 @@ from .report.reader import (
     cross_section_table,
     derived_table,
     figures_table,
-    period_words,
-    reader_interval,
-    reader_number,
     reader_table,
     source_names,
     vocabulary,

@@ -15,7 +15,13 @@ from dangjian_analysis.analysis.crosssection import (
     cross_section,
 )
 from dangjian_analysis.analysis.derived import derived_frame, derived_ratios
-from dangjian_analysis.analysis.formatting import format_interval, format_number
+from dangjian_analysis.analysis.formatting import (
+    format_interval,
+    format_number,
+    period_words,
+    reader_interval,
+    reader_number,
+)
 from dangjian_analysis.report.present import (
     capacity_plot_table,
     region_label,
@@ -31,9 +37,6 @@ from dangjian_analysis.report.reader import (
     cross_section_table,
     derived_table,
     figures_table,
-    period_words,
-    reader_interval,
-    reader_number,
     reader_table,
     source_names,
     vocabulary,
