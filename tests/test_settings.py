@@ -186,20 +186,16 @@ def test_the_codes_the_analysis_derives_from_are_settings(settings):
     assert settings.example("no such case") is None
 
 
-def test_a_package_without_growth_levels_derives_no_compound_growth(tmp_path, settings):
-    import shutil
+def test_the_growth_functions_follow_the_settings_passed(figures, settings):
+    from dataclasses import replace
 
-    folder = tmp_path / "data"
-    shutil.copytree(DATA, folder)
-    edited = _bundled()
-    edited["growth_levels"] = ["party_orgs"]
-    edited["reported_growth"] = []
-    _write(folder, edited)
-    data = dj.load_package(folder)
-    cagr = dj.compound_growth_rates(data.figures, settings=data.settings)
+    fewer = replace(settings, growth_levels=("party_orgs",), reported_growth={})
+    cagr = dj.compound_growth_rates(figures, settings=fewer)
     assert cagr and {d.measure for d in cagr} == {"party_orgs_cagr"}
-    assert dj.reported_growth_rates(data.figures, settings=data.settings) == []
-    assert dj.reported_growth_rates(data.figures, settings=settings)
+    assert dj.reported_growth_rates(figures, settings=fewer) == []
+    assert {d.measure for d in dj.reported_growth_rates(figures, settings=settings)} >= {
+        "output_value_growth_1y", "tax_revenue_growth_1y"
+    }
 
 
 def test_unknown_codes_in_the_new_parts_are_named(mini_package):
@@ -220,3 +216,18 @@ def test_unknown_codes_in_the_new_parts_are_named(mini_package):
     assert "column 'examples[0].region_id': expected a region id of regions.csv" in text
     assert "column 'examples[1].key': expected a key not used before" in text
     assert "column 'examples[1].scope': expected a code of scopes.csv" in text
+
+
+def test_a_package_written_before_the_growth_parts_is_told_what_to_add(mini_package):
+    settings = _bundled()
+    del settings["reported_growth"], settings["growth_levels"]
+    _write(mini_package, settings)
+    with pytest.raises(dj.DataValidationError) as err:
+        dj.validate(mini_package)
+    text = str(err.value)
+    assert (
+        "column 'outcomes[output_growth].measure': expected a indicator, ratio measure or "
+        "growth measure (<level>_growth_1y of reported_growth, <level>_cagr of "
+        "growth_levels), found 'output_value_growth_1y'" in text
+    )
+    assert "found 'gdp_cagr'" in text  # benchmark measures too

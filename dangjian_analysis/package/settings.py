@@ -443,7 +443,12 @@ def check_settings(
         for code in (*m.numerators, *m.denominators):
             need(f"{where}numerators/denominators", code, indicators, "code of indicators.csv")
         need(f"{where}unit_kind", m.unit_kind, unit_kinds, "unit kind of datapackage.json")
-    growth = {f"{i}{suffix}" for i in indicators for suffix in GROWTH_SUFFIXES}
+    # The growth measures the settings derive: <level>_growth_1y of a rate printed in
+    # reported_growth, <level>_cagr of a level in growth_levels. A package whose outcomes
+    # name others (one written before those parts existed) is told so, not left without.
+    one_year, compound = GROWTH_SUFFIXES
+    growth = {f"{level}{one_year}" for level in settings.reported_growth.values()}
+    growth |= {f"{level}{compound}" for level in settings.growth_levels}
     measures = indicators | ratio_names | growth
     for i, measure in enumerate(settings.coverage_measures):
         need(f"coverage_measures[{i}].measure", measure, indicators | ratio_names,
@@ -452,7 +457,8 @@ def check_settings(
         for outcome, wanted in getattr(settings, key).items():
             for measure in wanted:
                 need(f"{key}[{outcome}].measure", measure, measures,
-                     "indicator, ratio measure or growth measure (…_growth_1y, …_cagr)")
+                     "indicator, ratio measure or growth measure (<level>_growth_1y of "
+                     "reported_growth, <level>_cagr of growth_levels)")
     for outcome in settings.benchmark_measures:
         need(f"benchmark_measures[{outcome}].outcome", outcome, set(settings.outcomes),
              "an outcome of 'outcomes'")
@@ -495,7 +501,8 @@ def check_settings(
         need(f"{where}region_id", e.region_id, region_ids, "region id of regions.csv")
         for measure in e.measures:
             need(f"{where}measures", measure, measures,
-                 "indicator, ratio measure or growth measure (…_growth_1y, …_cagr)")
+                 "indicator, ratio measure or growth measure (<level>_growth_1y of "
+                 "reported_growth, <level>_cagr of growth_levels)")
         if e.scope is not None:
             need(f"{where}scope", e.scope, scopes, "code of scopes.csv")
     return problems
