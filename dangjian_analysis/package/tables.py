@@ -15,19 +15,17 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
-
-if TYPE_CHECKING:
-    from dangjian_analysis.package.schema import DataPackage
+from dangjian_analysis.package.schema import DataPackage, decode_package_text, read_package_text
 
 __all__ = [
     "EARLIEST_DATE",
     "LATEST_DATE",
     "Table",
     "csv_options",
-    "decode_utf8",
+    "decode_package_text",
     "read_table",
 ]
 
@@ -35,57 +33,6 @@ __all__ = [
 #: ``datetime64[ns]``, which holds 1677-09-21 00:12:43 to 2262-04-11 23:47:16.
 EARLIEST_DATE = dt.date(1677, 9, 22)
 LATEST_DATE = dt.date(2262, 4, 11)
-
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def decode_utf8(data: bytes, file: str, package: str) -> str:
-    """Return the text of a package file in UTF-8; a leading byte order mark is dropped.
-
-    ``file`` is the file's name within the package and ``package`` the package folder,
-    both used in the error.
-
-    Raises:
-        DataValidationError: naming the file, the line and the first byte that is not
-            UTF-8 (or saying that the file is UTF-16).
-
-    """
-    if data.startswith(_UTF16_BOMS):
-        mark = " ".join(f"{b:02X}" for b in data[:2])
-        raise DataValidationError(
-            package,
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "UTF-8 text",
-                    f"UTF-16 (byte order mark {mark}); save the file as UTF-8",
-                )
-            ],
-        )
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataValidationError(
-            package,
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "UTF-8 text",
-                    f"byte 0x{data[exc.start]:02X} at offset {exc.start}, which is not UTF-8 "
-                    "(GB18030 or Big5?); save the file as UTF-8",
-                    line=line,
-                )
-            ],
-        ) from None
-
 
 @dataclass
 class Table:
@@ -152,7 +99,8 @@ def read_table(package: DataPackage, name: str) -> Table:
     """Read resource ``name`` of ``package`` as text, in the dialect its descriptor declares.
 
     Raises:
-        DataValidationError: when the file is missing, not UTF-8, not valid CSV (a quote
+        DataValidationError: when the file is missing, not a regular file inside the
+            package folder (a FIFO, a device, a link loop or out of the folder), not UTF-8, not valid CSV (a quote
             left open), its header does not list the schema's fields in order, or a row is
             empty or has the wrong number of cells; each problem names the file, the row
             and the line where the row starts.
@@ -160,19 +108,8 @@ def read_table(package: DataPackage, name: str) -> Table:
     """
     resource = package.resource(name)
     file = str(resource["path"])
-    path = Path(package.folder) / file
     folder = str(package.folder)
-    if not path.is_file():
-        found = "a folder" if path.is_dir() else "no such file"
-        raise DataValidationError(folder, [Problem(file, None, None, f"the {name} table", found)])
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise DataValidationError(
-            folder, [Problem(file, None, None, f"the {name} table", f"unreadable: {reason}")]
-        ) from None
-    text = decode_utf8(data, file, folder)
+    text = read_package_text(Path(package.folder), file, f"the {name} table")
     reader = csv.reader(io.StringIO(text, newline=""), **csv_options(resource))
     expected = [f["name"] for f in resource["schema"]["fields"]]
     pk = resource["schema"].get("primaryKey") or []
