@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +33,72 @@ __all__ = [
 EARLIEST_DATE = dt.date(1677, 9, 22)
 LATEST_DATE = dt.date(2262, 4, 11)
 
-@dataclass
 class Table:
-    """A CSV file read as text: its header and its rows (dicts of column to string).
+    """A CSV file read as text: its header and its cells, column by column.
 
-    ``lines[i]`` is the physical line of the file (1-based) where ``rows[i]`` starts; it
-    differs from the row number plus one once a quoted cell has spanned several lines.
+    ``columns[name][i]`` is the cell of column ``name`` in data row ``i + 1``; equal cells
+    of one column share one string, so a table of 200,000 rows of repeated codes stays
+    small. :attr:`rows` gives the same cells as dicts, one per row (built on first use).
+    ``lines[i]`` is the physical line of the file (1-based) where data row ``i + 1``
+    starts; it differs from the row number plus one once a quoted cell has spanned
+    several lines.
     """
 
-    name: str
-    file: str
-    header: list[str]
-    rows: list[dict[str, str]] = field(default_factory=list)
-    key_field: str | None = None
-    lines: list[int] = field(default_factory=list)
+    def __init__(
+        self,
+        name: str,
+        file: str,
+        header: list[str],
+        rows: list[dict[str, str]] | None = None,
+        key_field: str | None = None,
+        lines: list[int] | None = None,
+    ) -> None:
+        """Make a table from its header and, optionally, rows as dicts."""
+        self.name = name
+        self.file = file
+        self.header = list(header)
+        self.key_field = key_field
+        self.columns: dict[str, list[str]] = {c: [] for c in self.header}
+        self.lines: list[int] = list(lines or [])
+        self._rows: list[dict[str, str]] | None = None
+        for row in rows or []:
+            for c in self.header:
+                self.columns[c].append(row[c])
+
+    def __len__(self) -> int:
+        """Return the number of data rows."""
+        return len(self.columns[self.header[0]]) if self.header else 0
+
+    def __repr__(self) -> str:
+        """Name the table and its size."""
+        return f"Table({self.name!r}, {self.file!r}, {len(self)} rows)"
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """The rows as dicts of column to cell (built once, on first use)."""
+        if self._rows is None or len(self._rows) != len(self):
+            cols = [self.columns[c] for c in self.header]
+            self._rows = [
+                dict(zip(self.header, cells, strict=True)) for cells in zip(*cols, strict=True)
+            ]
+        return self._rows
+
+    def row(self, number: int) -> dict[str, str]:
+        """Return data row ``number`` (1-based) as a dict."""
+        return {c: self.columns[c][number - 1] for c in self.header}
 
     def key(self, row: dict[str, str]) -> str | None:
         """Describe the row by its primary key, e.g. ``figure_id=ab-001``."""
         if self.key_field and row.get(self.key_field):
             return f"{self.key_field}={row[self.key_field]}"
+        return None
+
+    def key_of(self, number: int) -> str | None:
+        """Describe data row ``number`` (1-based) by its primary key."""
+        if self.key_field:
+            value = self.columns[self.key_field][number - 1]
+            if value:
+                return f"{self.key_field}={value}"
         return None
 
     def line(self, number: int) -> int | None:
@@ -62,6 +108,12 @@ class Table:
         if 1 <= number <= len(self.lines):
             return self.lines[number - 1]
         return None
+
+    def append(self, cells: list[str], line: int, shared: list[dict[str, str]]) -> None:
+        """Add a data row of ``cells`` starting at ``line``; equal cells share a string."""
+        for column, cell, seen in zip(self.columns.values(), cells, shared, strict=True):
+            column.append(seen.setdefault(cell, cell))
+        self.lines.append(line)
 
 
 def csv_options(resource: dict[str, Any]) -> dict[str, Any]:
@@ -100,10 +152,11 @@ def read_table(package: DataPackage, name: str) -> Table:
 
     Raises:
         DataValidationError: when the file is missing, not a regular file inside the
-            package folder (a FIFO, a device, a link loop or out of the folder), not UTF-8, not valid CSV (a quote
-            left open), its header does not list the schema's fields in order, or a row is
-            empty or has the wrong number of cells; each problem names the file, the row
-            and the line where the row starts.
+            package folder (a FIFO, a device, a link loop or out of the folder), not
+            UTF-8, not valid CSV (a quote left open), its header does not list the
+            schema's fields in order, or a row is empty or has the wrong number of
+            cells; each problem names the file, the row and the line where the row
+            starts.
 
     """
     resource = package.resource(name)
@@ -143,6 +196,7 @@ def read_table(package: DataPackage, name: str) -> Table:
                     folder, [Problem(file, 0, None, f"columns {expected}", found, line=start)]
                 )
             table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
+            shared: list[dict[str, str]] = [{} for _ in header]
             continue
         number += 1
         if not cells:
@@ -154,8 +208,7 @@ def read_table(package: DataPackage, name: str) -> Table:
                 )
             )
         elif table is not None:
-            table.rows.append(dict(zip(header, cells, strict=True)))
-            table.lines.append(start)
+            table.append(cells, start, shared)
     if header is None and not problems:
         problems.append(Problem(file, 0, None, f"columns {expected}", "an empty file"))
     if problems or table is None:

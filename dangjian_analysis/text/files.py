@@ -253,7 +253,9 @@ def _publish(tmp: Path, path: Path, *, overwrite: bool) -> None:
     try:
         os.link(tmp, path)  # fails if path exists, atomically
     except FileExistsError:
-        raise FileExistsError(f"{path} was created meanwhile; give --force to overwrite it") from None
+        raise FileExistsError(
+            f"{path} was created meanwhile; give --force to overwrite it"
+        ) from None
     except OSError:  # no hard links on this file system: check, then move
         if os.path.lexists(path):
             raise FileExistsError(
