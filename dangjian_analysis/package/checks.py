@@ -66,22 +66,18 @@ class CheckContext:
         """Return the cells of a column as numbers (``None`` where empty or not a number), once."""
         key = ("numbers", table, column)
         if key not in self._cache:
-            seen: dict[str, float | None] = {}
             cells = self.tables[table].columns[column]
-            self._cache[key] = [
-                seen[c] if c in seen else seen.setdefault(c, number_of(c)) for c in cells
-            ]
+            seen = {c: number_of(c) for c in dict.fromkeys(cells)}
+            self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 
     def dates(self, table: str, column: str) -> list[dt.date | None]:
         """Return the cells of a column as dates (``None`` where empty or not a date), once."""
         key = ("dates", table, column)
         if key not in self._cache:
-            seen: dict[str, dt.date | None] = {}
             cells = self.tables[table].columns[column]
-            self._cache[key] = [
-                seen[c] if c in seen else seen.setdefault(c, date_of(c)) for c in cells
-            ]
+            seen = {c: date_of(c) for c in dict.fromkeys(cells)}
+            self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 
     def remember(self, key: str, compute: Callable[[], Any]) -> Any:

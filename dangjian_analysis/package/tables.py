@@ -109,11 +109,13 @@ class Table:
             return self.lines[number - 1]
         return None
 
-    def append(self, cells: list[str], line: int, shared: list[dict[str, str]]) -> None:
-        """Add a data row of ``cells`` starting at ``line``; equal cells share a string."""
-        for column, cell, seen in zip(self.columns.values(), cells, shared, strict=True):
-            column.append(seen.setdefault(cell, cell))
-        self.lines.append(line)
+    def extend(self, rows: list[list[str]], lines: list[int]) -> None:
+        """Add data rows (lists of cells in header order) that start at ``lines``."""
+        if rows:
+            for column, cells in zip(self.columns.values(), zip(*rows, strict=True), strict=True):
+                column.extend(cells)
+        self.lines.extend(lines)
+        self._rows = None
 
 
 def csv_options(resource: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +174,9 @@ def read_table(package: DataPackage, name: str) -> Table:
     table: Table | None = None
     number = 0
     end = 0
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    shared: dict[str, str] = {}
     while True:
         start = end + 1
         try:
@@ -196,7 +201,6 @@ def read_table(package: DataPackage, name: str) -> Table:
                     folder, [Problem(file, 0, None, f"columns {expected}", found, line=start)]
                 )
             table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
-            shared: list[dict[str, str]] = [{} for _ in header]
             continue
         number += 1
         if not cells:
@@ -207,10 +211,13 @@ def read_table(package: DataPackage, name: str) -> Table:
                     file, number, None, f"{len(header)} cells", f"{len(cells)} cells", line=start
                 )
             )
-        elif table is not None:
-            table.append(cells, start, shared)
+        else:  # equal cells share one string: a table of repeated codes stays small
+            rows.append(list(map(shared.setdefault, cells, cells)))
+            lines.append(start)
     if header is None and not problems:
         problems.append(Problem(file, 0, None, f"columns {expected}", "an empty file"))
     if problems or table is None:
         raise DataValidationError(folder, problems)
+    del shared
+    table.extend(rows, lines)
     return table

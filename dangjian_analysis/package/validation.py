@@ -201,19 +201,22 @@ def _distinct(ctx: CheckContext, table: Table, column: str) -> dict[str, None]:
     )
 
 
-def _cell_rule(ctx: CheckContext, judge: Any, *, skip_empty: bool = True) -> Iterator[Problem]:
-    """Apply ``judge(table, field, cell)`` to each distinct cell of every column.
+def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Problem]:
+    """Apply ``judge(table, field, cell)`` to each distinct non-empty cell of every column.
 
     ``judge`` returns ``(expected, found)`` for a cell that breaks the rule; every row
-    holding that cell is reported.
+    holding that cell is reported. ``screen(table, field, cells)``, when given, looks at
+    a column's distinct cells at once and returns False when none can break the rule, so
+    that large columns are checked in one pass instead of cell by cell.
     """
     for table in ctx.tables.values():
         for fld in _fields(ctx, table):
             name = fld["name"]
+            cells = [c for c in _distinct(ctx, table, name) if c != ""]
+            if screen is not None and not screen(table, fld, cells):
+                continue
             bad = {}
-            for cell in _distinct(ctx, table, name):
-                if skip_empty and cell == "":
-                    continue
+            for cell in cells:
                 failed = judge(table, fld, cell)
                 if failed:
                     bad[cell] = failed
@@ -222,6 +225,51 @@ def _cell_rule(ctx: CheckContext, judge: Any, *, skip_empty: bool = True) -> Ite
             for number, cell in enumerate(table.columns[name], start=1):
                 if cell in bad:
                     yield Problem(table.file, number, name, *bad[cell], table.key_of(number))
+
+
+def _single_line(table: Table, fld: dict[str, Any]) -> bool:
+    return fld["name"] in _SINGLE_LINE.get(table.name, ())
+
+
+def _may_hold_control(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    if _single_line(table, fld):
+        return not " ".join(cells).isprintable()
+    return _CONTROL.search("\n".join(cells)) is not None
+
+
+# A space at the start or end of a cell, the cells joined by NUL (never a space).
+_EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def _may_have_spaces(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    return _EDGE_SPACE.search("\x00".join(cells)) is not None
+
+
+_NUMBERS = re.compile(rf"(?:{NUMBER.pattern})(?:\n(?:{NUMBER.pattern}))*")
+_INTEGERS = re.compile(rf"(?:{_INTEGER.pattern})(?:\n(?:{_INTEGER.pattern}))*")
+
+
+def _may_break_type(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    ftype = fld.get("type", "string")
+    if not cells:
+        return False
+    if ftype == "number":
+        if not _NUMBERS.fullmatch("\n".join(cells)):
+            return True
+        return not all(map(math.isfinite, map(float, cells)))
+    if ftype == "integer":
+        return not _INTEGERS.fullmatch("\n".join(cells)) or max(map(len, cells)) > 18
+    return ftype != "string" or fld.get("format") == "uri"
+
+
+def _may_break_constraints(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    cons = fld.get("constraints", {})
+    checked = {"enum", "pattern", "minLength", "maxLength", "minimum", "maximum"} & set(cons)
+    if not cells or not checked:
+        return False
+    if checked == {"enum"}:
+        return not set(cells) <= set(cons["enum"])
+    return True
 
 
 @named_check("cell-required", "a required cell, or a cell of the primary key, is not empty")
@@ -253,9 +301,8 @@ def _required(ctx: CheckContext) -> Iterator[Problem]:
 def _control(ctx: CheckContext) -> Iterator[Problem]:
     return _cell_rule(
         ctx,
-        lambda table, fld, cell: _control_character(
-            cell, fld["name"] in _SINGLE_LINE.get(table.name, ())
-        ),
+        lambda table, fld, cell: _control_character(cell, _single_line(table, fld)),
+        _may_hold_control,
     )
 
 
@@ -266,12 +313,13 @@ def _spaces(ctx: CheckContext) -> Iterator[Problem]:
         lambda table, fld, cell: (
             ("no leading or trailing spaces", repr(cell)) if cell != cell.strip() else None
         ),
+        _may_have_spaces,
     )
 
 
 @named_check("cell-type", "a cell holds its field's type: a number, an integer, a date, an address")
 def _types(ctx: CheckContext) -> Iterator[Problem]:
-    return _cell_rule(ctx, lambda table, fld, cell: _type_problem(fld, cell))
+    return _cell_rule(ctx, lambda table, fld, cell: _type_problem(fld, cell), _may_break_type)
 
 
 @named_check(
@@ -283,6 +331,7 @@ def _constraints(ctx: CheckContext) -> Iterator[Problem]:
         lambda table, fld, cell: (
             None if _type_problem(fld, cell) else _constraint_problem(fld, cell)
         ),
+        _may_break_constraints,
     )
 
 
