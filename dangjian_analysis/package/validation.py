@@ -732,6 +732,33 @@ def _raw_unit(ctx: CheckContext) -> Iterator[Problem]:
         )
 
 
+#: Unit kinds of indicators that measure a change, under which a signed change may stand.
+CHANGE_KINDS = ("growth_rate", "percentage_points")
+
+
+@named_check(
+    "figures-raw-change-fits",
+    "a change printed in raw (下降5.2%, 减少12家) stands only under an indicator of change",
+)
+def _raw_change(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    indicators, raws = t.columns["indicator"], t.columns["raw"]
+    for number, q in enumerate(_parsed(ctx), start=1):
+        kind = kinds[number - 1]
+        if isinstance(q, str) or not q.change or not kind or kind in CHANGE_KINDS:
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "raw",
+            f"a level for indicator {indicators[number - 1]!r} (unit kind {kind!r}); a "
+            f"change belongs under an indicator of unit kind {' or '.join(CHANGE_KINDS)}",
+            f"{raws[number - 1]!r} (a {q.change})",
+            t.key_of(number),
+        )
+
+
 def _periods(ctx: CheckContext) -> Iterator[tuple[int, dt.date, dt.date]]:
     for number, (early, late) in enumerate(
         zip(
