@@ -139,6 +139,7 @@ _QUALIFIER_WORDS = {
     "more than": "more than",
     "at least": "at least",
     "nearly": "nearly",
+    "less than": "less than",
     "about": "about",
 }
 
