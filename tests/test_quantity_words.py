@@ -83,3 +83,35 @@ def test_the_fast_path_gives_what_the_grammar_gives(digits, multiplier, approx, 
     except QuantityParseError:
         fast = None
     assert fast == slow, raw
+
+
+# ---- extract: the same words in an article -------------------------------------------------
+
+EXTRACTED = [
+    ("不足3人的党组织", ("不足3人", 3.0, None, 3.0, "less than")),
+    ("不到5人", ("不到5人", 5.0, None, 5.0, "less than")),
+    ("全县企业数下降5.2%。", ("下降5.2%", -0.052, -0.052, -0.052, "exact")),
+    ("利润增长-3%，", ("增长-3%", -0.03, -0.03, -0.03, "exact")),
+    ("企业减少12家。", ("减少12家", -12.0, -12.0, -12.0, "exact")),
+    ("降低了2个百分点", ("降低了2个百分点", -0.02, -0.02, -0.02, "exact")),
+    ("增长15.4%", ("15.4%", 0.154, 0.154, 0.154, "exact")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXTRACTED)
+def test_extract_keeps_bound_and_change_words_with_the_figure(text, expected):
+    from dangjian_analysis.curate.extract import extract_candidates
+
+    (c,) = extract_candidates(text)
+    assert (c.raw, c.value, c.lower, c.upper, c.qualifier) == pytest.approx(expected)
+    if c.value is not None and c.value < 0:
+        assert "signed change" in c.notes
+
+
+def test_extract_refuses_a_decrease_of_a_negative_number_with_the_reason():
+    from dangjian_analysis.curate.extract import extract_candidates
+
+    (c,) = extract_candidates("利润下降-3%")
+    assert c.raw == "下降-3%"
+    assert c.value is None
+    assert "is it a decrease or an increase?" in c.notes
