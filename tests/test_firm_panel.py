@@ -268,7 +268,7 @@ def test_a_ragged_row_and_a_missing_package(panel_dir, tmp_path):
     ]
     assert problems(tmp_path / "nowhere") == [
         f"{tmp_path / 'nowhere'}: expected a panel CSV file or a panel package, found no such "
-        "file or folder"
+        "file"
     ]
 
 

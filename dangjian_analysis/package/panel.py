@@ -45,8 +45,10 @@ from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
 from dangjian_analysis.package.paths import DESCRIPTOR
-from dangjian_analysis.package.tables import csv_options, decode_utf8
+from dangjian_analysis.package.schema import read_package_text
+from dangjian_analysis.package.tables import csv_options
 from dangjian_analysis.package.validation import check_value
+from dangjian_analysis.text.files import path_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,23 +104,24 @@ def _outcome_columns(outcome: str) -> tuple[str, str, str]:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _resolve(path: str | Path) -> tuple[Path, str, dict[str, Any], list[Problem]]:
-    """Find the panel's CSV: a file, or the ``firm_years`` resource of a panel package.
+def _resolve(path: str | Path) -> tuple[str, str, dict[str, Any], list[Problem]]:
+    """Read the panel's CSV: a file, or the ``firm_years`` resource of a panel package.
 
-    Returns the CSV path, the name to report it by, the resource (for its dialect) and the
-    problems of the descriptor.
+    Returns the CSV's text, the name to report it by, the resource (for its dialect) and
+    the problems of the descriptor. Files are read by the package's one reader of package
+    files, which refuses devices, FIFOs and links out of the folder by name.
     """
     where = Path(path)
-    if where.is_file():
-        return where, where.name, {}, []
-    descriptor = where / DESCRIPTOR
-    if not descriptor.is_file():
-        found = "no such file or folder" if not where.exists() else f"a folder without {DESCRIPTOR}"
+    kind = path_kind(where)
+    if kind == "a regular file":
+        return read_package_text(where.parent, where.name, "the panel table"), where.name, {}, []
+    if kind != "a folder" or path_kind(where / DESCRIPTOR) == "no such file":
+        found = f"a folder without {DESCRIPTOR}" if kind == "a folder" else kind
         raise DataValidationError(
             str(where),
             [Problem(str(where), None, None, "a panel CSV file or a panel package", found)],
         )
-    text = decode_utf8(descriptor.read_bytes(), DESCRIPTOR, str(where))
+    text = read_package_text(where, DESCRIPTOR, "the panel package's descriptor")
     try:
         package = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -128,7 +131,7 @@ def _resolve(path: str | Path) -> tuple[Path, str, dict[str, Any], list[Problem]
     resources = package.get("resources") if isinstance(package, dict) else None
     found = [
         (i, r)
-        for i, r in enumerate(resources or [])
+        for i, r in enumerate(resources if isinstance(resources, list) else [])
         if isinstance(r, dict) and r.get("name") == PANEL_RESOURCE
     ]
     if not found:
@@ -168,16 +171,14 @@ def _resolve(path: str | Path) -> tuple[Path, str, dict[str, Any], list[Problem]
                         location=f"{location}.schema.fields[{k}]",
                     )
                 )
-    return where / file, file, resource, problems
+    if problems:
+        raise DataValidationError(str(where), problems)
+    return read_package_text(where, str(file), "the panel table"), str(file), resource, []
 
 
 def _read_rows(
-    path: Path, file: str, resource: dict[str, Any], package: str
+    text: str, file: str, resource: dict[str, Any], package: str
 ) -> tuple[list[str], list[list[str]], list[int]]:
-    if not path.is_file():
-        found = "a folder" if path.is_dir() else "no such file"
-        raise DataValidationError(package, [Problem(file, None, None, "the panel table", found)])
-    text = decode_utf8(path.read_bytes(), file, package)
     reader = csv.reader(io.StringIO(text, newline=""), **csv_options(resource))
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -456,9 +457,9 @@ def load_firm_panel(path: str | Path, *, allow_reversals: bool = False) -> pd.Da
             firm and year) and column.
 
     """
-    csv_path, file, resource, problems = _resolve(path)
+    text, file, resource, problems = _resolve(path)
     package = str(path)
-    header, rows, lines = _read_rows(csv_path, file, resource, package)
+    header, rows, lines = _read_rows(text, file, resource, package)
     frame = _check(header, rows, lines, file, package, allow_reversals, problems)
     frame.attrs["panel_path"] = str(path)
     return frame
