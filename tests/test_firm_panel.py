@@ -307,3 +307,15 @@ def test_a_csv_written_by_pandas_loads(tmp_path):
     loaded = dj.load_firm_panel(tmp_path / "mine.csv")
     pd.testing.assert_frame_equal(loaded, dj.check_firm_panel(minimal))
     assert loaded["has_party_org"].sum() == panel["has_party_org"].sum()
+
+
+def test_writing_never_replaces_a_panel_unless_asked(tmp_path):
+    panel = dj.synthetic_firm_panel(20, 4, seed=2, n_regions=3)
+    dj.write_firm_panel(panel, tmp_path)
+    before = (tmp_path / PANEL_FILE).read_bytes()
+    other = dj.synthetic_firm_panel(20, 4, seed=3, n_regions=3)
+    with pytest.raises(FileExistsError):
+        dj.write_firm_panel(other, tmp_path)
+    assert (tmp_path / PANEL_FILE).read_bytes() == before
+    dj.write_firm_panel(other, tmp_path, overwrite=True)
+    pd.testing.assert_frame_equal(dj.load_firm_panel(tmp_path), other)

@@ -100,6 +100,7 @@ def synthetic_firm_panel(
     ramp_years: int = 0,
     noise: float = 0.15,
     path: str | Path | None = None,
+    overwrite: bool = False,
 ) -> pd.DataFrame:
     """Draw a seeded firm-year panel with a planted effect of adoption; see the module doc.
 
@@ -126,6 +127,7 @@ def synthetic_firm_panel(
         ramp_years: the effect grows linearly to its full size over this many years.
         noise: standard deviation of the firm-year shock of log output.
         path: when given, the panel is also written there as a panel package.
+        overwrite: replace the files of a panel package already at ``path``.
 
     Returns:
         The panel as :func:`~dangjian_analysis.package.panel.load_firm_panel` returns it,
@@ -304,7 +306,7 @@ def synthetic_firm_panel(
         "ramp_years": ramp_years,
     }
     if path is not None:
-        write_firm_panel(panel, path)
+        write_firm_panel(panel, path, overwrite=overwrite)
     return panel
 
 

@@ -48,7 +48,7 @@ from dangjian_analysis.package.paths import DESCRIPTOR
 from dangjian_analysis.package.schema import read_package_text
 from dangjian_analysis.package.tables import csv_options
 from dangjian_analysis.package.validation import check_value
-from dangjian_analysis.text.files import path_kind
+from dangjian_analysis.text.files import atomic_write_text, check_output, path_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -525,17 +525,32 @@ def panel_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-def write_firm_panel(frame: pd.DataFrame, folder: str | Path, *, name: str = "firm-panel") -> Path:
+def write_firm_panel(
+    frame: pd.DataFrame,
+    folder: str | Path,
+    *,
+    name: str = "firm-panel",
+    overwrite: bool = False,
+) -> Path:
     """Write ``frame`` as a panel package in ``folder``: ``firm_years.csv`` and its descriptor.
 
     The descriptor holds the schema of the columns written. The frame is checked first
-    (:func:`check_firm_panel`), so what is written loads. Returns the folder.
+    (:func:`check_firm_panel`), so what is written loads. Each file is written by atomic
+    replacement; an existing one is replaced only with ``overwrite=True``. Returns the
+    folder.
+
+    Raises:
+        DataValidationError: the frame breaks a rule of the panel format.
+        FileExistsError: a file of the package is there and ``overwrite`` is false.
+
     """
     typed = check_firm_panel(
         frame[[c for c in frame.columns]], allow_reversals=bool(frame.attrs.get("reversals"))
     )
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    for file in (PANEL_FILE, DESCRIPTOR):
+        check_output(out / file, overwrite=overwrite)
     fields = _fields()
     columns = list(typed.columns)
     texts = [_as_text(typed[c], fields[c].get("type", "string")) for c in columns]
@@ -543,7 +558,7 @@ def write_firm_panel(frame: pd.DataFrame, folder: str | Path, *, name: str = "fi
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(zip(*texts, strict=True))
-    (out / PANEL_FILE).write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    atomic_write_text(out / PANEL_FILE, buffer.getvalue(), overwrite=overwrite)
     schema = firm_panel_schema()
     schema.pop("$comment", None)
     schema["fields"] = [f for f in schema["fields"] if f["name"] in columns]
@@ -562,7 +577,8 @@ def write_firm_panel(frame: pd.DataFrame, folder: str | Path, *, name: str = "fi
             }
         ],
     }
-    (out / DESCRIPTOR).write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    atomic_write_text(
+        out / DESCRIPTOR, json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+        overwrite=overwrite,
     )
     return out
