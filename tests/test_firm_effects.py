@@ -214,6 +214,8 @@ def test_bad_requests_are_refused():
     negative = panel.assign(output=panel["output"].where(panel.index != 7, 0.0))
     with pytest.raises(ValueError, match=r"1 firm-year\(s\) with a value of 0 or less"):
         dj.firm_effects(negative)
+    with pytest.raises(ValueError, match="no firm-year with a value of output"):
+        dj.firm_effects(panel.iloc[:0])
     everyone = panel.assign(has_party_org=panel["year"] >= 2010)
     with pytest.raises(ValueError, match="every firm adopts during the panel"):
         dj.firm_effects(everyone, estimators=("sun_abraham",))

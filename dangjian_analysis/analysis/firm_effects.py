@@ -105,6 +105,8 @@ def _prepare(panel: pd.DataFrame, outcome: str, log: bool) -> _Prepared:
         )
     notes: list[str] = []
     values = panel[outcome].astype("float64")
+    if not values.notna().any():
+        raise ValueError(f"panel: no firm-year with a value of {outcome}")
     keep = values.notna().to_numpy()
     if not keep.all():
         notes.append(f"{int((~keep).sum())} firm-years without {outcome} left out")
