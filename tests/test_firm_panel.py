@@ -208,6 +208,9 @@ def test_a_price_basis_must_say_nominal_or_real_with_its_year(panel_dir, tmp_pat
         ("year", "２０１２", "expected digits 0-9 (ASCII)"),
         ("employees", "-3", "expected a value >= 0, found -3"),
         ("output", "1,200", "expected a number (digits, optional decimal point), found '1,200'"),
+        ("output", "-5", "expected a value >= 0, found -5"),
+        ("tax_paid", "1e400", "expected a finite number, found '1e400'"),
+        ("sales", "１２", "expected digits 0-9 (ASCII)"),
         ("has_party_org", "yes",
          "expected one of ['1', 'true', 'True', 'TRUE', '0', 'false', 'False', 'FALSE'], "
          "found 'yes'"),

@@ -40,9 +40,11 @@ import csv
 import functools
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dangjian_analysis.package.checks import NUMBER
 from dangjian_analysis.package.errors import DataValidationError, Problem
 from dangjian_analysis.package.paths import DESCRIPTOR
 from dangjian_analysis.package.schema import read_package_text
@@ -264,6 +266,32 @@ def _cell_problem(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
     return check_value(fld, value)
 
 
+_NUMBERS = re.compile(rf"(?:{NUMBER.pattern})(?:\n(?:{NUMBER.pattern}))*")
+
+
+def _numbers_pass(fld: dict[str, Any], values: list[str]) -> bool:
+    """Screen a number column at once: True only when every value surely passes its checks.
+
+    The values must all be numbers as the package's checks read them (ASCII digits, no
+    spaces), finite and within the field's minimum and maximum; anything else (or any
+    other constraint) returns False and the values are checked one by one.
+    """
+    import numpy as np
+
+    cons = set(fld.get("constraints", {})) - {"required"}
+    if fld.get("type") != "number" or not values or cons - {"minimum", "maximum"}:
+        return False
+    if not _NUMBERS.fullmatch("\n".join(values)):
+        return False
+    numbers = np.array(values, dtype="float64")
+    if not np.isfinite(numbers).all():
+        return False
+    limits = fld.get("constraints", {})
+    if "minimum" in limits and (numbers < float(limits["minimum"])).any():
+        return False
+    return not ("maximum" in limits and (numbers > float(limits["maximum"])).any())
+
+
 def _key(firm: str, year: str) -> str:
     return f"firm_id={firm}, year={year}" if firm and year else ""
 
@@ -278,8 +306,11 @@ def _cell_problems(
     for column, values in table.items():
         fld = fields[column]
         required = bool(fld.get("constraints", {}).get("required"))
+        distinct = [value for value in set(values) if value != ""]
+        if _numbers_pass(fld, distinct):
+            distinct = []
         verdicts: dict[str, tuple[str, str] | None] = {
-            value: _cell_problem(fld, value) for value in set(values) if value != ""
+            value: _cell_problem(fld, value) for value in distinct
         }
         if required:
             verdicts[""] = ("a value", "an empty cell")
