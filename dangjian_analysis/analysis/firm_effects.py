@@ -109,7 +109,7 @@ def _prepare(panel: pd.DataFrame, outcome: str, log: bool) -> _Prepared:
         raise ValueError(f"panel: no firm-year with a value of {outcome}")
     keep = values.notna().to_numpy()
     if not keep.all():
-        notes.append(f"{int((~keep).sum())} firm-years without {outcome} left out")
+        notes.append(f"{int((~keep).sum()):,} firm-years without {outcome} left out")
     frame = panel.loc[keep]
     values = values[keep]
     if log:
@@ -228,8 +228,8 @@ def _naive(p: _Prepared, year: int | None, level: float) -> dict[str, Any]:
     )
     n_with = int(cross["has"].sum())
     note = (
-        f"{year} cross-section: {n_with} firms with an organization against "
-        f"{len(cross) - n_with} without; nothing controls for how adopters differ"
+        f"{year} cross-section: {n_with:,} firms with an organization against "
+        f"{len(cross) - n_with:,} without; nothing controls for how adopters differ"
     )
     return _row("naive", fit.params[1], fit.bse[1], level, cross["firm"].nunique(), len(cross),
                 cross["region"].nunique(), [note])
@@ -239,7 +239,7 @@ def _staggered_sample(p: _Prepared) -> tuple[pd.DataFrame, list[str]]:
     data = p.data[~p.data["always"]]
     notes = []
     if p.always_treated:
-        notes.append(f"{p.always_treated} firms with an organization from their first year "
+        notes.append(f"{p.always_treated:,} firms with an organization from their first year "
                      "left out (no year without one)")
     if not (data["cohort"] == 0).any():
         raise ValueError(
@@ -365,11 +365,11 @@ def _psw_sample(p: _Prepared) -> tuple[pd.DataFrame, list[str], list[str]]:
     complete = out[covariates].notna().all(axis=1) & ~early
     notes = []
     if unobserved:
-        notes.append(f"{unobserved} firms not observed in both {p.first_year} and "
+        notes.append(f"{unobserved:,} firms not observed in both {p.first_year} and "
                      f"{p.last_year} left out")
     dropped = int((~complete).sum())
     if dropped:
-        notes.append(f"{dropped} firms without first-year covariates or adopting in the first "
+        notes.append(f"{dropped:,} firms without first-year covariates or adopting in the first "
                      "two years left out")
     return out[complete], covariates, notes
 
@@ -447,7 +447,7 @@ def _psw(p: _Prepared, level: float) -> dict[str, Any]:
     )
     n_adopters = int(adopter.sum())
     notes = [
-        f"{p.last_year} outcome of {n_adopters} adopters against {len(sample) - n_adopters} "
+        f"{p.last_year} outcome of {n_adopters:,} adopters against {len(sample) - n_adopters:,} "
         f"never-adopters weighted on first-year "
         f"{', '.join(_COVARIATE_WORDS[c] for c in covariates)}; balances only what "
         "is measured, and the interval ignores that the score is estimated",
