@@ -169,6 +169,7 @@ _QUALIFIER_WORDS = {
     "more than": "more than",
     "at least": "at least",
     "nearly": "nearly",
+    "less than": "less than",
     "about": "about",
 }
 

@@ -48,6 +48,7 @@ from dangjian_analysis.text.normalize import (
 )
 from dangjian_analysis.text.quantity import (
     APPROX_SUFFIXES,
+    CHANGE_WORDS,
     MULTIPLIERS,
     POSTFIXES,
     PREFIXES,
@@ -231,6 +232,17 @@ _VAGUE_BEFORE = "数几"  # 数十家, 几十个
 # Set phrases with a numeral and a unit in them that never count anything.
 _IDIOMS = re.compile("千家万户|万家灯火|百家争鸣|三番五次")
 _DURATION_AFTER = re.compile(r"^[多余半]?(?:月|小时|工作日|季度|星期|周)")
+# What makes the figure after it a signed change: a word of decrease (下降5.2% is -5.2%), or
+# a sign, alone or after a word of increase (增长-3%). Kept in the figure, so the parser
+# reads the sign or refuses the figure with its reason; never dropped, which would print
+# a decrease as a level.
+_SIGNED_BEFORE = re.compile(
+    "(?:(?:"
+    + "|".join(w for w, d in CHANGE_WORDS.items() if d == "decrease")
+    + ")了?[-+]?|(?:"
+    + "|".join(w for w, d in CHANGE_WORDS.items() if d == "increase")
+    + ")了?[-+]|(?<![0-9A-Za-z])[-+])$"
+)
 _RANGE_BEFORE = re.compile(rf"(?:{_ARABIC}|{_CN_NUMERAL})(?:、|至|到|-|~|—|–)$")
 # Punctuation that ends a locator or a clause. Quotation marks do not: quoted names are
 # part of the phrase they stand in (“双强”书记).
@@ -390,6 +402,10 @@ def _quantity_spans(s: str, masked: Sequence[tuple[int, int]]) -> list[tuple[int
         rng = _RANGE_BEFORE.search(s, max(0, start - 20), start)
         if rng and rng.end() == start:
             start = rng.start()  # 5、6个: reported whole, the parser says it is a range
+        else:
+            signed = _SIGNED_BEFORE.search(s, max(0, start - 4), start)
+            if signed and signed.end() == start:
+                start = signed.start()  # 下降5.2%, 增长-3%: a signed change, not a level
         spans.append((start, end))
     return spans
 
@@ -506,6 +522,8 @@ def extract_candidates(
     for start, end in spans:
         raw = _printed(norm, start, end)
         q, notes = _parse(parse_quantity, raw, s[start:end])
+        if q is not None and q.change and not notes:
+            notes = f"a signed change (a {q.change}), not a level"
         lo, hi = _locator(s, start, end, stops.floor(start), stops.ceiling(end))
         before, after = _context(s, start, end, figures.floor(start), figures.ceiling(end))
         unit_kind = q.unit_kind if q else None

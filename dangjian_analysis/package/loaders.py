@@ -64,7 +64,7 @@ def _frame(package: DataPackage, name: str) -> pd.DataFrame:
     fields = package.fields(name)
     table = read_table(package, name)
     frame = pd.DataFrame(
-        {col: pd.Series([row[col] for row in table.rows], dtype=object) for col in table.header}
+        {col: pd.Series(table.columns[col], dtype=object) for col in table.header}
     )
     for fld in fields:
         col = fld["name"]

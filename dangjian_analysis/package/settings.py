@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
-from dangjian_analysis.package.schema import DataPackage, read_datapackage
+from dangjian_analysis.package.schema import DataPackage, read_datapackage, read_package_text
 
 __all__ = [
     "GROWTH_SUFFIXES",
@@ -523,15 +523,12 @@ def load_settings_document(package: DataPackage) -> tuple[AnalysisSettings, list
         return AnalysisSettings(), []
     name = path.name
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return AnalysisSettings(source=name), [
-            Problem(name, None, None, "the file named by the 'analysis' resource", "no file")
-        ]
-    except UnicodeDecodeError as exc:
-        return AnalysisSettings(source=name), [
-            Problem(name, None, None, "UTF-8 text", f"undecodable byte at {exc.start}")
-        ]
+        text = read_package_text(package.folder, str(path.relative_to(package.folder)),
+                                 "the file named by the 'analysis' resource")
+    except DataValidationError as exc:  # missing, not a regular file, not UTF-8
+        return AnalysisSettings(source=name), [replace(p, file=name) for p in exc.problems]
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return AnalysisSettings(source=name), [
             Problem(name, None, None, "valid JSON", f"{exc.msg} at line {exc.lineno}")
