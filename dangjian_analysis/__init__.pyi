@@ -1,6 +1,6 @@
-# The public API: the one list of exported names. ``__init__.py`` reads this file at
-# import time and loads each name from its module on first use; type checkers and IDEs
-# read it as the package's stub.
+# The public API: the one list of exported names. ``__init__.py`` hands this file to
+# ``lazy_loader.attach_stub``, which reads it at import time and loads each name from its
+# module on first use; type checkers and IDEs read it as the package's stub.
 
 from .analysis.benchmarks import (
     BENCHMARK_LEVELS,
