@@ -78,8 +78,17 @@ from .curate.extract import Candidate, Period, diff_candidates, extract_candidat
 from .curate.provenance import verify_sources
 from .curate.recall import extraction_recall
 from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
+from .package.estimates import has_published_estimates
 from .package.levels import national_figures, regional_figures
-from .package.loaders import load_figures, load_indicators, load_regions, load_scopes, load_sources
+from .package.loaders import (
+    load_estimates,
+    load_figures,
+    load_indicators,
+    load_publications,
+    load_regions,
+    load_scopes,
+    load_sources,
+)
 from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings
