@@ -95,7 +95,8 @@ TEST_ESTIMATES = [
         "sample": "TEST listed 2010-2018", "design": "fixed_effects",
         "treatment": "charter_clause", "outcome": "test loss", "outcome_family": "performance",
         "direction": "-", "raw": "0.8", "value": "0.8", "unit": "odds_ratio",
-        "significance": "significant at 10%", "significance_level": "0.10",
+        "se_raw": "0.09", "se": "0.09", "significance": "significant at 10%",
+        "significance_level": "0.10",
         "locator": "test odds of a loss",
     },
     {  # a comparable percent on the same family from another sample, with an SE
