@@ -63,6 +63,13 @@ from .analysis.power import (
     rank_test_power,
     required_n,
 )
+from .analysis.published import (
+    count_estimates,
+    estimate_intervals,
+    magnitude_groups,
+    publication_labels,
+    shared_samples,
+)
 from .analysis.sensitivity import (
     leave_one_out,
     open_bound_regions,
