@@ -34,6 +34,7 @@ from dangjian_analysis.package.estimates import (
     OUTCOME_FAMILIES,
     TREATMENTS,
     UNITS,
+    reported_significant,
 )
 
 if TYPE_CHECKING:
@@ -220,7 +221,9 @@ def estimate_intervals(estimates: pd.DataFrame, *, z: float = Z_95) -> pd.DataFr
         The rows of ``estimates`` that print a magnitude (``value`` not NaN), in their
         order, with ``group`` (``outcome_family / unit``, the estimates comparable with
         each other), ``lower``, ``upper``, ``interval`` (how the bounds were obtained, or
-        why there are none) and ``significant`` (a significance level is given).
+        why there are none) and ``significant`` (the publication reports it as significant,
+        with a level or in words:
+        :func:`~dangjian_analysis.package.estimates.reported_significant`).
 
     """
     rows = estimates[estimates["value"].notna()].copy()
@@ -242,7 +245,10 @@ def estimate_intervals(estimates: pd.DataFrame, *, z: float = Z_95) -> pd.DataFr
     rows["lower"] = lower
     rows["upper"] = upper
     rows["interval"] = how
-    rows["significant"] = rows["significance_level"].notna()
+    rows["significant"] = [
+        reported_significant(text, level)
+        for text, level in zip(rows["significance"], rows["significance_level"], strict=True)
+    ]
     return rows.reset_index(drop=True)
 
 

@@ -73,6 +73,7 @@ __all__ = [
     "check_unit",
     "check_url",
     "has_published_estimates",
+    "reported_significant",
     "value_in_unit",
 ]
 
@@ -143,6 +144,7 @@ _NOT_SIGNIFICANT = re.compile(
     r"不显著|并不显著|未通过|not (statistically )?significant|insignificant|n\.\s?s\.",
     re.IGNORECASE,
 )
+_SIGNIFICANT_WORDS = re.compile(r"显著|significan|\*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？；]|[.!?;](\s+\S|$)")
 _PERCENT_LEVEL = {"1": 0.01, "5": 0.05, "10": 0.10}
 _DECIMAL_LEVEL = {"01": 0.01, "05": 0.05, "1": 0.10, "10": 0.10}
@@ -397,6 +399,25 @@ def check_significance(t: Table, number: int, row: dict[str, str]) -> list[Probl
                                 f"a level at or above the printed p-value {p:g}",
                                 f"{level} with significance {text!r}"))
     return out
+
+
+def reported_significant(significance: object, level: object = None) -> bool:
+    """Tell whether a publication reports an estimate as significant.
+
+    True when a significance level is given, or when the significance as printed says so
+    in words or stars (``显著``, ``significantly``, ``***``) or prints ``p < x`` or
+    ``p = x`` with x at most 0.10; False when it is empty or says *not* significant
+    (``不显著``, ``insignificant``).
+    """
+    text = "" if significance is None or significance != significance else str(significance)
+    if level is not None and level == level and str(level).strip():
+        return True
+    if not text.strip() or _NOT_SIGNIFICANT.search(text):
+        return False
+    p_values = [float(m.group(2)) for m in _P_VALUE.finditer(text)]
+    if p_values:
+        return min(p_values) <= 0.10
+    return bool(_SIGNIFICANT_WORDS.search(text) or _levels_named(text))
 
 
 def check_direction(t: Table, number: int, row: dict[str, str]) -> list[Problem]:
