@@ -140,8 +140,11 @@ _BRACKETS = (("(", ")"), ("（", "）"), ("[", "]"))
 _LEVEL_PERCENT = re.compile(r"(?<![\d.])(1|5|10)\s*[%％]")
 _LEVEL_DECIMAL = re.compile(r"(?<![\d.])0?\.(01|05|1|10)(?!\d)")
 _P_VALUE = re.compile(r"\bp\s*(=|<|≤|<=)\s*(0?\.\d+)", re.IGNORECASE)
+# Words that deny significance: 不显著, 并不显著, 没有显著影响, 并不会显著抑制, 未通过,
+# "not significant", "no significant", "insignificant"; not 不仅显著 (not only) or 无论.
 _NOT_SIGNIFICANT = re.compile(
-    r"不显著|并不显著|未通过|not (statistically )?significant|insignificant|n\.\s?s\.",
+    r"(不(?!仅)|没有|没|未|无(?!论)|非)[^，,。；;]{0,4}显著|未通过"
+    r"|\bnot\b[^,;.]{0,20}significan|\bno\b[^,;.]{0,10}significan|insignificant|n\.\s?s\.",
     re.IGNORECASE,
 )
 _SIGNIFICANT_WORDS = re.compile(r"显著|significan|\*", re.IGNORECASE)
