@@ -105,7 +105,7 @@ def test_estimates_table_speaks_in_words_and_keeps_codes_apart(tables):
         "Data": "TEST survey 2016",
         "Design": "propensity-score matching",
         "Compared": "a party organization in the firm",
-        "Outcome": "测试营业收入 (output or sales)",
+        "Outcome": "output or sales: 测试营业收入",
         "Direction": "higher",
         "As printed": "1.5% (percent)",
         "Significance": "不显著",

@@ -169,9 +169,9 @@ def estimates_table(
 ) -> ReaderTable:
     """Show the estimates one per row, by outcome family and design.
 
-    Columns: study, data, design, compared (the treatment), outcome, direction, as
-    printed (the magnitude, or "direction only") and significance as printed. Ids and codes
-    go to the data block.
+    Columns: study, data, design, compared (the treatment), outcome (its family, then the
+    publication's own terms), direction, as printed (the magnitude, or "direction only")
+    and significance as printed. Ids and codes go to the data block.
     """
     import pandas as pd
 
@@ -187,7 +187,7 @@ def estimates_table(
             "Design": [_word(DESIGN_WORDS, d) for d in rows["design"]],
             "Compared": [_word(TREATMENT_WORDS, t) for t in rows["treatment"]],
             "Outcome": [
-                f"{o} ({_word(OUTCOME_FAMILY_WORDS, f)})"
+                f"{_word(OUTCOME_FAMILY_WORDS, f)}: {o}"
                 for o, f in zip(rows["outcome"], rows["outcome_family"], strict=True)
             ],
             "Direction": [_word(DIRECTION_WORDS, d) for d in rows["direction"]],
