@@ -421,3 +421,39 @@ def test_every_problem_is_one_line_in_the_cli(package, capsys):
     assert len(lines) == 3 and "has 2 problems" in lines[0]
     assert lines[1].strip().startswith(where(4, "n_firms"))
     assert lines[2].strip().startswith(where(4, "direction"))
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "expected"),
+    [
+        ("3.2%", "percent", 3.2),
+        ("72.52%", "percent", 72.52),
+        ("12.3个百分点", "percentage_points", 12.3),
+        ("1.5 percentage points", "percentage_points", 1.5),
+        ("-0.021", "coefficient", -0.021),
+        ("0.8", "odds_ratio", 0.8),
+    ],
+)
+def test_value_in_unit_is_the_printed_number(raw, unit, expected):
+    from dangjian_analysis import parse_quantity
+    from dangjian_analysis.package.estimates import value_in_unit
+
+    q = parse_quantity(raw)
+    assert value_in_unit(q.value, q.unit_kind, unit) == expected  # exactly, not approximately
+
+
+def test_percentage_points_validate(package):
+    validate(write_published(package, estimates=edited(
+        TEST_ESTIMATES, "est-001", raw="12.3个百分点", value="12.3", unit="percentage_points")))
+
+
+def test_publications_alone_are_not_published_estimates(package):
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "estimates"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    validate(package)
+    assert not has_published_estimates(package)
