@@ -29,15 +29,15 @@ TEMPLATES = [
 
 
 def table(rows: int, header: list[str]) -> Table:
-    out = Table("estimates", "estimates.csv", header, key_field="estimate_id")
+    cells = []
     for i in range(rows):
         row = dict.fromkeys(header, "")
         row.update(TEMPLATES[i % len(TEMPLATES)])
         row.update(estimate_id=f"est-{i + 1:06d}", publication_id="pub-001", sample="SYN",
                    data_source="cpes", design="psm", treatment="party_org",
                    outcome="synthetic", outcome_family="output_sales")
-        out.rows.append(row)
-    return out
+        cells.append(row)
+    return Table("estimates", "estimates.csv", header, rows=cells, key_field="estimate_id")
 
 
 def main() -> None:

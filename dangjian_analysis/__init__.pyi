@@ -30,7 +30,13 @@ from .analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
-from .analysis.formatting import format_interval, format_number
+from .analysis.formatting import (
+    format_interval,
+    format_number,
+    period_words,
+    reader_interval,
+    reader_number,
+)
 from .analysis.intervals import Interval, compound_growth, elapsed_years, interval_from_figure
 from .analysis.models import (
     InsufficientDataError,
@@ -88,9 +94,11 @@ from .package.errors import DataPackageNotFoundError, DataValidationError, Probl
 from .package.estimates import has_published_estimates, reported_significant
 from .package.levels import national_figures, regional_figures
 from .package.loaders import (
+    LoadedPackage,
     load_estimates,
     load_figures,
     load_indicators,
+    load_package,
     load_publications,
     load_regions,
     load_scopes,
@@ -141,9 +149,6 @@ from .report.reader import (
     cross_section_table,
     derived_table,
     figures_table,
-    period_words,
-    reader_interval,
-    reader_number,
     reader_table,
     source_names,
     vocabulary,

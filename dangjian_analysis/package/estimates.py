@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from dangjian_analysis.package.checks import CheckContext, named_check
 from dangjian_analysis.package.errors import Problem
 from dangjian_analysis.package.schema import DataPackage, read_datapackage
 from dangjian_analysis.package.tables import Table
@@ -56,6 +57,7 @@ __all__ = [
     "ESTIMATES",
     "ESTIMATE_RULES",
     "LOCATOR_WIDTH",
+    "NAMED_RULES",
     "OUTCOME_FAMILIES",
     "PUBLICATIONS",
     "PUBLICATION_RULES",
@@ -518,27 +520,69 @@ def _left_to_schema(field: dict[str, Any], value: str) -> bool:
     return field.get("format") == "uri" and not re.fullmatch(r"https?://\S+", value)
 
 
+def _apply(
+    package: DataPackage, tables: dict[str, Table], name: str, rules: tuple[Rule, ...]
+) -> list[Problem]:
+    """Apply ``rules`` to every row of table ``name``, when the package holds it."""
+    table = tables.get(name)
+    if table is None:
+        return []
+    fields = {f["name"]: f for f in package.fields(name)}
+    problems: list[Problem] = []
+    for number, row in _rows(table):
+        for rule in rules:
+            for problem in rule(table, number, row):
+                column = problem.column or ""
+                if column in fields and _left_to_schema(fields[column], row[column]):
+                    continue
+                problems.append(problem)
+    return problems
+
+
 def check_published_estimates(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
     """Apply the rules to the package's publications and estimates, when it holds them.
 
     A cell that the schema check already rejects (an empty required cell, a cell longer
     than its ``maxLength``, an address that is not http(s)) is reported once, by the
-    schema check.
+    schema check. :func:`~dangjian_analysis.package.validation.validate` runs the same
+    rules as named checks (one per rule, ``estimates-…`` and ``publications-…``).
     """
-    problems: list[Problem] = []
-    for name, rules in ((PUBLICATIONS, PUBLICATION_RULES), (ESTIMATES, ESTIMATE_RULES)):
-        table = tables.get(name)
-        if table is None:
-            continue
-        fields = {f["name"]: f for f in package.fields(name)}
-        for number, row in _rows(table):
-            for rule in rules:
-                for problem in rule(table, number, row):
-                    column = problem.column or ""
-                    if column in fields and _left_to_schema(fields[column], row[column]):
-                        continue
-                    problems.append(problem)
-    return problems
+    return [
+        *_apply(package, tables, PUBLICATIONS, PUBLICATION_RULES),
+        *_apply(package, tables, ESTIMATES, ESTIMATE_RULES),
+    ]
+
+
+#: The named checks that validate runs: (name, table, rule function, the rule in words).
+NAMED_RULES: tuple[tuple[str, str, Rule, str], ...] = (
+    ("publications-url", PUBLICATIONS, check_url,
+     "a publication has the http(s) address of the page read"),
+    ("estimates-raw-value", ESTIMATES, check_magnitude,
+     "raw parses, value is the number it reads in the row's unit, and raw prints that unit"),
+    ("estimates-unit-none", ESTIMATES, check_unit, "unit is none exactly when raw is empty"),
+    ("estimates-firm-count", ESTIMATES, check_firm_count,
+     "n_firms is the exact number printed at the start of n_firms_raw, or within its bounds"),
+    ("estimates-standard-error", ESTIMATES, check_standard_error,
+     "se_raw reads as se: positive, in the estimate's unit, beside a magnitude"),
+    ("estimates-significance", ESTIMATES, check_significance,
+     "significance_level agrees with the printed significance and the direction"),
+    ("estimates-direction-sign", ESTIMATES, check_direction,
+     "the direction agrees with the sign of value (an odds ratio's side of 1)"),
+    ("estimates-locator", ESTIMATES, check_locator,
+     "the locator is a short phrase on one line, not a sentence"),
+)
+
+
+def _register(name: str, table: str, rule: Rule, text: str) -> None:
+    def run(ctx: CheckContext) -> list[Problem]:
+        return _apply(ctx.package, ctx.tables, table, (rule,))
+
+    run.__qualname__ = f"published_estimates.{name}"
+    named_check(name, text)(run)
+
+
+for _name, _table, _rule, _text in NAMED_RULES:
+    _register(_name, _table, _rule, _text)
 
 
 def has_published_estimates(path: str | Path | None = None) -> bool:
