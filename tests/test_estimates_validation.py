@@ -457,3 +457,14 @@ def test_publications_alone_are_not_published_estimates(package):
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     validate(package)
     assert not has_published_estimates(package)
+
+
+def test_the_rules_run_as_named_checks():
+    from dangjian_analysis.package.validation import check_names
+
+    names = [name for name, _ in check_names()]
+    assert [n for n in names if n.startswith(("estimates-", "publications-"))] == [
+        "publications-url", "estimates-raw-value", "estimates-unit-none", "estimates-firm-count",
+        "estimates-standard-error", "estimates-significance", "estimates-direction-sign",
+        "estimates-locator",
+    ]
