@@ -189,6 +189,8 @@ def test_magnitudes_one_panel_per_comparable_group_and_no_pooling(plot_table):
     assert [line.get_xdata()[0] for line in odds.get_lines() if line.get_linestyle() == "--"] \
         == [1.0]
     assert "not comparable with each other" in foot(fig) and "Test 2021" in foot(fig)
+    assert odds.get_xlabel() == "odds ratio, as printed (1: no difference)"
+    assert percent.get_xlabel() == "difference in percent, as printed"
 
 
 def test_chart_inputs_are_checked(plot_table):

@@ -263,8 +263,9 @@ def magnitude_panels(
             ``group`` (outcome family and unit in words: the estimates that share one
             axis), ``direction``, ``significant``, ``value``, ``lower`` and ``upper``
             (NaN without a printed standard error) and ``reference`` (the value of no
-            difference: 0, or 1 for an odds ratio). Rows without a value (direction only)
-            are left out.
+            difference: 0, or 1 for an odds ratio); optionally ``axis``, the title of the
+            group's value axis in words. Rows without a value (direction only) are left
+            out.
         title: the figure's title.
         source: the publications (names) behind the estimates, printed at the foot.
         value_format: how the printed value is written beside its marker.
@@ -277,7 +278,7 @@ def magnitude_panels(
     palette = _start()
     colours = _colours(palette)
     what = "magnitude_panels table"
-    data = check_columns(table, what, MAGNITUDE_COLUMNS)
+    data = check_columns(table, what, MAGNITUDE_COLUMNS, optional=("axis",))
     check_numeric(data, what, ["value", "lower", "upper", "reference"])
     data = data[data["value"].notna()].reset_index(drop=True)
     if data.empty:
@@ -319,6 +320,8 @@ def magnitude_panels(
         ax.set_yticklabels([textwrap.shorten(str(x), 42, placeholder="…") for x in part["label"]],
                            fontsize=9)
         ax.set_title(group, loc="left", fontsize=10, fontweight="normal")
+        if "axis" in part.columns and isinstance(part["axis"].iloc[0], str):
+            ax.set_xlabel(part["axis"].iloc[0], fontsize=10)
         ax.grid(axis="y", visible=False)
     first = axes[0][0]
     if title:

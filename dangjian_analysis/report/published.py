@@ -126,6 +126,15 @@ DESIGN_LIMITS = {
 }
 
 _NOT_STATED = "not stated"
+#: Titles of a magnitude's value axis, by unit.
+_AXIS_WORDS = {
+    "percent": "difference in percent, as printed",
+    "percentage_points": "difference in percentage points, as printed",
+    "elasticity": "elasticity, as printed",
+    "log_coefficient": "coefficient on the logarithm of the outcome, as printed",
+    "coefficient": "coefficient, as printed",
+    "odds_ratio": "odds ratio, as printed (1: no difference)",
+}
 
 
 def _word(words: dict[str, str], code: object) -> str:
@@ -293,7 +302,8 @@ def estimate_plot_table(estimates: pd.DataFrame, publications: pd.DataFrame) -> 
     ``none``), ``significant`` (reported as significant, with a level or in words),
     ``group`` (outcome family
     and unit in words; empty for a direction only), ``value``, ``lower`` and ``upper``
-    (NaN where nothing is printed) and ``reference`` (0, or 1 for an odds ratio).
+    (NaN where nothing is printed), ``reference`` (0, or 1 for an odds ratio) and ``axis``
+    (the title of the value axis, in words).
     """
     import pandas as pd
 
@@ -325,13 +335,14 @@ def estimate_plot_table(estimates: pd.DataFrame, publications: pd.DataFrame) -> 
                 "lower": float(intervals.loc[eid, "lower"]) if has_value else float("nan"),
                 "upper": float(intervals.loc[eid, "upper"]) if has_value else float("nan"),
                 "reference": 1.0 if row["unit"] == "odds_ratio" else 0.0,
+                "axis": _AXIS_WORDS.get(str(row["unit"]), "") if has_value else "",
             }
         )
     table = pd.DataFrame(
         out,
         columns=[
             "label", "estimate_id", "family", "design", "direction", "significant", "group",
-            "value", "lower", "upper", "reference",
+            "value", "lower", "upper", "reference", "axis",
         ],
     )
     # A study with several estimates in one group is told apart by the estimate's outcome.
