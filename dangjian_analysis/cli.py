@@ -39,8 +39,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     package = validate(args.data)
     counts = ", ".join(
-        f"{len(read_table(package, name).rows)} {name}"
-        for name in ("sources", "regions", "indicators", "scopes", "figures")
+        f"{len(read_table(package, name).rows)} {name}" for name in package.resource_names
     )
     print(f"valid: data package {package.folder} (data version {package.version}): {counts}")
     return 0

@@ -543,7 +543,8 @@ DESCRIPTOR_DAMAGE = {
             resource="region"
         ),
         f"datapackage.json, {FIGURES}.schema.foreignKeys[1].reference.resource: expected a "
-        "resource of this package (sources, regions, indicators, scopes, figures), "
+        "resource of this package (sources, regions, indicators, scopes, figures, publications, "
+        "estimates), "
         "found 'region'",
     ),
     "foreign key to an unknown field": (
@@ -631,7 +632,8 @@ DESCRIPTOR_DAMAGE = {
     "a table missing that another references": (
         lambda d: d["resources"].pop(3),
         "datapackage.json, resources[3] (figures).schema.foreignKeys[3].reference.resource: "
-        "expected a resource of this package (sources, regions, indicators, figures), "
+        "expected a resource of this package (sources, regions, indicators, figures, "
+        "publications, estimates), "
         "found 'scopes'",
     ),
     "a field the package reads, missing": (

@@ -20,6 +20,7 @@ from dangjian_analysis.text.files import (
 )
 
 __all__ = [
+    "OPTIONAL_RESOURCE_NAMES",
     "RESOURCE_NAMES",
     "UNIT_PROPERTY",
     "DataPackage",
@@ -31,6 +32,11 @@ __all__ = [
 
 #: The tables every data package of this schema holds, in load order.
 RESOURCE_NAMES = ("sources", "regions", "indicators", "scopes", "figures")
+
+#: Tables a data package may hold: published firm-level estimates and their publications
+#: (:mod:`dangjian_analysis.package.estimates`). When present they are read and checked
+#: like the others.
+OPTIONAL_RESOURCE_NAMES = ("publications", "estimates")
 
 #: The custom field property that carries a numeric field's unit. The Frictionless standard
 #: has no unit property; this package uses this one, and only this one, everywhere.
@@ -101,8 +107,9 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
 
     The descriptor is UTF-8 JSON (a byte order mark is allowed, as in the tables). Its
     structure is checked first (:func:`~dangjian_analysis.package.descriptor.structure_problems`),
-    then the package's own rules: the five tables, each declaring at least the bundled
-    package's fields, types and keys (:func:`~dangjian_analysis.package.descriptor.rule_problems`).
+    then the package's own rules: the five tables (and the optional ones it declares), each
+    declaring at least the bundled package's fields, types and keys
+    (:func:`~dangjian_analysis.package.descriptor.rule_problems`).
 
     Raises:
         DataPackageNotFoundError: when there is no descriptor at ``path``.
@@ -118,7 +125,9 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
         raise DataValidationError(str(folder), problems)
     descriptor = normalized(descriptor)
     reference = None if folder.resolve() == _bundled_folder() else _reference()
-    problems = rule_problems(descriptor, reference, RESOURCE_NAMES)
+    present = {res.get("name") for res in descriptor["resources"]}
+    optional = tuple(name for name in OPTIONAL_RESOURCE_NAMES if name in present)
+    problems = rule_problems(descriptor, reference, RESOURCE_NAMES + optional)
     if problems:
         raise DataValidationError(str(folder), problems)
     return DataPackage(folder, descriptor)

@@ -78,7 +78,7 @@ __all__ = ["CHECK_MODULES", "Table", "check_names", "read_table", "validate"]
 
 #: Modules whose named checks join the built-in ones (imported by :func:`validate`).
 #: A module that adds rules appends its name here, one line.
-CHECK_MODULES: list[str] = []
+CHECK_MODULES: list[str] = ["dangjian_analysis.package.estimates"]
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _INT64 = 2**63
