@@ -39,6 +39,7 @@ from dangjian_analysis.curate.corpus import (
     find_articles,
     record_article,
 )
+from dangjian_analysis.text.files import check_output
 
 __all__ = ["connect", "extract_corpus_dask", "partitions"]
 
@@ -214,8 +215,7 @@ def extract_corpus_dask(
     for item in inputs:
         if not Path(item).exists():
             raise FileNotFoundError(f"{item} does not exist")
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; give --force to overwrite it")
+    check_output(out, overwrite=force, folder=True)  # never a device, a FIFO or a link
     parts = partitions(inputs, partition_size, block_size)
     staging = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     staging.mkdir(parents=True)
@@ -298,6 +298,7 @@ def _swap_in(staging: Path, out: Path, *, force: bool) -> None:
     """Move the finished folder to ``out``; replace an existing one only with ``force``."""
     if out.exists() and not force:
         raise FileExistsError(f"{out} was created while extracting; give --force to overwrite it")
+    check_output(out, overwrite=True, folder=True)
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.old")

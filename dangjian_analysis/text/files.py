@@ -173,12 +173,14 @@ def decode_utf8(data: bytes) -> str:
 # ---- outputs ------------------------------------------------------------------------------
 
 
-def check_output(path: str | Path, *, overwrite: bool) -> Path:
+def check_output(path: str | Path, *, overwrite: bool, folder: bool = False) -> Path:
     """Check that ``path`` may be written as an output file; return it as a :class:`Path`.
 
     A new path is fine; a regular file is replaced only with ``overwrite``. Anything else
     is refused, whatever ``overwrite`` says: replacing a device (``/dev/null``), a FIFO, a
     socket or the file behind a symbolic link would break something that is not an output.
+    ``folder``: the output is a folder (of Parquet files), so an existing folder is
+    replaced (with ``overwrite``) like a file.
 
     Raises:
         IsADirectoryError: ``path`` is a folder.
@@ -197,9 +199,9 @@ def check_output(path: str | Path, *, overwrite: bool) -> Path:
             f"{path} is a symbolic link; give the path of a regular file or a new one "
             "(an output never replaces a link or writes through it)",
         )
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(mode) and not folder:
         raise IsADirectoryError(f"{path} is a folder; give the name of a file in it")
-    if not stat.S_ISREG(mode):
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise NotRegularFileError(
             errno.EINVAL,
             f"{path} is {path_kind(path)}, not a regular file; an output is only ever "
