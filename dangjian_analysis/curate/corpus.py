@@ -396,8 +396,8 @@ def extract_article(
     digest = article_digest(article)
     try:
         if article.path is not None:
-            size = article.path.stat().st_size
             text, encoding = read_any(article.path)
+            size = article.path.stat().st_size
         else:
             text, encoding = article.text or "", "UTF-8"
             size = len(text.encode("utf-8", "surrogatepass"))

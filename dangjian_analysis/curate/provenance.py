@@ -324,6 +324,8 @@ def mojibake_hint(text: str) -> str:
     if not fits:
         return ""
     _, encoding, fixed = min(fits)  # the misreading undone with the fewest characters lost
+    if encoding in ("GB18030", "GBK"):
+        encoding = "GBK or GB18030"
     start = "".join(ch for ch in fixed if ch.isprintable() and ch != "\ufffd")
     return (
         f"the text looks double-encoded (UTF-8 bytes read as {encoding} and saved again), "

@@ -195,7 +195,6 @@ def check_output(path: str | Path, *, overwrite: bool, folder: bool = False) -> 
         return path
     if stat.S_ISLNK(mode):
         raise NotRegularFileError(
-            errno.EINVAL,
             f"{path} is a symbolic link; give the path of a regular file or a new one "
             "(an output never replaces a link or writes through it)",
         )
@@ -203,7 +202,6 @@ def check_output(path: str | Path, *, overwrite: bool, folder: bool = False) -> 
         raise IsADirectoryError(f"{path} is a folder; give the name of a file in it")
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise NotRegularFileError(
-            errno.EINVAL,
             f"{path} is {path_kind(path)}, not a regular file; an output is only ever "
             "written to a regular file or a new path",
         )
