@@ -279,6 +279,14 @@ ROWS = [
         id="figures-raw-change-fits",
     ),
     pytest.param(
+        "figures-denominators-above-zero",
+        fig("tc-001", raw="0家", value="0", lower="0", upper="0"),
+        f"{row('tc-001')}, column 'value': expected a number above 0: indicator "
+        "'enterprises' is a denominator of the ratio measure 'enterprise_coverage' "
+        "(analysis.json), found 0",
+        id="figures-denominators-above-zero",
+    ),
+    pytest.param(
         "figures-period-order",
         fig("tc-001", period_earliest="2015-01-01"),
         f"{row('tc-001')}, column 'period_latest': expected a date on or after "
@@ -432,6 +440,7 @@ ROWS = [
 # more than one rule, like a percentage in a ratio column that the parser also reads).
 SEVERAL = {
     "figures-bounds-order",
+    "figures-counts-whole-negative",
     "cell-constraints-pattern",
     "figures-raw-matches-numbers",
     "figures-raw-matches-numbers-less-than",

@@ -996,6 +996,48 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
 # ---- the analysis settings -----------------------------------------------------------------
 
 
+def _settings_document(ctx: CheckContext) -> tuple[Any, list[Problem]]:
+    """Return the package's settings and their structural problems (read once), or None."""
+
+    def compute() -> tuple[Any, list[Problem]]:
+        if settings_path(ctx.package) is None:
+            return None, []
+        return load_settings_document(ctx.package)
+
+    return ctx.remember("settings", compute)
+
+
+@named_check(
+    "figures-denominators-above-zero",
+    "a figure that a ratio measure of analysis.json divides by is above zero",
+)
+def _denominators(ctx: CheckContext) -> Iterator[Problem]:
+    settings, _ = _settings_document(ctx)
+    if settings is None:
+        return
+    divides: dict[str, str] = {}
+    for m in settings.ratio_measures:
+        for code in m.denominators:
+            divides.setdefault(code, m.name)
+    if not divides:
+        return
+    t = ctx.tables["figures"]
+    indicators = t.columns["indicator"]
+    for number, (value, _lower, _upper) in _numbers(ctx):
+        measure = divides.get(indicators[number - 1])
+        if measure is None or value is None or value > 0:
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "value",
+            f"a number above 0: indicator {indicators[number - 1]!r} is a denominator of "
+            f"the ratio measure {measure!r} ({settings.source or 'analysis.json'})",
+            _fmt(value),
+            t.key_of(number),
+        )
+
+
 @named_check(
     "analysis-settings",
     "analysis.json is well formed, its keys known and unique, its factors finite and "
@@ -1003,9 +1045,9 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
 )
 def _settings(ctx: CheckContext) -> list[Problem]:
     package, tables = ctx.package, ctx.tables
-    if settings_path(package) is None:
+    settings, problems = _settings_document(ctx)
+    if settings is None:
         return []
-    settings, problems = load_settings_document(package)
     return problems + check_settings(
         settings,
         figure_ids=ids_set(ctx),
