@@ -39,6 +39,7 @@ __all__ = ["CHECKS", "Check", "CheckContext", "date_of", "named_check", "number_
 # does not, and the loaders must read whatever validates.
 NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBERS = re.compile(rf"(?:{NUMBER.pattern})(?:\n(?:{NUMBER.pattern}))*")
 
 
 def number_of(value: str) -> float | None:
@@ -67,7 +68,12 @@ class CheckContext:
         key = ("numbers", table, column)
         if key not in self._cache:
             cells = self.tables[table].columns[column]
-            seen = {c: number_of(c) for c in dict.fromkeys(cells)}
+            distinct = [c for c in dict.fromkeys(cells) if c]
+            if _NUMBERS.fullmatch("\n".join(distinct)):  # all numbers: convert in one pass
+                seen = dict(zip(distinct, map(float, distinct), strict=True))
+            else:
+                seen = {c: number_of(c) for c in distinct}
+            seen[""] = None
             self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 

@@ -218,6 +218,7 @@ def _read_plain(
         width = len(header)
         columns: list[list[str]] = [[] for _ in header]
         shared: dict[str, str] = {}  # equal cells share one string
+        repeated: list[bool] = []  # columns whose cells repeat (codes, dates, units)
         count = 0
         while True:
             chunk = list(itertools.islice(reader, _CHUNK))
@@ -226,8 +227,11 @@ def _read_plain(
             count += len(chunk)
             if reader.line_num != count + 1 or any(len(row) != width for row in chunk):
                 return None
-            for column, cells in zip(columns, zip(*chunk, strict=True), strict=True):
-                column.extend(map(shared.setdefault, cells, cells))
+            by_column = list(zip(*chunk, strict=True))
+            if not repeated:  # ids and numbers are mostly distinct: sharing saves nothing
+                repeated = [len(set(cells)) * 2 < len(cells) for cells in by_column]
+            for column, cells, share in zip(columns, by_column, repeated, strict=True):
+                column.extend(map(shared.setdefault, cells, cells) if share else cells)
     except csv.Error:
         return None
     table = Table(name, file, header, key_field=key_field)

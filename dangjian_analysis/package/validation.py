@@ -36,6 +36,7 @@ A module that adds rules registers named checks with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import re
@@ -175,8 +176,10 @@ def _constraint_problem(fld: dict[str, Any], value: str) -> tuple[str, str] | No
 
 
 def _same(a: float | None, b: float | None) -> bool:
+    if a == b:
+        return True
     if a is None or b is None:
-        return a is None and b is None
+        return False
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -212,7 +215,10 @@ def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Pr
     for table in ctx.tables.values():
         for fld in _fields(ctx, table):
             name = fld["name"]
-            cells = [c for c in _distinct(ctx, table, name) if c != ""]
+            cells = ctx.remember(
+                f"filled:{table.name}:{name}",
+                lambda table=table, name=name: [c for c in _distinct(ctx, table, name) if c],
+            )
             if screen is not None and not screen(table, fld, cells):
                 continue
             bad = {}
@@ -267,9 +273,37 @@ def _may_break_constraints(table: Table, fld: dict[str, Any], cells: list[str]) 
     checked = {"enum", "pattern", "minLength", "maxLength", "minimum", "maximum"} & set(cons)
     if not cells or not checked:
         return False
-    if checked == {"enum"}:
-        return not set(cells) <= set(cons["enum"])
-    return True
+    if "enum" in cons and not set(cells) <= set(cons["enum"]):
+        return True
+    if "minLength" in cons and min(map(len, cells)) < cons["minLength"]:
+        return True
+    if "maxLength" in cons and max(map(len, cells)) > cons["maxLength"]:
+        return True
+    if "pattern" in cons:
+        joined = "\n".join(cells)
+        if joined.count("\n") != len(cells) - 1:  # a cell with a line break: one by one
+            return True
+        pattern = _column_pattern(cons["pattern"])
+        if pattern is None or not pattern.fullmatch(joined):
+            return True
+    if {"minimum", "maximum"} & checked:
+        if fld.get("type") not in ("number", "integer") or _may_break_type(table, fld, cells):
+            return True
+        numbers = list(map(float, cells))
+        if "minimum" in cons and min(numbers) < float(cons["minimum"]):
+            return True
+        if "maximum" in cons and max(numbers) > float(cons["maximum"]):
+            return True
+    return False
+
+
+@functools.cache
+def _column_pattern(pattern: str) -> re.Pattern[str] | None:
+    """Return a pattern matching a column's cells joined by line breaks, each in full."""
+    try:
+        return re.compile(rf"(?:{pattern})(?:\n(?:{pattern}))*", re.MULTILINE)
+    except re.error:
+        return None
 
 
 @named_check("cell-required", "a required cell, or a cell of the primary key, is not empty")
@@ -847,12 +881,18 @@ def _publication_period(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
+def _per_distinct(cells: list[str], compute: Any) -> list[Any]:
+    """Return ``compute(cell)`` for every cell, computed once per distinct cell."""
+    done = {cell: compute(cell) for cell in dict.fromkeys(cells)}
+    return list(map(done.__getitem__, cells))
+
+
 def _links(ctx: CheckContext) -> list[list[str]]:
     return ctx.remember(
         "figure-links",
-        lambda: [
-            list(filter(None, s.split(";"))) for s in ctx.tables["figures"].columns["see_also"]
-        ],
+        lambda: _per_distinct(
+            ctx.tables["figures"].columns["see_also"], lambda s: list(filter(None, s.split(";")))
+        ),
     )
 
 
@@ -959,7 +999,7 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
     values = ctx.numbers("figures", "value")
     early, late = ctx.dates("figures", "period_earliest"), ctx.dates("figures", "period_latest")
     ids = t.columns["figure_id"]
-    links = dict(zip(ids, map(set, _links(ctx)), strict=True))
+    all_links = _links(ctx)
     cols = [t.columns[c] for c in ("region_id", "indicator", "scope", "entity")]
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, kind in enumerate(kinds):
@@ -974,7 +1014,7 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
                 if _same(values[i], values[j]):
                     continue
                 one, other = ids[i], ids[j]
-                if other in links.get(one, set()) or one in links.get(other, set()):
+                if other in all_links[i] or one in all_links[j]:
                     continue
                 years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
                 yield Problem(
