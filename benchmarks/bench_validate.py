@@ -11,6 +11,7 @@ and memory grow linearly in the rows. Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -22,11 +23,11 @@ HERE = Path(__file__).resolve().parent
 CHILD = """
 import resource, sys, time
 import dangjian_analysis.package.validation as v
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 v.validate(sys.argv[1])
-seconds = time.perf_counter() - t0
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB -> MB on Linux
-print(seconds, peak)
+print(seconds, cpu, peak)
 """
 
 BASELINE = "import resource, dangjian_analysis.package.validation; " + (
@@ -36,12 +37,12 @@ BASELINE = "import resource, dangjian_analysis.package.validation; " + (
 YEARS = 20  # synthetic.py writes `years` figures per region
 
 
-def measure(folder: Path) -> tuple[float, float]:
+def measure(folder: Path) -> tuple[float, float, float]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(folder)], check=True, capture_output=True, text=True
     )
-    seconds, peak = out.stdout.split()
-    return float(seconds), float(peak)
+    seconds, cpu, peak = out.stdout.split()
+    return float(seconds), float(cpu), float(peak)
 
 
 def main() -> None:
@@ -57,19 +58,25 @@ def main() -> None:
     )
     print(
         f"python {sys.version.split()[0]}; peak memory of the interpreter with the validator "
-        f"imported: {float(base.stdout):.0f} MB; median of {args.repeat} runs"
+        f"imported: {float(base.stdout):.0f} MB; median of {args.repeat} runs; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time grows with the load, "
+        "CPU time much less)"
     )
-    print(f"{'figure rows':>12} {'MB of CSV':>10} {'seconds':>9} {'peak MB':>8} {'µs/row':>7}")
+    print(
+        f"{'figure rows':>12} {'MB of CSV':>10} {'wall s':>8} {'CPU s':>7} {'peak MB':>8} "
+        f"{'CPU µs/row':>11}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             folder = make_package(Path(tmp) / f"p{rows}", regions=rows // YEARS, years=YEARS)
             size = (folder / "figures.csv").stat().st_size / 1e6
             runs = [measure(folder) for _ in range(args.repeat)]
             seconds = statistics.median(r[0] for r in runs)
-            peak = statistics.median(r[1] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            peak = statistics.median(r[2] for r in runs)
             print(
-                f"{rows:>12,} {size:>10.1f} {seconds:>9.2f} {peak:>8.0f} "
-                f"{seconds / rows * 1e6:>7.1f}"
+                f"{rows:>12,} {size:>10.1f} {seconds:>8.2f} {cpu:>7.2f} {peak:>8.0f} "
+                f"{cpu / rows * 1e6:>11.1f}"
             )
 
 

@@ -63,12 +63,19 @@ class CheckContext:
     tables: dict[str, Table]
     _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
+    def distinct(self, table: str, column: str) -> dict[str, None]:
+        """Return the distinct cells of a column, in order of first appearance, once."""
+        key = ("distinct", table, column)
+        if key not in self._cache:
+            self._cache[key] = dict.fromkeys(self.tables[table].columns[column])
+        return self._cache[key]
+
     def numbers(self, table: str, column: str) -> list[float | None]:
         """Return the cells of a column as numbers (``None`` where empty or not a number), once."""
         key = ("numbers", table, column)
         if key not in self._cache:
             cells = self.tables[table].columns[column]
-            distinct = [c for c in dict.fromkeys(cells) if c]
+            distinct = [c for c in self.distinct(table, column) if c]
             if _NUMBERS.fullmatch("\n".join(distinct)):  # all numbers: convert in one pass
                 seen = dict(zip(distinct, map(float, distinct), strict=True))
             else:
@@ -82,7 +89,7 @@ class CheckContext:
         key = ("dates", table, column)
         if key not in self._cache:
             cells = self.tables[table].columns[column]
-            seen = {c: date_of(c) for c in dict.fromkeys(cells)}
+            seen = {c: date_of(c) for c in self.distinct(table, column)}
             self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 

@@ -199,9 +199,7 @@ def _fields(ctx: CheckContext, table: Table) -> list[dict[str, Any]]:
 
 def _distinct(ctx: CheckContext, table: Table, column: str) -> dict[str, None]:
     """Return the distinct cells of a column, in order of first appearance (computed once)."""
-    return ctx.remember(
-        f"distinct:{table.name}:{column}", lambda: dict.fromkeys(table.columns[column])
-    )
+    return ctx.distinct(table.name, column)
 
 
 def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Problem]:
@@ -429,6 +427,8 @@ def _foreign_keys(ctx: CheckContext) -> Iterator[Problem]:
             ref_table = tables[fk["reference"]["resource"] or table.name]
             ref_cols = list(fk["reference"]["fields"])
             allowed = set(zip(*(ref_table.columns[c] for c in ref_cols), strict=True))
+            if len(cols) == 1 and {(c,) for c in ctx.distinct(table.name, cols[0]) if c} <= allowed:
+                continue  # every value is listed: nothing to report
             for number, values in enumerate(
                 zip(*(table.columns[c] for c in cols), strict=True), start=1
             ):
@@ -581,13 +581,17 @@ def _source_published(ctx: CheckContext) -> Iterator[Problem]:
 
 def _unit_kinds(ctx: CheckContext) -> list[str | None]:
     """Return the unit kind of each figure's indicator (``None`` for an unknown indicator)."""
+    kinds = _indicator_kinds(ctx)
+    return ctx.remember(
+        "figure-unit-kinds",
+        lambda: list(map(kinds.get, ctx.tables["figures"].columns["indicator"])),
+    )
 
-    def compute() -> list[str | None]:
-        ind = ctx.tables["indicators"]
-        kinds = dict(zip(ind.columns["indicator"], ind.columns["unit_kind"], strict=True))
-        return [kinds.get(code) for code in ctx.tables["figures"].columns["indicator"]]
 
-    return ctx.remember("figure-unit-kinds", compute)
+def _indicator_kinds(ctx: CheckContext) -> dict[str, str]:
+    """Return the unit kind of each indicator code of indicators.csv."""
+    ind = ctx.tables["indicators"]
+    return dict(zip(ind.columns["indicator"], ind.columns["unit_kind"], strict=True))
 
 
 def _numbers(ctx: CheckContext) -> Iterator[tuple[int, float | None, float | None, float | None]]:
@@ -682,17 +686,34 @@ def _counts_whole(ctx: CheckContext) -> Iterator[Problem]:
 
 def _parsed(ctx: CheckContext) -> list[Quantity | str]:
     """Each figure's ``raw`` as parsed, or the parser's message (each distinct raw once)."""
+    by_raw = _parsed_by_raw(ctx)
+    return ctx.remember(
+        "figure-raw-parsed",
+        lambda: list(map(by_raw.__getitem__, ctx.tables["figures"].columns["raw"])),
+    )
 
-    def compute() -> list[Quantity | str]:
+
+def _parsed_by_raw(ctx: CheckContext) -> dict[str, Quantity | str]:
+    """Return each distinct ``raw`` as parsed, or the parser's message."""
+
+    def compute() -> dict[str, Quantity | str]:
         out: dict[str, Quantity | str] = {}
         for raw in _distinct(ctx, ctx.tables["figures"], "raw"):
             try:
                 out[raw] = parse_quantity(raw)
             except QuantityParseError as exc:
                 out[raw] = str(exc)
-        return [out[raw] for raw in ctx.tables["figures"].columns["raw"]]
+        return out
 
-    return ctx.remember("figure-raw-parsed", compute)
+    return ctx.remember("figure-raw-by-raw", compute)
+
+
+def _all_pairs_fine(ctx: CheckContext, column: str, fine: Any) -> bool:
+    """Whether ``fine(parsed raw, cell)`` holds for every distinct (raw, cell) of figures."""
+    t = ctx.tables["figures"]
+    by_raw = _parsed_by_raw(ctx)
+    pairs = dict.fromkeys(zip(t.columns["raw"], t.columns[column], strict=True))
+    return all(isinstance(by_raw[raw], str) or fine(by_raw[raw], cell) for raw, cell in pairs)
 
 
 @named_check("figures-raw-parses", "raw is a quantity the parser reads")
@@ -710,7 +731,7 @@ def _raw_numbers(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     cells = {col: t.columns[col] for col in ("value", "lower", "upper", "raw")}
     for (number, stored), q in zip(_numbers(ctx), _parsed(ctx), strict=True):
-        if isinstance(q, str):
+        if isinstance(q, str) or stored == (q.value, q.lower, q.upper):
             continue
         i = number - 1
         for col, have, parsed in zip(
@@ -733,6 +754,8 @@ def _raw_numbers(ctx: CheckContext) -> Iterator[Problem]:
 def _raw_qualifier(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     qualifiers, raws = t.columns["qualifier"], t.columns["raw"]
+    if _all_pairs_fine(ctx, "qualifier", lambda q, cell: not cell or cell == q.qualifier):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         stored = qualifiers[number - 1]
         if isinstance(q, str) or not stored or stored == q.qualifier:
@@ -752,6 +775,13 @@ def _raw_unit(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     kinds = _unit_kinds(ctx)
     indicators, raws = t.columns["indicator"], t.columns["raw"]
+    kind_of = _indicator_kinds(ctx)
+    if _all_pairs_fine(
+        ctx,
+        "indicator",
+        lambda q, code: not kind_of.get(code) or unit_kind_compatible(q.unit_kind, kind_of[code]),
+    ):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         kind = kinds[number - 1]
         if isinstance(q, str) or not kind or unit_kind_compatible(q.unit_kind, kind):
@@ -778,6 +808,8 @@ def _raw_change(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     kinds = _unit_kinds(ctx)
     indicators, raws = t.columns["indicator"], t.columns["raw"]
+    if not any(not isinstance(q, str) and q.change for q in _parsed_by_raw(ctx).values()):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         kind = kinds[number - 1]
         if isinstance(q, str) or not q.change or not kind or kind in CHANGE_KINDS:
