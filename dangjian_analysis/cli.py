@@ -37,11 +37,11 @@ __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dangjian_analysis.package.validation import read_table, validate
+    from dangjian_analysis.package.validation import validate_tables
 
-    package = validate(args.data)
+    package, tables = validate_tables(args.data)
     counts = ", ".join(
-        f"{len(read_table(package, name).rows)} {name}"
+        f"{len(tables[name])} {name}"
         for name in ("sources", "regions", "indicators", "scopes", "figures")
     )
     print(f"valid: data package {package.folder} (data version {package.version}): {counts}")

@@ -75,7 +75,15 @@ from dangjian_analysis.text.quantity import (
 )
 
 # read_table and Table live in dangjian_analysis.package.tables and are re-exported here.
-__all__ = ["CHECK_MODULES", "Table", "check_names", "read_table", "validate"]
+__all__ = [
+    "CHECK_MODULES",
+    "Table",
+    "check_names",
+    "read_table",
+    "run_checks",
+    "validate",
+    "validate_tables",
+]
 
 #: Modules whose named checks join the built-in ones (imported by :func:`validate`).
 #: A module that adds rules appends its name here, one line.
@@ -1175,6 +1183,15 @@ def validate(path: str | Path | None = None) -> DataPackage:
             what was expected and what was found.
 
     """
+    return validate_tables(path)[0]
+
+
+def validate_tables(path: str | Path | None = None) -> tuple[DataPackage, dict[str, Table]]:
+    """Validate the package at ``path`` like :func:`validate`; return it and its tables.
+
+    The tables are the ones checked (cells as text), so a caller that needs them (to
+    count rows) does not read the files again.
+    """
     package = read_datapackage(path)
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -1188,7 +1205,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(run_checks(package, tables))
     if problems:
         raise DataValidationError(str(package.folder), _with_lines(problems, tables))
-    return package
+    return package, tables
 
 
 def _with_lines(problems: Iterable[Problem], tables: dict[str, Table]) -> list[Problem]:
