@@ -1,11 +1,15 @@
-"""Print the time and peak memory of validate() on synthetic packages of two sizes.
+"""Print the time and peak memory of validate() on SYNTHETIC packages of two sizes.
 
-Each size is validated in a fresh interpreter (so memory is that run's alone), after the
-package is written by benchmarks/synthetic.py (SYNTHETIC figures, not real data). The
-target (issue #24): 200,000 figure rows validate in under 8 s and under 300 MB, and time
-and memory grow linearly in the rows. Usage:
+Two shapes of package, each written before it is measured: ``synthetic``
+(benchmarks/synthetic.py: invented regions, counts and output figures, short rows) and
+``replicated`` (benchmarks/replicated.py: the bundled figures in copies, each copy with
+its own ids and regions: Chinese raws, long notes, see_also links). Each size is
+validated in a fresh interpreter, so memory is that run's alone. The target (issue #24):
+200,000 figure rows validate in under 8 s and under 300 MB, and time grows linearly in
+the rows. Usage:
 
     python benchmarks/bench_validate.py [--rows 100000 200000] [--repeat 3]
+        [--shapes synthetic replicated]
 """
 
 from __future__ import annotations
@@ -49,8 +53,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--shapes",
+        nargs="+",
+        choices=["synthetic", "replicated"],
+        default=["synthetic", "replicated"],
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
+    from replicated import make_replicated
     from synthetic import make_package
 
     base = subprocess.run(
@@ -63,19 +74,23 @@ def main() -> None:
         "CPU time much less)"
     )
     print(
-        f"{'figure rows':>12} {'MB of CSV':>10} {'wall s':>8} {'CPU s':>7} {'peak MB':>8} "
-        f"{'CPU µs/row':>11}"
+        f"{'shape':>10} {'figure rows':>12} {'MB of CSV':>10} {'wall s':>8} {'CPU s':>7} "
+        f"{'peak MB':>8} {'CPU µs/row':>11}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        for rows in args.rows:
-            folder = make_package(Path(tmp) / f"p{rows}", regions=rows // YEARS, years=YEARS)
+        for shape, rows in ((s, r) for s in args.shapes for r in args.rows):
+            where = Path(tmp) / f"{shape}{rows}"
+            if shape == "synthetic":
+                folder = make_package(where, regions=rows // YEARS, years=YEARS)
+            else:
+                folder = make_replicated(where, rows)
             size = (folder / "figures.csv").stat().st_size / 1e6
             runs = [measure(folder) for _ in range(args.repeat)]
             seconds = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
             peak = statistics.median(r[2] for r in runs)
             print(
-                f"{rows:>12,} {size:>10.1f} {seconds:>8.2f} {cpu:>7.2f} {peak:>8.0f} "
+                f"{shape:>10} {rows:>12,} {size:>10.1f} {seconds:>8.2f} {cpu:>7.2f} {peak:>8.0f} "
                 f"{cpu / rows * 1e6:>11.1f}"
             )
 

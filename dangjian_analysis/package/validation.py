@@ -1010,6 +1010,41 @@ def _entity(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
+def _overlapping_pairs(
+    members: list[int],
+    early: list[dt.date | None],
+    late: list[dt.date | None],
+    values: list[float | None],
+) -> list[tuple[int, int]]:
+    """Return the pairs ``(i, j)``, ``i < j``, of figures sharing a year whose values differ.
+
+    Figures are put into a bucket per calendar year they cover and only figures of one
+    bucket with different values are paired, so the work grows with the figures and the
+    pairs found, not with the square of a long series.
+    """
+    buckets: dict[int, dict[float, list[int]]] = {}
+    for i in members:
+        years = _years(early[i], late[i])
+        if years is None:
+            continue
+        for year in range(years[0], years[1] + 1):
+            by_value = buckets.setdefault(year, {})
+            by_value.setdefault(values[i], []).append(i)  # type: ignore[arg-type]
+    pairs: set[tuple[int, int]] = set()
+    for by_value in buckets.values():
+        if len(by_value) < 2:
+            continue
+        groups = list(by_value.values())
+        for k, first in enumerate(groups):
+            for second in groups[k + 1 :]:
+                for i in first:
+                    for j in second:
+                        pair = (i, j) if i < j else (j, i)
+                        if pair not in pairs and not _same(values[i], values[j]):
+                            pairs.add(pair)
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1]))
+
+
 def _years(early: dt.date | None, late: dt.date | None) -> tuple[int, int] | None:
     if early is None or late is None or early > late:
         return None
@@ -1046,31 +1081,27 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
         if kind == "ratio" and values[i] is not None:
             groups.setdefault(tuple(c[i] for c in cols), []).append(i)
     for (region, indicator, scope, _entity), members in groups.items():
-        for k, i in enumerate(members):
-            for j in members[k + 1 :]:
-                a, b = _years(early[i], late[i]), _years(early[j], late[j])
-                if a is None or b is None or a[1] < b[0] or b[1] < a[0]:
-                    continue
-                if _same(values[i], values[j]):
-                    continue
-                one, other = ids[i], ids[j]
-                if other in all_links[i] or one in all_links[j]:
-                    continue
-                years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
-                yield Problem(
-                    t.file,
-                    j + 1,
-                    "indicator",
-                    "one definition per ratio code: a distinct indicator code for each "
-                    "definition (denominator) of the ratio, or see_also linking the two "
-                    "figures when they measure the same population (conflicting pages "
-                    "or a self-contradiction, explained in notes)",
-                    f"{other} = {_fmt(values[j])} and {one} (row {i + 1}) "
-                    f"= {_fmt(values[i])} under indicator {indicator!r}, "
-                    f"region {region!r}, scope {scope!r}, reference year {years}, "
-                    "not linked by see_also",
-                    t.key_of(j + 1),
-                )
+        for i, j in _overlapping_pairs(members, early, late, values):
+            one, other = ids[i], ids[j]
+            if other in all_links[i] or one in all_links[j]:
+                continue
+            a, b = _years(early[i], late[i]), _years(early[j], late[j])
+            assert a is not None and b is not None
+            years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
+            yield Problem(
+                t.file,
+                j + 1,
+                "indicator",
+                "one definition per ratio code: a distinct indicator code for each "
+                "definition (denominator) of the ratio, or see_also linking the two "
+                "figures when they measure the same population (conflicting pages "
+                "or a self-contradiction, explained in notes)",
+                f"{other} = {_fmt(values[j])} and {one} (row {i + 1}) "
+                f"= {_fmt(values[i])} under indicator {indicator!r}, "
+                f"region {region!r}, scope {scope!r}, reference year {years}, "
+                "not linked by see_also",
+                t.key_of(j + 1),
+            )
 
 
 # ---- the analysis settings -----------------------------------------------------------------
