@@ -17,10 +17,14 @@ found (folders sorted by path), candidates in the order of their article. An art
 cannot be read (empty, binary, undecodable, a malformed record) is skipped and reported.
 
 Work done is kept next to the output, in ``OUT.progress.jsonl`` (one line per finished
-article), so that an interrupted run can be resumed (``resume=True``) without extracting
-the finished articles again. The output is written to a temporary file in its own folder
-and moved into place only at the end; an existing file is replaced only with
-``force=True``, and this is checked again at that moment.
+article, with the article's size and SHA-256), so that an interrupted run can be resumed
+(``resume=True``) without extracting the finished articles again. A resumed run trusts
+nothing it has not checked: every line of the progress file must be an entry of this
+form (a forged or broken line stops the run, naming the line), and an article whose size
+or hash has changed since is extracted again. The output is written to a temporary file
+in its own folder and moved into place only at the end; it must be a new path or a
+regular file (never a device, a FIFO or a symbolic link, whatever ``force`` says), and an
+existing file is replaced only with ``force=True``, checked again at that moment.
 """
 
 from __future__ import annotations
