@@ -19,6 +19,7 @@ import pytest
 from dangjian_analysis import DataValidationError, validate
 from dangjian_analysis.package.checks import CHECKS, CheckContext, named_check
 from dangjian_analysis.package.errors import Problem
+from dangjian_analysis.package.settings import SETTINGS_PARTS
 from dangjian_analysis.package.validation import check_names
 
 from conftest import read_csv, write_csv
@@ -406,10 +407,8 @@ ROWS = [
     pytest.param(
         "analysis-settings",
         {"analysis.json": lambda d: d.update(outcomez=[])},
-        "analysis.json, column 'outcomez': expected one of the parts ['benchmark_measures', "
-        "'benchmark_regions', 'capacity', 'coverage_measures', 'enterprise_scopes', "
-        "'national_counts', 'national_definitions', 'outcomes', 'partial_counts', "
-        "'ratio_measures'], found an unknown key",
+        "analysis.json, column 'outcomez': expected one of the parts "
+        f"{sorted(SETTINGS_PARTS)}, found an unknown key",
         id="analysis-settings-unknown-key",
     ),
     pytest.param(

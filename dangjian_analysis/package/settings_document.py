@@ -15,7 +15,7 @@ from typing import Any
 
 from dangjian_analysis.package.errors import Problem
 
-__all__ = ["ITEM_KEYS", "MAX_FACTOR", "document_problems"]
+__all__ = ["ITEM_KEYS", "MAX_FACTOR", "OBJECT_PARTS", "document_problems"]
 
 
 #: The keys each item of a part may hold (a misspelt key would be ignored otherwise).
@@ -33,9 +33,15 @@ ITEM_KEYS: dict[str, frozenset[str]] = {
     "national_counts": frozenset(
         {"key", "label", "short", "population", "indicator", "scope", "series", "regional"}
     ),
-    "capacity": frozenset({"scopes", "measures"}),
+    "capacity": frozenset({"scopes", "measures", "people"}),
     "capacity.measures": frozenset({"measure", "label", "money_unit"}),
+    "reported_growth": frozenset({"indicator", "level"}),
+    "implied_denominators": frozenset({"rates", "counts"}),
+    "examples": frozenset({"key", "measures", "region_id", "scope", "value"}),
 }
+
+#: Parts that are one JSON object (their keys checked), not a list of objects.
+OBJECT_PARTS = ("capacity", "implied_denominators")
 
 #: The largest factor of a ratio measure: a scale such as 100 or 1,000 (per 1,000
 #: enterprises); a larger one sends derived values towards overflow.
@@ -94,10 +100,13 @@ def document_problems(doc: Any, file: str, *, parts: Iterable[str]) -> list[Prob
                 first[value] = where
 
     for part in ITEM_KEYS:
-        if part.startswith("capacity"):
+        if part.startswith("capacity") or part in OBJECT_PARTS:
             continue
         for where, item in items(part):
             known_keys(part, where, item)
+    for part in OBJECT_PARTS:
+        if part != "capacity" and isinstance(doc.get(part), dict):
+            known_keys(part, part, doc[part])
     capacity = doc.get("capacity")
     if isinstance(capacity, dict):
         known_keys("capacity", "capacity", capacity)
@@ -132,9 +141,14 @@ def document_problems(doc: Any, file: str, *, parts: Iterable[str]) -> list[Prob
             if isinstance(outcome, str) and isinstance(measure, str):
                 pairs.append((f"{w}.measure", (outcome, measure)))
         once(part, "measure of an outcome", pairs)
-    for part in ("national_definitions", "national_counts"):
+    for part in ("national_definitions", "national_counts", "examples"):
         once(part, "key", [(f"{w}.key", it.get("key")) for w, it in items(part)])
-    for part in ("benchmark_regions", "enterprise_scopes"):
+    once(
+        "reported_growth",
+        "rate",
+        [(f"{w}.indicator", it.get("indicator")) for w, it in items("reported_growth")],
+    )
+    for part in ("benchmark_regions", "enterprise_scopes", "growth_levels"):
         values = doc.get(part)
         if isinstance(values, list):
             once(part, "code", [(f"{part}[{i}]", v) for i, v in enumerate(values)])
