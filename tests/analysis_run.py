@@ -7,9 +7,18 @@ validates can be analysed" on damaged packages in seconds instead of executing n
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from typing import Any
 
 import dangjian_analysis as dj
+
+
+def _call(function: Any, *args: Any, settings: Any, **kwargs: Any) -> Any:
+    """Call an analysis function as the notebooks do, passing the settings where it takes them."""
+    if "settings" in inspect.signature(function).parameters:
+        kwargs["settings"] = settings
+    return function(*args, **kwargs)
 
 
 def run_notebook_analysis(folder: Path) -> None:
@@ -18,39 +27,39 @@ def run_notebook_analysis(folder: Path) -> None:
     Where a notebook turns its remaining cells into no-ops (``show_only_findings_unless``:
     nothing to show), the functions of those cells are not called either.
     """
-    sources = dj.load_sources(folder)
-    regions = dj.load_regions(folder)
-    indicators = dj.load_indicators(folder)
-    scopes = dj.load_scopes(folder)
-    figures = dj.load_figures(folder)
-    settings = dj.read_analysis_settings(folder)
+    data = dj.load_package(folder)
+    sources, regions, indicators = data.sources, data.regions, data.indicators
+    scopes, figures, settings = data.scopes, data.figures, data.settings
+
+    def call(function: Any, *args: Any, **kwargs: Any) -> Any:
+        return _call(function, *args, settings=settings, **kwargs)
+
     # 01 data overview
-    dj.vocabulary(regions, scopes, indicators)
-    dj.sources_overview(sources, figures)
-    dj.figures_by_topic(figures, indicators)
-    dj.qualifier_counts(figures)
-    dj.national_figures(figures)
-    dj.regional_figures(figures)
+    call(dj.vocabulary, regions, scopes, indicators)
+    call(dj.sources_overview, sources, figures)
+    call(dj.figures_by_topic, figures, indicators)
+    call(dj.qualifier_counts, figures)
+    call(dj.national_figures, figures)
+    call(dj.regional_figures, figures)
     # 02 coverage across regions, 05 capacity
-    candidates = dj.coverage_candidates(figures, scopes)
+    candidates = call(dj.coverage_candidates, figures, scopes)
     for kwargs in (
         {},
         {"allow_nested_scopes": True},
         {"open_bounds": "printed_step"},
         {"open_bounds": "printed_step", "allow_nested_scopes": True},
     ):
-        dj.derived_frame(dj.derived_ratios(figures, scopes, **kwargs))
-    dj.capacity_measures(figures)
+        call(dj.derived_frame, call(dj.derived_ratios, figures, scopes, **kwargs))
     # 03, 04 coverage against outcomes
     for outcome in settings.outcomes:
         for open_bounds in ("strict", "printed_step"):
-            cross = dj.cross_section(figures, scopes, outcome, open_bounds=open_bounds)
-            pairs = dj.preferred_pairs(cross)
-            dj.province_benchmarks(pairs, figures, scopes, regions)
+            cross = call(dj.cross_section, figures, scopes, outcome, open_bounds=open_bounds)
+            pairs = call(dj.preferred_pairs, cross)
+            call(dj.province_benchmarks, pairs, figures, scopes, regions)
     # 06 national context (the notebook shows only its findings without national coverage)
-    if len(dj.national_coverage(figures)) == 0:
+    if len(call(dj.national_coverage, figures)) == 0:
         return
-    dj.national_counts(figures)
-    dj.national_implied_denominators(figures)
-    dj.match_regional_coverage(candidates, figures, regions, scopes)
-    dj.national_sources(sources, figures)
+    call(dj.national_counts, figures)
+    call(dj.national_implied_denominators, figures)
+    call(dj.match_regional_coverage, candidates, figures, regions, scopes)
+    call(dj.national_sources, sources, figures)
