@@ -25,17 +25,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 CHILD = """
-import resource, sys, time
+import sys, time
 import dangjian_analysis.package.validation as v
 t0, c0 = time.perf_counter(), time.process_time()
 v.validate(sys.argv[1])
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB -> MB on Linux
-print(seconds, cpu, peak)
+# The high-water mark of this process's memory (VmHWM, in kB). Not ru_maxrss: Linux
+# keeps that across exec, so it would report the parent's size at the fork.
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(seconds, cpu, int(status) / 1024)
 """
 
-BASELINE = "import resource, dangjian_analysis.package.validation; " + (
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+BASELINE = "import dangjian_analysis.package.validation; " + (
+    "print(int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024)"
 )
 
 YEARS = 20  # synthetic.py writes `years` figures per region
