@@ -395,3 +395,27 @@ def test_no_hint_for_a_text_that_is_simply_different(mini_package, tmp_path):
     report = verify_sources(tmp_path / "corpus", mini_package)
     assert not report.ok
     assert report.hints == ()
+
+
+def test_a_folder_output_is_swapped_in_whole_and_never_through_a_link(tmp_path):
+    from dangjian_analysis.text.files import atomic_output
+
+    out = tmp_path / "parts"
+    with atomic_output(out, folder=True) as staging:
+        (staging / "a.parquet").write_text("1", encoding="utf-8")
+    assert [p.name for p in out.iterdir()] == ["a.parquet"]
+    with pytest.raises(FileExistsError), atomic_output(out, overwrite=False, folder=True):
+        pass
+    with pytest.raises(KeyboardInterrupt), atomic_output(out, folder=True) as staging:
+        (staging / "half.parquet").write_text("2", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert [p.name for p in out.iterdir()] == ["a.parquet"]  # the old output, untouched
+    with atomic_output(out, folder=True) as staging:
+        (staging / "b.parquet").write_text("3", encoding="utf-8")
+    assert [p.name for p in out.iterdir()] == ["b.parquet"]
+    link = tmp_path / "link"
+    link.symlink_to(out)
+    with pytest.raises(NotRegularFileError, match="is a symbolic link"):
+        with atomic_output(link, folder=True):
+            pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "parts"]
