@@ -20,6 +20,7 @@ from dangjian_analysis import DataValidationError, validate
 from dangjian_analysis.package.checks import CHECKS, CheckContext, named_check
 from dangjian_analysis.package.errors import Problem
 from dangjian_analysis.package.settings import SETTINGS_PARTS
+from dangjian_analysis.package import validation
 from dangjian_analysis.package.validation import check_names
 
 from conftest import read_csv, write_csv
@@ -467,10 +468,14 @@ def test_one_named_check_per_rule(request, mini_package, check, spec, message):
 
 
 def test_every_named_check_has_a_row():
+    check_names()  # imports the modules of CHECK_MODULES
     covered = {param.values[0] for param in ROWS}
     # A composite primary key: no table of this schema has one; tested in test_validation.
     elsewhere = {"primary-key-unique"}
-    assert {name for name, _ in check_names()} - covered == elsewhere
+    # Checks registered by other modules (CHECK_MODULES) have their rows in those
+    # modules' tests.
+    built_in = {c.name for c in CHECKS if c.run.__module__ == validation.__name__}
+    assert built_in - covered == elsewhere
 
 
 def test_checks_have_names_and_rules_and_the_registry_takes_new_ones(mini_package):
