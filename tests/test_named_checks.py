@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from dangjian_analysis import DataValidationError, validate
+from dangjian_analysis.package import validation
 from dangjian_analysis.package.checks import CHECKS, CheckContext, named_check
 from dangjian_analysis.package.errors import Problem
 from dangjian_analysis.package.settings import SETTINGS_PARTS
-from dangjian_analysis.package import validation
 from dangjian_analysis.package.validation import check_names
 
 from conftest import read_csv, write_csv
