@@ -3,7 +3,8 @@ leaves every notebook's analysis functions running (issue #24).
 
 The damage is what careless and unlucky edits make: a count, a rate or a ratio measure's
 factor changed *consistently* (``raw``, ``value`` and bounds all agree, so only the
-meaning of the number can catch it), an indicator swapped, a share's flag flipped. For
+meaning of the number can catch it), an indicator swapped, a share's flag flipped, a
+coverage, outcome or capacity measure replaced by another indicator or measure. For
 each generated package the property is: ``validate`` refuses it, or
 :func:`analysis_run.run_notebook_analysis` runs to the end.
 """
@@ -59,6 +60,12 @@ FIGURES = [r for r in read_csv(DATA / "figures.csv") if r["region_id"] in KEEP]
 COUNT_ROWS = [r["figure_id"] for r in FIGURES if KINDS[r["indicator"]] in ("count", "persons")]
 RATIO_ROWS = [r["figure_id"] for r in FIGURES if KINDS[r["indicator"]] == "ratio"]
 INDICATORS = sorted(KINDS)
+# Measures a curator may name in analysis.json: indicators, ratio measures, growth measures.
+_RATIOS = json.loads((DATA / "analysis.json").read_text("utf-8"))["ratio_measures"]
+MEASURES = sorted(
+    {*KINDS, *(f"{code}_growth_1y" for code in KINDS), *(f"{code}_cagr" for code in KINDS)}
+    | {m["measure"] for m in _RATIOS}
+)
 
 numbers = st.one_of(
     st.integers(-10**6, 10**7).map(str),
@@ -105,6 +112,9 @@ def damages(draw) -> dict:
         damage["settings"].append(("factor", draw(st.integers(0, 7)), draw(factors)))
     if draw(st.booleans()):
         damage["settings"].append(("share", draw(st.integers(0, 7)), draw(st.booleans())))
+    if draw(st.booleans()):
+        part = draw(st.sampled_from(["coverage_measures", "outcomes", "capacity_measures"]))
+        damage["measures"] = [(part, draw(st.integers(0, 7)), draw(st.sampled_from(MEASURES)))]
     return damage
 
 
@@ -120,12 +130,15 @@ def apply(base: Path, folder: Path, damage: dict) -> Path:
     doc = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     for key, i, value in damage["settings"]:
         doc["ratio_measures"][i % len(doc["ratio_measures"])][key] = value
+    for part, i, measure in damage.get("measures", []):
+        items = doc["capacity"]["measures"] if part == "capacity_measures" else doc[part]
+        items[i % len(items)]["measure"] = measure
     (folder / "analysis.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return folder
 
 
 @settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
