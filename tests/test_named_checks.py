@@ -364,6 +364,14 @@ ROWS = [
     ),
     # --- analysis.json ------------------------------------------------------------------
     pytest.param(
+        "analysis-coverage-is-a-share",
+        {"analysis.json": lambda d: d["coverage_measures"][0].update(measure="enterprises")},
+        "analysis.json, column 'coverage_measures[0].measure': expected a share (unit kind "
+        "'ratio'), or share_of_firms: false for a measure that is not a share of firms, found "
+        "'enterprises' of unit kind 'count'",
+        id="analysis-coverage-is-a-share",
+    ),
+    pytest.param(
         "analysis-settings",
         {"analysis.json": ratio_measure(factor=0)},
         "analysis.json, column 'ratio_measures[0].factor': expected a finite number above 0 "

@@ -1170,6 +1170,30 @@ def _settings(ctx: CheckContext) -> list[Problem]:
     )
 
 
+@named_check(
+    "analysis-coverage-is-a-share",
+    "a coverage measure that is a share of firms is a ratio (unit kind 'ratio')",
+)
+def _coverage_shares(ctx: CheckContext) -> Iterator[Problem]:
+    settings, _ = _settings_document(ctx)
+    if settings is None:
+        return
+    kinds = _indicator_kinds(ctx)
+    kinds.update({m.name: m.unit_kind for m in settings.ratio_measures})
+    for i, measure in enumerate(settings.coverage_measures):
+        kind = kinds.get(measure)
+        if measure in settings.not_shares_of_firms or kind in (None, "ratio"):
+            continue  # an unknown code is reported by the analysis-settings check
+        yield Problem(
+            settings.source or "analysis.json",
+            None,
+            f"coverage_measures[{i}].measure",
+            "a share (unit kind 'ratio'), or share_of_firms: false for a measure that is "
+            "not a share of firms",
+            f"{measure!r} of unit kind {kind!r}",
+        )
+
+
 # ---- running the checks --------------------------------------------------------------------
 
 
