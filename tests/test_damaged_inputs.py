@@ -836,7 +836,10 @@ def test_verify_sources_names_a_text_it_cannot_read(
     assert all(str(file) in c.detail and reason in c.detail for c in report.failures)
     code, out, err = cli(capsys, "verify-sources", "--corpus", mini_corpus, "--data", mini_package)
     assert (code, err) == (1, "")
-    assert f"  tc-001 (src_tongcheng): corpus file unreadable: article {file} " in out
+    # Once for the source, not once per figure.
+    assert out.count("corpus file unreadable: article") == 1
+    assert f"  src_tongcheng: corpus file unreadable: article {file} " in out
+    assert "(5 figures: tc-001–tc-005)" in out
 
 
 # --- the parser is given text ----------------------------------------------------------------

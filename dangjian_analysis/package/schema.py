@@ -27,6 +27,7 @@ __all__ = [
     "data_version",
     "decode_package_text",
     "read_datapackage",
+    "read_package_bytes",
     "read_package_text",
 ]
 
@@ -155,6 +156,14 @@ def decode_package_text(data: bytes, file: str, package: str) -> str:
 def read_package_text(folder: Path, file: str, what: str) -> str:
     """Read ``file`` of the package in ``folder`` as UTF-8 text (see :func:`decode_package_text`).
 
+    The file is read by :func:`read_package_bytes`, with its rules and errors.
+    """
+    return decode_package_text(read_package_bytes(folder, file, what), file, str(folder))
+
+
+def read_package_bytes(folder: Path, file: str, what: str) -> bytes:
+    """Return the bytes of ``file`` of the package in ``folder``.
+
     Only a regular file inside the package folder is read: a device, a FIFO, a socket or a
     symbolic link loop is named as what it is, and a symbolic link that leads out of the
     folder is refused without reading (or printing) what it points to.
@@ -162,8 +171,7 @@ def read_package_text(folder: Path, file: str, what: str) -> str:
     Raises:
         DataValidationError: ``expected <what>, found <what is there>``: no such file, a
             folder, a FIFO (named pipe), a character device, a symbolic link loop, a
-            symbolic link to a file outside the package folder, unreadable: <reason>; or
-            the decoding problems of :func:`decode_package_text`.
+            symbolic link to a file outside the package folder, unreadable: <reason>.
 
     """
     path = folder / file
@@ -183,7 +191,7 @@ def read_package_text(folder: Path, file: str, what: str) -> str:
         raise DataValidationError(
             str(folder), [Problem(file, None, None, what, f"unreadable: {reason}")]
         ) from None
-    return decode_package_text(data, file, str(folder))
+    return data
 
 
 def _inside(path: Path, folder: Path) -> bool:
