@@ -35,6 +35,9 @@ def _package(folder: Path, region: str | None) -> Path:
     for row in regions:
         row["parent_region_id"] = ""
     write_csv(folder / "regions.csv", regions, list(read_csv(DATA / "regions.csv")[0]))
+    if region is None:  # no published estimates either
+        _keep(folder, "estimates.csv", lambda r: False)
+        _keep(folder, "publications.csv", lambda r: False)
     settings = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     settings["partial_counts"] = []
     settings["benchmark_regions"] = []
@@ -81,3 +84,4 @@ def test_every_brief_builds_on_a_one_region_package(tmp_path):
     headlines = _headlines(tmp_path / "out")
     assert "Too few regions" in headlines["03"]  # one region cannot give a rank correlation
     assert "nothing to" not in headlines["01"]  # the overview has figures to show
+    assert "nothing to" not in headlines["07"]  # the published estimates are not regional
