@@ -16,6 +16,7 @@ the loaders return carries the folder of its package in ``attrs["data_dir"]``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,10 @@ SETTINGS_PARTS: dict[str, str] = {
     "national_counts": "national counts, in the same form as the definitions",
     "capacity": "the capacity chart: its `scopes` and its `measures` (`measure`, `label`, "
     "optional `money_unit`: 元, 万元 or 亿元)",
+    "official_outlets": "web addresses of outlets that publish under their own name "
+    "(`host`: a domain such as `gov.cn`, matching it and its subdomains; `outlet`: who "
+    "publishes there): a source whose address is on none of them is a copy (mirror, "
+    "repost, aggregator, forum) and its notes must begin DOUBTFUL PROVENANCE",
 }
 
 #: Suffixes of the growth measures derived from a level indicator: one-year growth as
@@ -158,6 +163,7 @@ class AnalysisSettings:
     national_counts: tuple[NationalDefinition, ...] = ()
     capacity_scopes: tuple[str, ...] = ()
     capacity_measures: tuple[CapacityMeasure, ...] = ()
+    official_outlets: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts: compare, never hash
@@ -221,6 +227,7 @@ class _Reader:
 
 
 _REQUIRED = object()
+_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 def _national(reader: _Reader, doc: Mapping[str, Any], key: str) -> tuple[NationalDefinition, ...]:
@@ -306,6 +313,15 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
             unit = None
         if measure is not None and label is not None:
             measures.append(CapacityMeasure(measure, label, unit))
+    outlets = {}
+    for where, item in reader.items(doc, "official_outlets"):
+        host = reader.get(item, "host", where, str, _REQUIRED)
+        outlet = reader.get(item, "outlet", where, str, _REQUIRED)
+        if host is not None and outlet is not None:
+            if _HOST.fullmatch(host):
+                outlets[host] = outlet
+            else:
+                reader.problem(f"{where}host", "a domain name in lower case (gov.cn)", host)
     settings = AnalysisSettings(
         partial_counts=partial,
         ratio_measures=tuple(ratios),
@@ -325,6 +341,7 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         if "scopes" in capacity
         else (),
         capacity_measures=tuple(measures),
+        official_outlets=outlets,
         source=file,
     )
     return settings, reader.problems

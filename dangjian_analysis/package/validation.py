@@ -37,6 +37,7 @@ from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
 from dangjian_analysis.package.paths import DESCRIPTOR
+from dangjian_analysis.package.provenance_rules import check_provenance_rules
 from dangjian_analysis.package.schema import (
     RESOURCE_NAMES,
     UNIT_PROPERTY,
@@ -628,6 +629,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(_check_see_also_both_ways(tables))
     problems.extend(_check_ratio_definitions(tables))
     problems.extend(_check_settings(package, tables))
+    problems.extend(check_provenance_rules(package, tables))
     if problems:
         raise DataValidationError(str(package.folder), _with_lines(problems, tables))
     return package
