@@ -63,8 +63,9 @@ SETTINGS_PARTS: dict[str, str] = {
     "within each outcome; growth measures end in `_growth_1y` (as printed) or `_cagr` "
     "(compound annual growth)",
     "benchmark_measures": "measures broader than an outcome's own (`outcome`, `measure`, "
-    "`label`) that may stand as a province's or prefecture's benchmark when it has none of "
-    "the outcome's own measures",
+    "`label`), such as GDP growth for output growth: never a benchmark (a benchmark is the "
+    "same measure, scope and period), but among the benchmark choices over which the sign "
+    "of the region-minus-benchmark correlation is shown",
     "benchmark_regions": "regions (`region_id`) whose figures serve as benchmarks for the "
     "regions they contain (a province for its counties), not as regions of the "
     "cross-section",
