@@ -75,8 +75,9 @@ def test_every_bundled_unofficial_source_carries_the_tag():
     for source_id in ("src_zj_2024_industry_meeting", "src_xn_xna8_forum",
                       "src_qxe_2022_baogaosu", "src_lz_2015_baogaosu", "src_hb_hbmif_2012"):
         assert source_id in {s["source_id"] for s in unofficial}
-    # 9 tagged before 1.4, the 13 of the audit and 6 more copies the same rule covers
-    assert len(unofficial) == 28
+    # 9 tagged before 1.4, the 13 of the audit, 6 more copies the same rule covers and the
+    # Shanghai mirror added in 1.4.0
+    assert len(unofficial) == 29
 
 
 def test_untagged_copy_is_rejected(tmp_path):
