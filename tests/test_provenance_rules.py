@@ -178,3 +178,14 @@ def test_growth_analysis_leaves_forecasts_out_unless_asked(figures, scopes):
     row = labelled[labelled["region_id"] == "lintao_park"].iloc[0]
     assert row["outcome_value"] == pytest.approx(0.122)
     assert "forecast: lt-007" in row["caveats"]
+
+
+def test_a_package_without_official_outlets_is_not_checked(tmp_path):
+    path = copy_bundled(tmp_path / "pkg")
+    settings = json.loads((path / "analysis.json").read_text(encoding="utf-8"))
+    del settings["official_outlets"]
+    (path / "analysis.json").write_text(json.dumps(settings, ensure_ascii=False), "utf-8")
+    edit_rows(path / "sources.csv", "source_id", "src_zj_2024_industry_meeting",
+              notes="A repost on an overseas-Chinese news site.")
+    # With no list of outlets nothing can be told apart: the rule needs the package's list.
+    assert validate(path).folder == path
