@@ -139,34 +139,37 @@ def loaded(package):
     return dj.load_figures(package), dj.load_scopes(package), dj.load_regions(package)
 
 
-def test_benchmark_regions_by_province_prefecture_and_name(loaded) -> None:
+def test_benchmark_regions_by_province_prefecture_and_name(loaded, settings) -> None:
     _, _, regions = loaded
-    links = benchmark_regions(regions)
+    links = benchmark_regions(regions, settings=settings)
     pinghu = links[links.region_id == "pinghu"]
     assert pinghu.benchmark_id.tolist() == ["zhejiang", "jiaxing"]  # province first
     assert links[links.region_id == "yongchuan"].benchmark_id.tolist() == ["chongqing"]
     assert links[links.region_id == "lishui"].benchmark_id.tolist() == ["zhejiang"]
     assert "hubei" not in set(links.region_id) and "china" not in set(links.region_id)
-    near_first = benchmark_regions(regions, levels=(PREFECTURE, "province"))
+    near_first = benchmark_regions(regions, levels=(PREFECTURE, "province"), settings=settings)
     assert near_first[near_first.region_id == "pinghu"].benchmark_id.tolist() == [
         "jiaxing", "zhejiang",
     ]
 
 
-def test_cross_section_leaves_benchmark_regions_out(loaded) -> None:
+def test_cross_section_leaves_benchmark_regions_out(loaded, settings) -> None:
     figures, scopes, _ = loaded
-    cross = cross_section(figures, scopes, "output_growth")
+    cross = cross_section(figures, scopes, "output_growth", settings=settings)
     # Lintao's growth is a forecast (预计): left out of growth measures since data 1.4.0.
     assert sorted(set(cross.region_id)) == ["pinghu", "tongcheng", "yongchuan"]
     assert "zhejiang" not in cross.attrs["missing"] and "hubei" not in cross.attrs["missing"]
-    wider = cross_section(figures, scopes, "output_growth", include_benchmarks=True)
+    wider = cross_section(
+        figures, scopes, "output_growth", include_benchmarks=True, settings=settings
+    )
     assert "zhejiang" in set(wider.region_id)
 
 
-def test_each_region_against_a_benchmark_of_the_same_measure(loaded) -> None:
+def test_each_region_against_a_benchmark_of_the_same_measure(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     assert bench.attrs["difference_unit"] == DIFFERENCE_UNIT == "percentage points"
     # Tongcheng: the same measure and scope, but 2010 against 2012 or 2013: no benchmark.
     tc = bench.loc["tongcheng"]
@@ -199,26 +202,27 @@ def test_each_region_against_a_benchmark_of_the_same_measure(loaded) -> None:
     )
 
 
-def test_the_province_stands_in_only_when_it_matches(loaded) -> None:
+def test_the_province_stands_in_only_when_it_matches(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     fewer = figures[figures.figure_id != "bm-008"]
-    ph = province_benchmarks(pairs, fewer, scopes, regions).set_index("region_id").loc["pinghu"]
+    ph = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
+    ph = ph.set_index("region_id").loc["pinghu"]
     assert (ph.benchmark_region_id, ph.benchmark_inputs) == ("zhejiang", "bm-004;bm-005")
     # Without the later levels neither region has a compound rate: no figure at all.
     none = figures[~figures.figure_id.isin(["bm-005", "bm-008"])]
-    ph = province_benchmarks(pairs, none, scopes, regions).set_index("region_id").loc["pinghu"]
+    ph = province_benchmarks(pairs, none, scopes, regions, settings=settings)
+    ph = ph.set_index("region_id").loc["pinghu"]
     assert not ph.comparable
     assert ph.note == f"{NO_BENCHMARK} (浙江省 Zhejiang, 嘉兴市 Jiaxing: no output_growth figure)"
 
 
-def test_a_broader_measure_never_stands_in(loaded) -> None:
+def test_a_broader_measure_never_stands_in(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     fewer = figures[figures.figure_id != "bm-002"]
-    tc = province_benchmarks(pairs, fewer, scopes, regions).set_index("region_id").loc[
-        "tongcheng"
-    ]
+    tc = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
+    tc = tc.set_index("region_id").loc["tongcheng"]
     assert not tc.comparable
     assert tc.note == (
         f"{NO_COMPARABLE} (湖北省 Hubei: nearest bm-001 has another measure (gdp_growth_1y), "
@@ -226,10 +230,10 @@ def test_a_broader_measure_never_stands_in(loaded) -> None:
     )
 
 
-def test_the_sign_over_every_benchmark_choice(loaded) -> None:
+def test_the_sign_over_every_benchmark_choice(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    signs = benchmark_choice_signs(pairs, figures, scopes, regions)
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    signs = benchmark_choice_signs(pairs, figures, scopes, regions, settings=settings)
     # Pinghu: Zhejiang's and Jiaxing's compound rates; Tongcheng: Hubei's 2013 GDP growth
     # (its 2010 output growth does not overlap 2012–2013); Yongchuan: Chongqing's 2011.
     assert signs.attrs["choices"] == {"pinghu": 2, "tongcheng": 1, "yongchuan": 1}
@@ -237,7 +241,9 @@ def test_the_sign_over_every_benchmark_choice(loaded) -> None:
         "pinghu: bm-007;bm-008; tongcheng: bm-001; yongchuan: bm-003",
         "pinghu: bm-004;bm-005; tongcheng: bm-001; yongchuan: bm-003",
     ]
-    rates = {d.inputs: d.interval.value for d in dj.compound_growth_rates(figures)}
+    rates = {
+        d.inputs: d.interval.value for d in dj.compound_growth_rates(figures, settings=settings)
+    }
     by = pairs.set_index("region_id")
     coverage = [by.loc[r, "coverage_value"] for r in ("pinghu", "tongcheng", "yongchuan")]
     for (_, row), pinghu in zip(signs.iterrows(), (("bm-007", "bm-008"), ("bm-004", "bm-005")),
@@ -246,14 +252,17 @@ def test_the_sign_over_every_benchmark_choice(loaded) -> None:
                 by.loc["tongcheng", "outcome_value"] - 0.101,
                 by.loc["yongchuan", "outcome_value"] - 0.18]
         assert row["statistic"] == pytest.approx(dj.rank_statistic(coverage, diff))
-    every = benchmark_choice_signs(pairs, figures, scopes, regions, same_years=False)
+    every = benchmark_choice_signs(
+        pairs, figures, scopes, regions, same_years=False, settings=settings
+    )
     assert every.attrs["choices"] == {"pinghu": 2, "tongcheng": 2, "yongchuan": 1}
     assert len(every) == 4
 
 
-def test_the_bundled_benchmarks(figures, scopes, regions) -> None:
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+def test_the_bundled_benchmarks(figures, scopes, regions, settings) -> None:
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     # No bundled benchmark is the same measure, scope and period as a region's outcome.
     assert not bench.comparable.any() and bench.difference_value.isna().all()
     assert bench.note.to_dict() == {
@@ -277,14 +286,17 @@ def test_the_bundled_benchmarks(figures, scopes, regions) -> None:
     ]
     # The sign of coverage against region-minus-benchmark growth over the choices the data
     # hold: 36 choices of figures for overlapping years, 144 over all years.
-    signs = benchmark_choice_signs(pairs, figures, scopes, regions)
+    signs = benchmark_choice_signs(pairs, figures, scopes, regions, settings=settings)
     assert signs.attrs["choices"] == {"pinghu": 9, "tongcheng": 4, "yongchuan": 1}
     assert signs.attrs["counts"] == {"positive": 11, "negative": 25, "zero": 0}
-    every = benchmark_choice_signs(pairs, figures, scopes, regions, same_years=False)
+    every = benchmark_choice_signs(
+        pairs, figures, scopes, regions, same_years=False, settings=settings
+    )
     assert every.attrs["choices"] == {"pinghu": 9, "tongcheng": 4, "yongchuan": 4}
     assert every.attrs["counts"] == {"positive": 44, "negative": 100, "zero": 0}
     tax = province_benchmarks(
-        preferred_pairs(cross_section(figures, scopes, "tax_growth")), figures, scopes, regions
+        preferred_pairs(cross_section(figures, scopes, "tax_growth", settings=settings)),
+        figures, scopes, regions, settings=settings,
     ).set_index("region_id")
     assert tax.loc["tongcheng", "note"] == (
         f"{NO_COMPARABLE} (湖北省 Hubei: nearest hb-013 has another scope "
@@ -298,14 +310,15 @@ def test_price_basis() -> None:
     assert price_basis("tax_to_output") == ""
 
 
-def test_province_without_figures_is_named(tmp_path) -> None:
+def test_province_without_figures_is_named(tmp_path, settings) -> None:
     folder = make_package(tmp_path / "data", figures=False)
     figures, scopes, regions = (dj.load_figures(folder), dj.load_scopes(folder),
                                 dj.load_regions(folder))
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     assert bench.loc["pinghu", "note"] == (
         f"{NO_BENCHMARK} (浙江省 Zhejiang, 嘉兴市 Jiaxing: no output_growth figure)"
     )
     with pytest.raises(ValueError, match="outcome must be one of"):
-        province_benchmarks(pairs, figures, scopes, regions, outcome="nothing")
+        province_benchmarks(pairs, figures, scopes, regions, outcome="nothing", settings=settings)

@@ -159,22 +159,24 @@ def test_bundled_forecasts():
     ]
 
 
-def test_growth_analysis_leaves_forecasts_out_unless_asked(figures, scopes):
+def test_growth_analysis_leaves_forecasts_out_unless_asked(figures, scopes, settings):
     import dangjian_analysis as dj
 
-    plain = dj.reported_growth_rates(figures)
+    plain = dj.reported_growth_rates(figures, settings=settings)
     assert "lt-007" not in {i for d in plain for i in d.inputs}
-    asked = dj.reported_growth_rates(figures, include_forecasts=True)
+    asked = dj.reported_growth_rates(figures, include_forecasts=True, settings=settings)
     (lintao,) = [d for d in asked if d.inputs == ("lt-007",)]
     assert lintao.interval.value == pytest.approx(0.122)
     assert "forecast: lt-007 is expected (预计), not a result" in lintao.flags
 
-    cross = dj.cross_section(figures, scopes, "output_growth")
+    cross = dj.cross_section(figures, scopes, "output_growth", settings=settings)
     assert "lintao_park" not in set(cross["region_id"])
     assert cross.attrs["missing"]["lintao_park"] == (
         "no output_growth measure (only forecasts, left out unless include_forecasts)"
     )
-    labelled = dj.cross_section(figures, scopes, "output_growth", include_forecasts=True)
+    labelled = dj.cross_section(
+        figures, scopes, "output_growth", include_forecasts=True, settings=settings
+    )
     row = labelled[labelled["region_id"] == "lintao_park"].iloc[0]
     assert row["outcome_value"] == pytest.approx(0.122)
     assert "forecast: lt-007" in row["caveats"]

@@ -28,10 +28,12 @@ from conftest import DATA, read_csv, write_csv
 
 
 @pytest.fixture(scope="module")
-def cross(figures, scopes) -> pd.DataFrame:
+def cross(figures, scopes, settings) -> pd.DataFrame:
     # Since data 1.4.0 Lintao's growth is a forecast (预计), left out by default; the methods
     # are exercised on the labelled specification that adds it, which keeps four regions.
-    return cross_section(figures, scopes, "output_growth", include_forecasts=True)
+    return cross_section(
+        figures, scopes, "output_growth", include_forecasts=True, settings=settings
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,7 @@ def test_one_pair_per_region_required(cross) -> None:
         leave_one_out(cross)
 
 
-def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
+def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path, settings) -> None:
     """Give Pinghu a coverage above Yongchuan's 72.52% and Lintao's 75% in a copied package:
     the sign turns."""
     data = tmp_path / "data"
@@ -141,7 +143,7 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
     row.update(raw="1200个", value="1200", lower="1200", upper="1200")
     write_csv(data / "figures.csv", rows, list(rows[0]))
     figures, scopes = dj.load_figures(data), dj.load_scopes(data)
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     assert pairs.set_index("region_id").loc["pinghu", "coverage_value"] == pytest.approx(
         1200 / 1309
     )

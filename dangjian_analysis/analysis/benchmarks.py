@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.analysis.formatting import period_text
-from dangjian_analysis.package.settings import GROWTH_SUFFIXES, AnalysisSettings, settings_for
+from dangjian_analysis.package.settings import GROWTH_SUFFIXES, AnalysisSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,19 +109,19 @@ def benchmark_regions(
     regions: pd.DataFrame,
     *,
     levels: Sequence[str] = BENCHMARK_LEVELS,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Each study region with the benchmark regions that contain it.
 
-    Benchmark regions are the ``benchmark_regions`` of the analysis settings (``settings``,
-    else those of the package ``regions`` came from); study regions are all others but the
+    Benchmark regions are the ``benchmark_regions`` of the package's analysis settings
+    (``settings``); study regions are all others but the
     national one. Columns: ``region_id``, ``benchmark_id``, ``benchmark_level``,
     ``benchmark_name``; sorted by region, then by the order of ``levels`` (other levels
     last). A region without a benchmark region has no row.
     """
     import pandas as pd
 
-    chosen = set(settings_for(regions, settings).benchmark_regions)
+    chosen = set(settings.benchmark_regions)
     records = regions.to_dict("records")
     parents = {str(r["region_id"]): _text(r.get("parent_region_id")) for r in records}
     benches = [r for r in records if r["region_id"] in chosen]
@@ -231,12 +231,12 @@ def province_benchmarks(
     levels: Sequence[str] = BENCHMARK_LEVELS,
     prefer: Sequence[str] = PREFERENCE,
     open_bounds: str = "strict",
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Find each pair's comparable benchmark: the same measure, scope and period.
 
     The candidates are the values of the outcome's measures (the ``outcomes`` of the
-    analysis settings, ``settings`` or those of the package ``figures`` came from) for the
+    package's analysis settings, ``settings``) for the
     benchmark regions that contain the pair's region. A candidate is comparable only when
     it is the same measure as the pair's outcome, its scope is the outcome's or nested in
     it (or the other way round), and its reference period is the outcome's, to the day.
@@ -264,17 +264,16 @@ def province_benchmarks(
     """
     import pandas as pd
 
-    chosen = settings_for(figures, settings)
     outcome = outcome or pairs.attrs.get("outcome")
-    if outcome not in chosen.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
-    links = benchmark_regions(regions, levels=levels, settings=chosen)
+    if outcome not in settings.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    links = benchmark_regions(regions, levels=levels, settings=settings)
     by_region: dict[str, list[tuple[str, str, str]]] = {}
     for row in links.itertuples(index=False):
         by_region.setdefault(row.region_id, []).append(
             (row.benchmark_id, row.benchmark_level, row.benchmark_name)
         )
-    pool, own_measures, broader = _pool(figures, scopes, outcome, open_bounds, chosen)
+    pool, own_measures, broader = _pool(figures, scopes, outcome, open_bounds, settings)
     rank = {level: i for i, level in enumerate(prefer)}
     rows = []
     for pair in pairs.to_dict("records"):
@@ -388,12 +387,13 @@ def benchmark_choice_signs(
     method: str = "spearman",
     levels: Sequence[str] = BENCHMARK_LEVELS,
     open_bounds: str = "strict",
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Count the signs of the region-minus-benchmark correlation over every benchmark choice.
 
     For each pair's region, the *choices* are every value of the outcome's measures and of
-    the broader ``benchmark_measures`` (GDP growth for output growth) that a benchmark
+    the broader ``benchmark_measures`` of the package's analysis settings (``settings``;
+    GDP growth for output growth) that a benchmark
     region containing it holds, comparable or not; with ``same_years`` only those whose
     reference years overlap the outcome's. Regions with no choice are left out. Every
     combination of one choice per region gives a rank correlation (``method``) of coverage
@@ -415,12 +415,11 @@ def benchmark_choice_signs(
 
     from dangjian_analysis.analysis.models import rank_statistic
 
-    chosen = settings_for(figures, settings)
     outcome = outcome or pairs.attrs.get("outcome")
-    if outcome not in chosen.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
-    links = benchmark_regions(regions, levels=levels, settings=chosen)
-    pool, _, _ = _pool(figures, scopes, outcome, open_bounds, chosen)
+    if outcome not in settings.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    links = benchmark_regions(regions, levels=levels, settings=settings)
+    pool, _, _ = _pool(figures, scopes, outcome, open_bounds, settings)
     used: list[dict[str, Any]] = []
     options: list[list[Derived]] = []
     for pair in sorted(pairs.to_dict("records"), key=lambda p: str(p["region_id"])):

@@ -261,7 +261,12 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
         outlets = tuple(read_analysis_settings(package.folder).official_outlets)
     except DataValidationError:  # a package without analysis settings names no outlets
         outlets = ()
-    where = {s["source_id"]: source_provenance(s["url"], outlets) for s in sources if outlets}
+    # Web pages are the sources read from their address, not from a local text.
+    where = {
+        s["source_id"]: source_provenance(s["url"], outlets)
+        for s in sources
+        if outlets and not s["corpus_file"]
+    }
     for src in sources:
         name = src["corpus_file"]
         if not name:

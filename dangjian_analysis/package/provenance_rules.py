@@ -13,6 +13,8 @@ problems (:class:`~dangjian_analysis.package.errors.Problem`) that name file, ro
   ``forecast`` (:data:`FORECAST`), and a figure marked ``forecast`` must say so in
   ``notes``, so that the analysis can leave forecasts out and a reader can see why.
 
+Both join ``dangjian validate`` as named checks (``sources.provenance-tag``,
+``figures.forecast-marked``; the module is listed in ``validation.CHECK_MODULES``).
 :func:`is_official` and :func:`source_provenance` give the same answer to the
 curation tools (``dangjian verify-sources`` counts figures by official and unofficial
 source).
@@ -24,11 +26,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from dangjian_analysis.package.checks import CheckContext, named_check
 from dangjian_analysis.package.errors import Problem
 from dangjian_analysis.package.settings import load_settings_document, settings_path
 
 if TYPE_CHECKING:
-    from dangjian_analysis.package.schema import DataPackage
     from dangjian_analysis.package.tables import Table
 
 __all__ = [
@@ -36,7 +38,6 @@ __all__ = [
     "FORECAST_WORDS",
     "PROVENANCE_TAG",
     "check_forecast_marking",
-    "check_provenance_rules",
     "check_provenance_tag",
     "host_of",
     "is_official",
@@ -145,19 +146,23 @@ def check_forecast_marking(figures: Table) -> list[Problem]:
     return problems
 
 
-def check_provenance_rules(package: DataPackage, tables: Mapping[str, Table]) -> list[Problem]:
-    """Run both checks on a package's tables (the hook of ``dangjian validate``).
-
-    The official outlets come from the package's analysis settings; problems in reading
-    the settings themselves are reported by the settings check, not here.
-    """
+@named_check(
+    "sources.provenance-tag",
+    f"a source whose address is on none of the official_outlets of analysis.json begins "
+    f"its notes with {PROVENANCE_TAG!r}",
+)
+def _provenance_tag(ctx: CheckContext) -> list[Problem]:
     outlets: Mapping[str, str] = {}
-    if settings_path(package) is not None:
-        settings, _ = load_settings_document(package)
+    if settings_path(ctx.package) is not None:
+        settings, _ = load_settings_document(ctx.package)
         outlets = settings.official_outlets
-    problems: list[Problem] = []
-    if "sources" in tables:
-        problems += check_provenance_tag(tables["sources"], outlets)
-    if "figures" in tables:
-        problems += check_forecast_marking(tables["figures"])
-    return problems
+    return check_provenance_tag(ctx.tables["sources"], outlets)
+
+
+@named_check(
+    "figures.forecast-marked",
+    "a figure printed as expected (预计, 预期, 预测, 'expected') has status 'forecast', "
+    "and a forecast says so in its notes",
+)
+def _forecast_marked(ctx: CheckContext) -> list[Problem]:
+    return check_forecast_marking(ctx.tables["figures"])
