@@ -4,8 +4,12 @@
 
 from .analysis.benchmarks import (
     BENCHMARK_LEVELS,
+    DIFFERENCE_UNIT,
     NO_BENCHMARK,
+    NO_COMPARABLE,
+    benchmark_choice_signs,
     benchmark_regions,
+    price_basis,
     province_benchmarks,
     relative_to_benchmark,
 )

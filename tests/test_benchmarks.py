@@ -16,9 +16,13 @@ import pytest
 
 import dangjian_analysis as dj
 from dangjian_analysis.analysis.benchmarks import (
+    DIFFERENCE_UNIT,
     NO_BENCHMARK,
+    NO_COMPARABLE,
     PREFECTURE,
+    benchmark_choice_signs,
     benchmark_regions,
+    price_basis,
     province_benchmarks,
     relative_to_benchmark,
 )
@@ -40,7 +44,7 @@ BENCHMARK_REGIONS = [
      "province_zh": "浙江省", "province_en": "Zhejiang", "notes": "Test benchmark."},
     {"region_id": "jiaxing", "name_zh": "嘉兴市", "name_en": "Jiaxing", "level": PREFECTURE,
      "province_zh": "浙江省", "province_en": "Zhejiang", "prefecture_zh": "嘉兴市",
-     "prefecture_en": "Jiaxing", "notes": "Test benchmark without figures."},
+     "prefecture_en": "Jiaxing", "notes": "Test benchmark."},
 ]
 
 SOURCE = {
@@ -61,23 +65,36 @@ def _figure(fid: str, region: str, indicator: str, scope: str, year: int, value:
     }
 
 
+def _span_figure(fid: str, region: str, value: str, raw: str) -> dict[str, str]:
+    """A level for 2021–2023 (one year of three, as Pinghu's ph-004 is)."""
+    return {
+        **_figure(fid, region, "industrial_output_value", "industrial_enterprises_above_scale",
+                  2021, value, raw),
+        "period_latest": "2023-12-31", "period_basis": "inferred", "period_label": "去年",
+    }
+
+
 BENCHMARK_FIGURES = [
-    # Hubei: GDP growth in Tongcheng's year, and output growth of the same scope two years
-    # earlier: the same measure wins over a broader one.
+    # Hubei: GDP growth in one of Tongcheng's possible years (a broader measure: never a
+    # benchmark), and output growth of the same scope in 2010 (same measure, other period).
     _figure("bm-001", "hubei", "gdp_growth_rate", "whole_region", 2013, "0.101", "10.1%"),
     _figure("bm-002", "hubei", "output_growth_rate", "nonpublic_enterprises_above_scale",
             2010, "0.2", "20%"),
-    # Chongqing: the same measure and year as Yongchuan's.
+    # Chongqing: the same measure, scope and year as Yongchuan's.
     _figure("bm-003", "chongqing", "value_added_growth_rate", "nonpublic_economy", 2011,
             "0.18", "18%"),
-    # Zhejiang: industrial output in 2003 and 2022, for a compound rate like Pinghu's, and a
-    # coverage rate that must not turn the province into a point of the cross-section.
+    # Zhejiang: industrial output in 2003 and 2021–2023, for a compound rate over Pinghu's
+    # period, and a coverage rate that must not turn the province into a point of the
+    # cross-section.
     _figure("bm-004", "zhejiang", "industrial_output_value", "industrial_enterprises_above_scale",
             2003, "500000000000", "5000亿元"),
-    _figure("bm-005", "zhejiang", "industrial_output_value", "industrial_enterprises_above_scale",
-            2022, "4000000000000", "40000亿元"),
+    _span_figure("bm-005", "zhejiang", "4000000000000", "40000亿元"),
     _figure("bm-006", "zhejiang", "party_org_coverage_rate", "nonpublic_enterprises", 2022,
             "0.7", "70%"),
+    # Jiaxing: the same measure and period as Zhejiang's: the prefecture is preferred.
+    _figure("bm-007", "jiaxing", "industrial_output_value", "industrial_enterprises_above_scale",
+            2003, "50000000000", "500亿元"),
+    _span_figure("bm-008", "jiaxing", "300000000000", "3000亿元"),
 ]
 
 
@@ -139,7 +156,8 @@ def test_benchmark_regions_by_province_prefecture_and_name(loaded, settings) -> 
 def test_cross_section_leaves_benchmark_regions_out(loaded, settings) -> None:
     figures, scopes, _ = loaded
     cross = cross_section(figures, scopes, "output_growth", settings=settings)
-    assert sorted(set(cross.region_id)) == ["lintao_park", "pinghu", "tongcheng", "yongchuan"]
+    # Lintao's growth is a forecast (预计): left out of growth measures since data 1.4.0.
+    assert sorted(set(cross.region_id)) == ["pinghu", "tongcheng", "yongchuan"]
     assert "zhejiang" not in cross.attrs["missing"] and "hubei" not in cross.attrs["missing"]
     wider = cross_section(
         figures, scopes, "output_growth", include_benchmarks=True, settings=settings
@@ -147,61 +165,149 @@ def test_cross_section_leaves_benchmark_regions_out(loaded, settings) -> None:
     assert "zhejiang" in set(wider.region_id)
 
 
-def test_each_region_against_its_province(loaded, settings) -> None:
+def test_each_region_against_a_benchmark_of_the_same_measure(loaded, settings) -> None:
     figures, scopes, regions = loaded
     pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
     bench = bench.set_index("region_id")
+    assert bench.attrs["difference_unit"] == DIFFERENCE_UNIT == "percentage points"
+    # Tongcheng: the same measure and scope, but 2010 against 2012 or 2013: no benchmark.
     tc = bench.loc["tongcheng"]
-    assert (tc.benchmark_region_id, tc.benchmark_inputs) == ("hubei", "bm-002")
-    assert tc.match == "same measure" and tc.year_gap == 2
-    assert tc.note == "same measure; reference years 2 apart"
-    assert tc.difference_value == pytest.approx(0.154 - 0.2)
+    assert not tc.comparable and math.isnan(tc.difference_value)
+    assert tc.note == (
+        f"{NO_COMPARABLE} (湖北省 Hubei: nearest bm-002 has another period (2010))"
+    )
+    # Yongchuan: same measure, scope and year.
     yc = bench.loc["yongchuan"]
-    assert (yc.benchmark_inputs, yc.year_gap) == ("bm-003", 0)
+    assert yc.comparable and yc.benchmark_inputs == "bm-003"
     assert yc.difference_value == pytest.approx(0.218 - 0.18)
+    assert yc.note == "same measure, scope and period; difference in percentage points"
+    assert (yc.outcome_price_basis, yc.benchmark_price_basis) == ("not stated", "not stated")
+    # Pinghu: both the province and the prefecture match; the prefecture is preferred.
     ph = bench.loc["pinghu"]
-    assert ph.benchmark_region_id == "zhejiang" and ph.benchmark_inputs == "bm-004;bm-005"
+    assert (ph.benchmark_region_id, ph.benchmark_level) == ("jiaxing", PREFECTURE)
+    assert ph.benchmark_inputs == "bm-007;bm-008"
     assert ph.benchmark_measure == "industrial_output_value_cagr"
+    assert ph.outcome_price_basis == "nominal (from levels in current yuan)"
     # Interval minus interval: the widest difference both bounds allow.
     assert ph.difference_lower == pytest.approx(ph.outcome_lower - ph.benchmark_upper)
     assert ph.difference_upper == pytest.approx(ph.outcome_upper - ph.benchmark_lower)
+    assert dj.format_number(yc.difference_value, "percentage_points") == "3.8 pp"
     relative = relative_to_benchmark(pairs, bench.reset_index())
-    assert len(relative) == 3 and relative.attrs["missing"] == {"lintao_park": NO_BENCHMARK}
-    assert relative.outcome_definition.str.contains(" minus province ").all()
+    assert sorted(relative.region_id) == ["pinghu", "yongchuan"]
+    assert relative.attrs["missing"]["tongcheng"].startswith(NO_COMPARABLE)
     assert relative.set_index("region_id").loc["yongchuan", "inputs"] == "yc-015;yc-022;bm-003"
-    res = dj.rank_correlation(relative.coverage_value, relative.outcome_value)
-    assert res.n == 3 and not math.isnan(res.statistic)
+    assert relative.set_index("region_id").loc["pinghu", "outcome_definition"].endswith(
+        f"minus {PREFECTURE} industrial output, compound annual growth (derived)"
+    )
 
 
-def test_without_the_same_measure_a_broader_one_stands_in(loaded, settings) -> None:
+def test_the_province_stands_in_only_when_it_matches(loaded, settings) -> None:
+    figures, scopes, regions = loaded
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    fewer = figures[figures.figure_id != "bm-008"]
+    ph = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
+    ph = ph.set_index("region_id").loc["pinghu"]
+    assert (ph.benchmark_region_id, ph.benchmark_inputs) == ("zhejiang", "bm-004;bm-005")
+    # Without the later levels neither region has a compound rate: no figure at all.
+    none = figures[~figures.figure_id.isin(["bm-005", "bm-008"])]
+    ph = province_benchmarks(pairs, none, scopes, regions, settings=settings)
+    ph = ph.set_index("region_id").loc["pinghu"]
+    assert not ph.comparable
+    assert ph.note == f"{NO_BENCHMARK} (浙江省 Zhejiang, 嘉兴市 Jiaxing: no output_growth figure)"
+
+
+def test_a_broader_measure_never_stands_in(loaded, settings) -> None:
     figures, scopes, regions = loaded
     pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     fewer = figures[figures.figure_id != "bm-002"]
-    bench = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
-    bench = bench.set_index("region_id")
-    tc = bench.loc["tongcheng"]
-    assert (tc.benchmark_inputs, tc.year_gap) == ("bm-001", 0)
-    assert tc.match == "broader measure, same kind"
-    assert "GDP growth, one year (reported) against output growth, one year" in tc.note
+    tc = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
+    tc = tc.set_index("region_id").loc["tongcheng"]
+    assert not tc.comparable
+    assert tc.note == (
+        f"{NO_COMPARABLE} (湖北省 Hubei: nearest bm-001 has another measure (gdp_growth_1y), "
+        "another scope (whole_region), another period (2013))"
+    )
+
+
+def test_the_sign_over_every_benchmark_choice(loaded, settings) -> None:
+    figures, scopes, regions = loaded
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    signs = benchmark_choice_signs(pairs, figures, scopes, regions, settings=settings)
+    # Pinghu: Zhejiang's and Jiaxing's compound rates; Tongcheng: Hubei's 2013 GDP growth
+    # (its 2010 output growth does not overlap 2012–2013); Yongchuan: Chongqing's 2011.
+    assert signs.attrs["choices"] == {"pinghu": 2, "tongcheng": 1, "yongchuan": 1}
+    assert signs["benchmarks"].tolist() == [
+        "pinghu: bm-007;bm-008; tongcheng: bm-001; yongchuan: bm-003",
+        "pinghu: bm-004;bm-005; tongcheng: bm-001; yongchuan: bm-003",
+    ]
+    rates = {
+        d.inputs: d.interval.value for d in dj.compound_growth_rates(figures, settings=settings)
+    }
+    by = pairs.set_index("region_id")
+    coverage = [by.loc[r, "coverage_value"] for r in ("pinghu", "tongcheng", "yongchuan")]
+    for (_, row), pinghu in zip(signs.iterrows(), (("bm-007", "bm-008"), ("bm-004", "bm-005")),
+                                strict=True):
+        diff = [by.loc["pinghu", "outcome_value"] - rates[pinghu],
+                by.loc["tongcheng", "outcome_value"] - 0.101,
+                by.loc["yongchuan", "outcome_value"] - 0.18]
+        assert row["statistic"] == pytest.approx(dj.rank_statistic(coverage, diff))
+    every = benchmark_choice_signs(
+        pairs, figures, scopes, regions, same_years=False, settings=settings
+    )
+    assert every.attrs["choices"] == {"pinghu": 2, "tongcheng": 2, "yongchuan": 1}
+    assert len(every) == 4
 
 
 def test_the_bundled_benchmarks(figures, scopes, regions, settings) -> None:
     pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
     bench = bench.set_index("region_id")
-    assert bench.benchmark_region_id.fillna("").to_dict() == {
-        "lintao_park": "",
-        "pinghu": "zhejiang",
-        "tongcheng": "hubei",
-        "yongchuan": "chongqing",
+    # No bundled benchmark is the same measure, scope and period as a region's outcome.
+    assert not bench.comparable.any() and bench.difference_value.isna().all()
+    assert bench.note.to_dict() == {
+        "pinghu": f"{NO_COMPARABLE} (浙江省 Zhejiang: nearest zj-002 has another measure "
+        "(gdp_growth_1y), another scope (whole_region), another period (2023); 嘉兴市 Jiaxing: "
+        "nearest jx-003 has another measure (gdp_growth_1y), another scope (whole_region), "
+        "another period (2021))",
+        "tongcheng": f"{NO_COMPARABLE} (湖北省 Hubei: nearest hb-008 has another scope "
+        "(industrial_enterprises_above_scale), another period (2012))",
+        "yongchuan": f"{NO_COMPARABLE} (重庆市 Chongqing: nearest cq-008 has another period "
+        "(2012-01-01..2012-03-31))",
     }
-    assert bench.loc["lintao_park", "note"] == NO_BENCHMARK
-    assert bench.loc["tongcheng", "match"] == "same measure"
-    assert bench.loc["yongchuan", "year_gap"] == 1
+    assert bench.outcome_price_basis.to_dict() == {
+        "pinghu": "nominal (from levels in current yuan)",
+        "tongcheng": "not stated",
+        "yongchuan": "not stated",
+    }
     relative = relative_to_benchmark(pairs, bench.reset_index())
-    assert sorted(relative.region_id) == ["pinghu", "tongcheng", "yongchuan"]
-    assert relative.attrs["missing"] == {"lintao_park": NO_BENCHMARK}
+    assert relative.empty and sorted(relative.attrs["missing"]) == [
+        "pinghu", "tongcheng", "yongchuan",
+    ]
+    # The sign of coverage against region-minus-benchmark growth over the choices the data
+    # hold: 36 choices of figures for overlapping years, 144 over all years.
+    signs = benchmark_choice_signs(pairs, figures, scopes, regions, settings=settings)
+    assert signs.attrs["choices"] == {"pinghu": 9, "tongcheng": 4, "yongchuan": 1}
+    assert signs.attrs["counts"] == {"positive": 11, "negative": 25, "zero": 0}
+    every = benchmark_choice_signs(
+        pairs, figures, scopes, regions, same_years=False, settings=settings
+    )
+    assert every.attrs["choices"] == {"pinghu": 9, "tongcheng": 4, "yongchuan": 4}
+    assert every.attrs["counts"] == {"positive": 44, "negative": 100, "zero": 0}
+    tax = province_benchmarks(
+        preferred_pairs(cross_section(figures, scopes, "tax_growth", settings=settings)),
+        figures, scopes, regions, settings=settings,
+    ).set_index("region_id")
+    assert tax.loc["tongcheng", "note"] == (
+        f"{NO_COMPARABLE} (湖北省 Hubei: nearest hb-013 has another scope "
+        "(industrial_enterprises_above_scale), another period (2013))"
+    )
+
+
+def test_price_basis() -> None:
+    assert price_basis("output_value_cagr") == "nominal (from levels in current yuan)"
+    assert price_basis("value_added_growth_1y") == "not stated"
+    assert price_basis("tax_to_output") == ""
 
 
 def test_province_without_figures_is_named(tmp_path, settings) -> None:

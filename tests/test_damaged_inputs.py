@@ -132,7 +132,7 @@ def test_a_ragged_row_after_a_multi_line_note_names_its_line(mini_package):
     text = figures_text(with_cells(tc_001={"notes": "a\nb"})) + "tc-006,src_tongcheng\n"
     (mini_package / "figures.csv").write_text(text, encoding="utf-8", newline="")
     assert problems_of(mini_package) == [
-        "figures.csv, row 6 (line 8): expected 19 cells, found 2 cells"
+        "figures.csv, row 6 (line 8): expected 20 cells, found 2 cells"
     ]
 
 
@@ -178,7 +178,7 @@ def test_csv_files_with_a_byte_order_mark_and_crlf_lines_are_read(mini_package):
 @pytest.mark.parametrize(
     ("encoding", "found"),
     [
-        ("gb18030", "found byte 0xBC at offset 308, which is not UTF-8"),
+        ("gb18030", "found byte 0xBC at offset 315, which is not UTF-8"),
         ("utf-16", "found UTF-16 (byte order mark FF FE); save the file as UTF-8"),
     ],
 )
@@ -583,16 +583,16 @@ DESCRIPTOR_DAMAGE = {
     ),
     "a type the package does not read": (
         lambda d: field_of(d, "figures", "notes").update(type="boolean"),
-        f"datapackage.json, {FIGURES}.schema.fields[18] (notes): expected a 'type' this "
+        f"datapackage.json, {FIGURES}.schema.fields[19] (notes): expected a 'type' this "
         "package reads (string, number, integer, date), found text 'boolean'",
     ),
     "a field without a name": (
         lambda d: field_of(d, "figures", "notes").pop("name"),
-        f"datapackage.json, {FIGURES}.schema.fields[18]: expected a 'name' (text), found none",
+        f"datapackage.json, {FIGURES}.schema.fields[19]: expected a 'name' (text), found none",
     ),
     "a field named twice": (
         lambda d: field_of(d, "figures", "notes").update(name="raw"),
-        f"datapackage.json, {FIGURES}.schema.fields[18] (raw): expected a field name used "
+        f"datapackage.json, {FIGURES}.schema.fields[19] (raw): expected a field name used "
         "once in the schema, found 'raw' again",
     ),
     "fields as an object": (

@@ -84,10 +84,11 @@ def test_national_coverage_series_and_breaks(figures, settings) -> None:
     ]
     roles = _roles(listing)
     assert roles[ROLE_REPEAT] == ["cn-047", "cn-021", "cn-026", "cn-028"]
-    assert roles[ROLE_OTHER_PAGE] == ["cn-041", "cn-010", "cn-009", "cn-020"]
+    # Xinhua's undated 99.7% is dated by publication (October 2012) since data 1.4.0.
+    assert roles[ROLE_OTHER_PAGE] == ["cn-041", "cn-009", "cn-010", "cn-020"]
     notes = listing.set_index("figure_id")["note"]
     assert notes["cn-009"] == "another definition than cn-008"
-    assert notes["cn-010"] == "differs from cn-008 (same definition)"
+    assert notes["cn-010"] == "differs from cn-015 (same definition)"
     assert notes["cn-020"] == "differs from cn-017 (same definition)"
     assert notes["cn-026"] == "repeats cn-023"
     # An undated page's figure dated by judgement (inferred) repeats the stated one.
@@ -261,8 +262,10 @@ def test_match_bundled_regions(figures, scopes, regions, settings) -> None:
     assert by_input.loc["tc-008;tc-001", "match"] == "not a coverage rate"
     # Regions added from web pages that share a year and a definition with a national figure.
     shared = table[table["national_figure"] != ""]
+    # Shanghai's qualifying firms at the end of 2011 (data 1.4.0) match the national 99.91%.
     assert list(zip(shared["inputs"], shared["national_figure"], strict=True)) == [
-        ("ax-004", "cn-017"), ("ax-004", "cn-020"), ("wz-002", "cn-051"),
+        ("ax-004", "cn-017"), ("ax-004", "cn-020"), ("sh-008;sh-007", "cn-008"),
+        ("wz-002", "cn-051"),
     ]
 
 

@@ -94,7 +94,10 @@ def test_web_sources_are_listed_as_not_checked_beside_verified_figures(
 ):
     # Two of the five test figures move to a source with a url and no local text.
     rows = read_csv(mini_package / "sources.csv")
-    web = dict(rows[0], source_id="src_test_web", corpus_file="", url="https://example.org/a")
+    web = dict(
+        rows[0], source_id="src_test_web", corpus_file="", url="https://example.org/a",
+        notes="DOUBTFUL PROVENANCE, kept with this note: a test page on no official outlet.",
+    )
     write_csv(mini_package / "sources.csv", [*rows, web], list(rows[0]))
     figures = read_csv(mini_package / "figures.csv")
     for row in figures:
@@ -118,6 +121,11 @@ def test_web_sources_are_listed_as_not_checked_beside_verified_figures(
     assert summary[summary.index("not checked (2 figures):") + 1] == (
         "  src_test_web: tc-002, tc-004: no local text for this source (web page)"
     )
+    assert summary[-2] == (
+        "web-page figures: 0 from official outlets, 2 from unofficial copies "
+        "(DOUBTFUL PROVENANCE)"
+    )
+    assert report.web_figures_by_provenance() == {"official": 0, "unofficial": 2}
     assert summary[-1] == "3 verified, 0 failed, 2 not checked of 5 figures"
 
 
@@ -150,6 +158,10 @@ def test_every_bundled_figure_is_in_its_source():
     for source, (reason, ids) in report.not_checked_by_source().items():
         assert f"  {source}: {id_ranges(ids)}: {reason}" in summary
     assert f"{len(report.checks) - len(others)} verified, 0 failed" in summary
+    # every web-page figure is counted once, by the provenance of its source
+    web = report.web_figures_by_provenance()
+    assert web == {"official": 165, "unofficial": 106}
+    assert sum(web.values()) == len(others)
 
 
 def test_locator_near_is_one_rule_for_verify_and_diff():

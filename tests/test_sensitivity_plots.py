@@ -58,8 +58,8 @@ def test_permutation_plot(pairs, caplog) -> None:
     ax = fig.axes[0]
     assert [line.get_gid() for line in ax.lines] == ["observed"]
     assert ax.lines[0].get_xdata()[0] == pytest.approx(dist.attrs["observed"])
-    assert dist.attrs["observed"] == pytest.approx(0.4)  # four regions in data 1.3.0
-    assert any("p = 0.75" in t.get_text() for t in ax.get_legend().get_texts())
+    assert dist.attrs["observed"] == pytest.approx(0.5)  # three regions in data 1.4.0
+    assert any("p = 1" in t.get_text() for t in ax.get_legend().get_texts())
     with pytest.raises(ValueError, match="probability"):
         dj.permutation_plot(dist.assign(probability=2.0), observed=0.5)
 

@@ -50,7 +50,7 @@ def test_ragged_row(mini_package):
     path = mini_package / "figures.csv"
     path.write_text(path.read_text(encoding="utf-8") + "tc-006,src_tongcheng\n", encoding="utf-8")
     assert problems_of(mini_package) == [
-        "figures.csv, row 6 (line 7): expected 19 cells, found 2 cells"
+        "figures.csv, row 6 (line 7): expected 20 cells, found 2 cells"
     ]
 
 

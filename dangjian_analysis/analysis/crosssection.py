@@ -209,12 +209,15 @@ def outcome_candidates(
     ratios: Sequence[Derived] | None = None,
     include_national: bool = False,
     settings: AnalysisSettings,
+    include_forecasts: bool = False,
 ) -> list[RegionMeasure]:
     """List every measure of ``outcome`` of every region.
 
     The outcomes and the measures that stand for each, in order of preference, are the
     ``outcomes`` of the analysis settings. ``ratios``, ``include_national`` and
-    ``settings`` as in :func:`coverage_candidates`.
+    ``settings`` as in :func:`coverage_candidates`. Growth measures leave out forecasts
+    (figures with ``status`` ``forecast``) unless ``include_forecasts``; included ones are
+    flagged.
 
     Raises:
         ValueError: on an outcome the settings do not define.
@@ -225,7 +228,7 @@ def outcome_candidates(
     wanted = settings.outcomes[outcome]
     pool = measure_values(
         figures, scopes, wanted, open_bounds=open_bounds, include_national=include_national,
-        ratios=ratios, settings=settings,
+        include_forecasts=include_forecasts, ratios=ratios, settings=settings,
     )
     out = [_from_derived(d, wanted[d.measure]) for d in pool]
     order = list(wanted)
@@ -242,13 +245,15 @@ def cross_section(
     include_national: bool = False,
     settings: AnalysisSettings,
     include_benchmarks: bool = False,
+    include_forecasts: bool = False,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
 
     National-context figures are left out unless ``include_national``, and so are the
     regions whose figures serve as benchmarks (provinces, prefectures: see
-    :mod:`dangjian_analysis.analysis.benchmarks`) unless ``include_benchmarks``;
-    ``settings`` as in :func:`coverage_candidates`.
+    :mod:`dangjian_analysis.analysis.benchmarks`) unless ``include_benchmarks``, and
+    forecasts (expected figures, ``status`` ``forecast``) unless ``include_forecasts``,
+    which flags them in ``caveats``; ``settings`` as in :func:`coverage_candidates`.
 
     Columns: ``region_id``, ``pair`` (1, 2, … within the region, in preference order),
     coverage and outcome ``*_measure``, ``*_definition``, ``*_value``, ``*_lower``,
@@ -265,8 +270,16 @@ def cross_section(
         figures, scopes, open_bounds=open_bounds, ratios=ratios, **national
     )
     outs = outcome_candidates(
-        figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios, **national
+        figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios,
+        include_forecasts=include_forecasts, **national
     )
+    forecast_only: set[str] = set()
+    if not include_forecasts:
+        with_forecasts = outcome_candidates(
+            figures, scopes, outcome, open_bounds=open_bounds, ratios=ratios,
+            include_forecasts=True, **national
+        )
+        forecast_only = {o.region_id for o in with_forecasts} - {o.region_id for o in outs}
     keep = None if regions is None else set(regions)
     benchmark_ids: set[str] = set()
     if not include_benchmarks:
@@ -286,6 +299,8 @@ def cross_section(
         os_ = outs_by.get(region, [])
         if not cs or not os_:
             missing[region] = "no coverage measure" if not cs else f"no {outcome} measure"
+            if cs and region in forecast_only:
+                missing[region] += " (only forecasts, left out unless include_forecasts)"
             continue
         for number, (c, o) in enumerate(product(cs, os_), start=1):
             rows.append(_pair_row(region, number, c, o))

@@ -39,6 +39,7 @@ from dangjian_analysis.analysis.intervals import (
     ratio,
 )
 from dangjian_analysis.package.levels import regional_figures
+from dangjian_analysis.package.provenance_rules import FORECAST
 from dangjian_analysis.package.settings import (
     GROWTH_SUFFIXES,
     AnalysisSettings,
@@ -207,7 +208,7 @@ def _conflicts(row: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -
 _RECORD_COLUMNS = (
     "figure_id", "region_id", "entity", "indicator", "scope", "period_kind", "period_label",
     "period_earliest", "period_latest", "period_basis", "value", "lower", "upper", "raw",
-    "unit_kind", "see_also",
+    "unit_kind", "see_also", "status",
 )
 
 
@@ -250,7 +251,21 @@ def _input_flags(
         label = row.get("period_label")
         if isinstance(label, str) and any(word in label for word in _CUMULATIVE_WORDS):
             flags.append(f"cumulative count: {row['figure_id']} ({label})")
+        if row.get("status") == FORECAST:
+            flags.append(f"forecast: {row['figure_id']} is expected (预计), not a result")
     return flags
+
+
+def without_forecasts(figures: pd.DataFrame, include_forecasts: bool = False) -> pd.DataFrame:
+    """Leave out the figures marked ``forecast`` (``status``), unless ``include_forecasts``.
+
+    A package without a ``status`` column has no forecasts marked, and is returned whole.
+    Growth measures use this: an expected (预计) figure is not a result, so it enters a
+    growth analysis only when a specification asks for it, and then carries a flag.
+    """
+    if include_forecasts or "status" not in figures.columns:
+        return figures
+    return figures[figures["status"].ne(FORECAST) | figures["status"].isna()]
 
 
 def derived_ratios(
@@ -476,6 +491,7 @@ def reported_growth_rates(
     *,
     open_bounds: str = "strict",
     include_national: bool = False,
+    include_forecasts: bool = False,
     rates: Mapping[str, str] | None = None,
     settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
@@ -484,10 +500,12 @@ def reported_growth_rates(
     ``rates`` map each printed growth-rate indicator to the level indicator it is growth
     of (default: the ``reported_growth`` of the analysis settings); the measure of a value
     is ``<level>_growth_1y``. National-context figures are left out unless
-    ``include_national``.
+    ``include_national``, and forecasts (figures whose ``status`` is ``forecast``) unless
+    ``include_forecasts``; a forecast that is included carries a ``forecast:`` flag.
     """
     if rates is None:
         rates = _needed(settings, "reported_growth_rates", "rates").reported_growth
+    figures = without_forecasts(figures, include_forecasts)
     usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     out = []
@@ -518,6 +536,7 @@ def compound_growth_rates(
     indicators: Iterable[str] | None = None,
     open_bounds: str = "strict",
     include_national: bool = False,
+    include_forecasts: bool = False,
     settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
     """Compound annual growth between the earliest and latest figure of each series.
@@ -528,10 +547,12 @@ def compound_growth_rates(
     :func:`~dangjian_analysis.analysis.intervals.elapsed_years`), so an uncertain end year
     gives a range of rates. Series whose two periods overlap are skipped: there is no
     elapsed time to compound over. National-context figures are left out unless
-    ``include_national``.
+    ``include_national``, and forecasts unless ``include_forecasts`` (as in
+    :func:`reported_growth_rates`).
     """
     if indicators is None:
         indicators = _needed(settings, "compound_growth_rates", "indicators").growth_levels
+    figures = without_forecasts(figures, include_forecasts)
     usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     wanted = set(indicators)
@@ -670,6 +691,7 @@ def measure_values(
     *,
     open_bounds: str = "strict",
     include_national: bool = False,
+    include_forecasts: bool = False,
     ratios: Sequence[Derived] | None = None,
     settings: AnalysisSettings,
 ) -> list[Derived]:
@@ -679,18 +701,20 @@ def measure_values(
     (:func:`reported_growth_rates`), one ending in ``_cagr`` a compound rate
     (:func:`compound_growth_rates`), any other a ratio (:func:`derived_ratios`, or
     ``ratios`` when already computed). Values keep the order of those functions.
+    Growth measures leave forecasts out unless ``include_forecasts``.
     """
     one_year, compound = GROWTH_SUFFIXES
     wanted = set(measures)
     pool: list[Derived] = []
     national = {"include_national": include_national}
+    growth = {**national, "include_forecasts": include_forecasts}
     if any(m.endswith(one_year) for m in wanted):
         pool += reported_growth_rates(
-            figures, open_bounds=open_bounds, settings=settings, **national
+            figures, open_bounds=open_bounds, settings=settings, **growth
         )
     if any(m.endswith(compound) for m in wanted):
         pool += compound_growth_rates(
-            figures, open_bounds=open_bounds, settings=settings, **national
+            figures, open_bounds=open_bounds, settings=settings, **growth
         )
     if any(not m.endswith(GROWTH_SUFFIXES) for m in wanted):
         if ratios is None:

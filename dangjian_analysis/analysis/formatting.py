@@ -38,6 +38,9 @@ _COUNTS = ("count", "persons", "person_times")
 def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:
     """Format one number: ratios and growth rates as percentages, yuan in 亿元, else plain.
 
+    A difference of two ratios or growth rates (``percentage_points``, 0.03) prints in
+    percentage points: ``3 pp``.
+
     Infinite values print as ``∞`` and ``-∞``; NaN as an empty string.
     """
     if math.isnan(x):
@@ -46,6 +49,8 @@ def format_number(x: float, unit_kind: str, *, digits: int = 4) -> str:
         return "∞" if x > 0 else "-∞"
     if unit_kind in _SHARES:
         return f"{x * 100:.{digits}g}%"
+    if unit_kind == "percentage_points":
+        return f"{x * 100:.{digits}g} pp"
     if unit_kind == _MONEY:
         return f"{x / 1e8:.{digits}g}亿元"
     return f"{x:.{digits}g}"

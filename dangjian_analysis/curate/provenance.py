@@ -18,6 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangjian_analysis.package.errors import DataValidationError
+from dangjian_analysis.package.provenance_rules import PROVENANCE_TAG, source_provenance
+from dangjian_analysis.package.settings import read_analysis_settings
 from dangjian_analysis.package.validation import read_table, validate
 from dangjian_analysis.text.articles import ArticleError, read_article
 from dangjian_analysis.text.files import path_kind
@@ -46,12 +49,16 @@ NO_LOCAL_TEXT_WEB = "no local text for this source (web page)"
 NO_LOCAL_TEXT = "no local text for this source (no corpus_file)"
 
 _ID = re.compile(r"^(.*?)(\d+)$")
+_WEB = ("official", "unofficial")
 
 
 @dataclass(frozen=True)
 class FigureCheck:
     """The outcome of checking one figure.
 
+    ``provenance`` says where its source is: ``official`` (a web page on one of the
+    package's official outlets), ``unofficial`` (a copy elsewhere, tagged DOUBTFUL
+    PROVENANCE) or ``no address`` (an article text without a web address).
     ``status`` is ``verified``, ``not checked`` (no corpus text for the source), or a
     failure: ``corpus file missing``, ``corpus file unreadable`` (not text in UTF-8,
     GB18030 or Big5), ``raw not found`` or ``locator not near raw``.
@@ -61,6 +68,7 @@ class FigureCheck:
     source_id: str
     status: str
     detail: str = ""
+    provenance: str = ""
 
     @property
     def ok(self) -> bool:
@@ -115,6 +123,11 @@ class VerificationReport:
             out.setdefault(c.source_id, (c.detail, []))[1].append(c.figure_id)
         return out
 
+    def web_figures_by_provenance(self) -> dict[str, int]:
+        """Count the figures of web-page sources by provenance (official, unofficial)."""
+        counts = Counter(c.provenance for c in self.checks if c.provenance in _WEB)
+        return {kind: counts.get(kind, 0) for kind in _WEB}
+
     def summary(self) -> str:
         """Return the report as text.
 
@@ -144,6 +157,12 @@ class VerificationReport:
             lines += [
                 f"  {s}: {id_ranges(ids)}: {reason}" for s, (reason, ids) in unchecked.items()
             ]
+        web = self.web_figures_by_provenance()
+        if any(web.values()):
+            lines.append(
+                f"web-page figures: {web['official']} from official outlets, "
+                f"{web['unofficial']} from unofficial copies ({PROVENANCE_TAG})"
+            )
         lines.append(
             f"{len(self.verified)} verified, {len(self.failures)} failed, "
             f"{len(self.not_checked)} not checked of {len(self.checks)} figures"
@@ -264,6 +283,16 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
     texts: dict[str, str | None] = {}
     raw_texts: dict[str, str] = {}
     status_of_source: dict[str, tuple[str, str]] = {}
+    try:
+        outlets = tuple(read_analysis_settings(package.folder).official_outlets)
+    except DataValidationError:  # a package without analysis settings names no outlets
+        outlets = ()
+    # Web pages are the sources read from their address, not from a local text.
+    where = {
+        s["source_id"]: source_provenance(s["url"], outlets)
+        for s in sources
+        if outlets and not s["corpus_file"]
+    }
     for src in sources:
         name = src["corpus_file"]
         if not name:
@@ -290,7 +319,7 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
             status, detail = status_of_source[sid]
         else:
             status, detail = check_figure(texts[sid] or "", fig["raw"], fig["locator"])
-        checks.append(FigureCheck(fig["figure_id"], sid, status, detail))
+        checks.append(FigureCheck(fig["figure_id"], sid, status, detail, where.get(sid, "")))
     hints = []
     for sid, text in raw_texts.items():
         mine = [c for c in checks if c.source_id == sid]

@@ -17,6 +17,7 @@ up from a table.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,8 +65,9 @@ SETTINGS_PARTS: dict[str, str] = {
     "within each outcome; growth measures end in `_growth_1y` (as printed) or `_cagr` "
     "(compound annual growth)",
     "benchmark_measures": "measures broader than an outcome's own (`outcome`, `measure`, "
-    "`label`) that may stand as a province's or prefecture's benchmark when it has none of "
-    "the outcome's own measures",
+    "`label`), such as GDP growth for output growth: never a benchmark (a benchmark is the "
+    "same measure, scope and period), but among the benchmark choices over which the sign "
+    "of the region-minus-benchmark correlation is shown",
     "benchmark_regions": "regions (`region_id`) whose figures serve as benchmarks for the "
     "regions they contain (a province for its counties), not as regions of the "
     "cross-section",
@@ -87,6 +89,10 @@ SETTINGS_PARTS: dict[str, str] = {
     "examples": "cases the notebooks single out (`key`, `region_id`, optional `measures`, "
     "`scope`, `value`): a rate printed beside the counts it can be checked against, a "
     "coverage claimed in words, a region's change over time",
+    "official_outlets": "web addresses of outlets that publish under their own name "
+    "(`host`: a domain such as `gov.cn`, matching it and its subdomains; `outlet`: who "
+    "publishes there): a source whose address is on none of them is a copy (mirror, "
+    "repost, aggregator, forum) and its notes must begin DOUBTFUL PROVENANCE",
 }
 
 #: Suffixes of the growth measures derived from a level indicator: one-year growth as
@@ -192,6 +198,7 @@ class AnalysisSettings:
     implied_rates: tuple[str, ...] = ()
     implied_counts: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
+    official_outlets: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     #: The parts the document holds, and every ratio measure it names (read or malformed),
     #: so that checks of the codes do not report follow-ons of a malformed part.
@@ -290,6 +297,7 @@ class _Reader:
 
 
 _REQUIRED = object()
+_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 def _national(reader: _Reader, doc: Mapping[str, Any], key: str) -> tuple[NationalDefinition, ...]:
@@ -391,6 +399,15 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         value = reader.get(item, "value", where, float, None)
         if key is not None and region is not None:
             examples.append(Example(key, region, listed, scope, value))
+    outlets = {}
+    for where, item in reader.items(doc, "official_outlets"):
+        host = reader.get(item, "host", where, str, _REQUIRED)
+        outlet = reader.get(item, "outlet", where, str, _REQUIRED)
+        if host is not None and outlet is not None:
+            if _HOST.fullmatch(host):
+                outlets[host] = outlet
+            else:
+                reader.problem(f"{where}host", "a domain name in lower case (gov.cn)", host)
     settings = AnalysisSettings(
         partial_counts=partial,
         ratio_measures=tuple(ratios),
@@ -422,6 +439,7 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         if "counts" in implied
         else (),
         examples=tuple(examples),
+        official_outlets=outlets,
         source=file,
         parts=frozenset(doc),
         declared_measures=frozenset(

@@ -88,7 +88,10 @@ __all__ = [
 
 #: Modules whose named checks join the built-in ones (imported by :func:`validate`).
 #: A module that adds rules appends its name here, one line.
-CHECK_MODULES: list[str] = ["dangjian_analysis.package.estimates"]
+CHECK_MODULES: list[str] = [
+    "dangjian_analysis.package.estimates",
+    "dangjian_analysis.package.provenance_rules",
+]
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _INT64 = 2**63
