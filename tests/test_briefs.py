@@ -18,9 +18,9 @@ from dangjian_analysis.briefs.build import (
     build_briefs,
     check_notebook,
     find_notebooks,
-    inject_parameters,
     notebook_summary,
     notebook_title,
+    write_marker,
 )
 from dangjian_analysis.briefs.buildinfo import UNVERSIONED, build_date, git_commit
 from dangjian_analysis.briefs.sources import cited_sources, figure_ids_in_outputs
@@ -501,7 +501,7 @@ def test_swap_replaces_the_previous_set(tmp_path):
     out = tmp_path / "briefs"
     out.mkdir()
     (out / "old.html").write_text("old")
-    (out / MARKER).write_text('{"briefs": ["old.html"]}')
+    write_marker(out, {"briefs": ["old.html"]})
     staging = tmp_path / ".briefs.building-x"
     staging.mkdir()
     (staging / "new.html").write_text("new")
@@ -647,21 +647,31 @@ def test_title_and_summary_fallbacks():
     assert notebook_summary(nb) == "Given summary."
 
 
-def test_inject_parameters_follows_the_parameters_cell(tmp_path):
+def test_papermill_injects_data_dir_after_the_parameters_cell(tmp_path):
+    from dangjian_analysis.briefs.execute import INJECTED_TAG, execute_notebooks
+
     nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# T"),
         nbformat.v4.new_code_cell("DATA_DIR = None", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("print(DATA_DIR)"),
+        nbformat.v4.new_code_cell("import os\nprint(DATA_DIR, os.getcwd())"),
     ]
-    assert inject_parameters(nb, tmp_path / "my data") == 2
-    cell = nb.cells[2]
-    assert cell.metadata["tags"] == ["injected-parameters"]
-    assert cell.source.splitlines()[-1] == f'DATA_DIR = "{tmp_path / "my data"}"'
-    assert nb.cells[3].source == "print(DATA_DIR)"
-    namespace: dict = {}
-    exec(cell.source, namespace)
-    assert namespace["DATA_DIR"] == str(tmp_path / "my data")
+    executed = {}
+    (tmp_path / "nbs").mkdir()
+    execute_notebooks(
+        [(tmp_path / "01_t.ipynb", nb)],
+        cwd=tmp_path / "nbs",
+        parameters={"DATA_DIR": str(tmp_path / "my data")},
+        timeout=60,
+        workers=1,
+        on_done=lambda path, result: executed.setdefault(path.stem, result),
+    )
+    cells = executed["01_t"].cells
+    assert [c.metadata.get("tags", []) for c in cells[1:3]] == [["parameters"], [INJECTED_TAG]]
+    assert cells[2].source.splitlines()[-1] == f'DATA_DIR = "{tmp_path / "my data"}"'
+    assert cells[3].outputs[0]["text"] == f"{tmp_path / 'my data'} {tmp_path / 'nbs'}\n"
+    assert nb.cells[2].source.startswith("import os")  # the notebook given is not changed
 
 
 def test_figure_ids_and_cited_sources():
