@@ -92,6 +92,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 _BUNDLED = "bundled"
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
+#: Exit status after SIGTERM (128 + 15, as a shell reports it).
+_TERMINATED = 143
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -210,6 +212,7 @@ def _cmd_extract_recall(args: argparse.Namespace) -> int:
 
 def _cmd_briefs(args: argparse.Namespace) -> int:
     from dangjian_analysis.briefs.build import BriefBuildError, build_briefs
+    from dangjian_analysis.briefs.execute import Terminated
 
     try:
         result = build_briefs(
@@ -218,6 +221,12 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
     except BriefBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print(
+            f"terminated: {args.out} holds the briefs of the last complete build",
+            file=sys.stderr,
+        )
+        return _TERMINATED
     except KeyboardInterrupt:
         print(
             f"interrupted: {args.out} holds the briefs of the last complete build",
