@@ -315,6 +315,7 @@ def _execute_one(
             None,
             parameters=parameters,
             kernel_name=KERNEL,
+            language="python",
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
@@ -325,7 +326,11 @@ def _execute_one(
             resources={"metadata": {"path": str(cwd)}},
             on_cell_start=on_cell_start,
             kernel_manager_class=kernels.manager_class(),
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=[
+                "--IPKernelApp.log_level=ERROR",
+                "--InlineBackend.figure_formats=png",
+                "--InlineBackend.figure_formats=svg",
+            ],
         )
     except KeyboardInterrupt:
         raise
