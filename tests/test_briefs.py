@@ -119,7 +119,8 @@ def test_cover_states_date_versions_and_commit(built_fixture_briefs):
 
     digest = hashlib.sha256((data / "figures.csv").read_bytes()).hexdigest()[:12]
     data_field = f"dangjian-regional-figures {data_version(data)} ({digest})"
-    for html in (page(result, "01_alpha.html"), page(result, INDEX), annex(result, "01_alpha.html")):
+    pages = (page(result, "01_alpha.html"), page(result, INDEX), annex(result, "01_alpha.html"))
+    for html in pages:
         assert (
             field(html, "package-version") == f"dangjian-analysis {dangjian_analysis.__version__}"
         )
