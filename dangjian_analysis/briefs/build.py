@@ -491,7 +491,7 @@ def _write_brief(
         fragments=job.fragments,
         cwd=job.cwd,
     )
-    check_offline(annex, f"annex/{file}")
+    check_offline(annex, path.name)
     (staging / "annex").mkdir(exist_ok=True)
     (staging / "annex" / file).write_text(annex, encoding="utf-8")
 
@@ -502,7 +502,7 @@ def _write_brief(
         limits_html=markdown_html(limits),
     )
     page = job.brief_page(english, file, "en", sources, rows)
-    check_offline(page, file)
+    check_offline(page, f"{path.name} (brief)")
     target = staging / file
     target.write_text(page, encoding="utf-8")
 
@@ -522,7 +522,7 @@ def _write_brief(
         )
         fallback = job.zh_fallback(status, file, fingerprint)
     zh_page = job.brief_page(chinese, file, "zh", sources, rows, fallback=fallback)
-    check_offline(zh_page, f"zh/{file}")
+    check_offline(zh_page, f"{path.name} (Chinese brief)")
     (staging / "zh").mkdir(exist_ok=True)
     (staging / "zh" / file).write_text(zh_page, encoding="utf-8")
     return Brief(

@@ -177,7 +177,13 @@ def source_entries(
             figures.append(
                 {"raw": row["raw"], "locator": row["locator"], "region": region, "what": what}
             )
-        entries.append({"row": source.row, "published": source.published, "figures": figures})
+        published = source.published
+        if language == "zh" and not source.row.get("published"):
+            earliest = source.row.get("published_earliest", "")
+            latest = source.row.get("published_latest", "")
+            if earliest and latest and earliest != latest:
+                published = f"原文未注明日期，应在{earliest}至{latest}之间"
+        entries.append({"row": source.row, "published": published, "figures": figures})
     return entries
 
 
@@ -203,6 +209,7 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Published",
         "address": "Address",
         "not_named": "not named in the source",
+        "neither_named": "author and outlet not named in the source",
         "no_address": "no web address; find it by its title",
         "cite": "Cite this brief",
         "version": "Version",
@@ -237,6 +244,7 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "发表时间",
         "address": "网址",
         "not_named": "原文未载明",
+        "neither_named": "原文未载明作者和媒体",
         "no_address": "无网址，请按标题查找",
         "cite": "引用本简报",
         "version": "版本",
