@@ -204,7 +204,7 @@ def test_sources_section_lists_the_sources_of_figures_shown(built_fixture_briefs
     brief = section(page(result, "01_alpha.html"), "sources")
     assert TONGCHENG_TITLE in brief and "黄仕良" in brief
     # Each figure as printed with the words printed beside it, and no id.
-    assert "500家</span> — Tongcheng County, Enterprises; printed beside it: “" in brief
+    assert "500家</span> (Tongcheng County, Enterprises; printed beside it: “" in brief
     assert "测试企业" in brief and "测试覆盖率" in brief
     assert "tc-00" not in brief
     alpha = section(annex(result, "01_alpha.html"), "sources")
