@@ -492,3 +492,21 @@ def test_bars_can_show_percentages_and_wrap_long_panel_titles():
     assert first_box.x1 <= second_box.x0
     labels = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes[:2]]
     assert "\n" in fig.axes[0].get_xlabel() and labels[0].x1 <= labels[1].x0
+
+
+def test_bars_with_long_labels_stack_panels_each_as_tall_as_its_regions():
+    long = "鄂尔多斯高新技术产业开发区 Ordos High-tech Industrial Development Zone"
+    table = pd.DataFrame(
+        {
+            "label": [f"{long} {i}" for i in range(6)] + [f"{long} 0"],
+            "metric": ["many"] * 6 + ["one"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "lower": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "upper": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
+    fig = draw(capacity_bars(table, value_label="v"))
+    many, one = fig.axes
+    assert many.get_ylim() == (5.5, -0.5) and one.get_ylim() == (0.5, -0.5)
+    assert many.get_position().height > 2 * one.get_position().height
+    assert [t.get_text() for t in one.get_yticklabels()] == [f"{long} 0"]

@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BAR_COLUMNS",
     "BREAK_TEXT",
-    "NOT_FROM_ZERO_NOTE",
     "MISSING_PREFIX",
+    "NOT_FROM_ZERO_NOTE",
     "NO_DATA",
     "SCATTER_COLUMNS",
     "SERIES_COLUMNS",
@@ -368,8 +368,14 @@ def capacity_bars(
         for metric in metrics
     }
     most = max((len(v) for v in shown.values()), default=1)
-    nrows, ncols, width, height = _bar_grid(len(metrics), most)
-    fig, axes = _new_figure(nrows, ncols, figsize=(width, height))
+    longest = max((_text_width(str(label)) for label in data["label"]), default=0)
+    nrows, ncols, width, height = _bar_grid(len(metrics), most, longest)
+    ratios = None
+    if ncols == 1:  # one panel a row: each as tall as its own regions need
+        counts = [max(len(shown[m]), 1) for m in metrics]
+        ratios = [0.42 * n + 1.0 for n in counts]
+        height = sum(ratios) + 0.6
+    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), height_ratios=ratios)
     # Long metric names and axis titles wrap to the width of their panel instead of
     # running into the next one.
     panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
@@ -387,7 +393,7 @@ def capacity_bars(
             panel_units=panel_units,
             percent=percent,
         )
-    _finish_bar_grid(fig, axes, [shown[m] for m in metrics], most, title)
+    _finish_bar_grid(fig, axes, [shown[m] for m in metrics], None if ratios else most, title)
     if open_bounds:
         note_lines.append(OPEN_BOUND_NOTE)
     note_lines += [
@@ -420,14 +426,17 @@ def _checked_bar_table(table: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def _bar_grid(metrics: int, regions: int) -> tuple[int, int, float, float]:
+def _bar_grid(metrics: int, regions: int, label_units: int = 0) -> tuple[int, int, float, float]:
     """Return the rows, columns, width and height of the grid of bar panels.
 
-    ``regions`` is the most regions any one panel shows.
+    ``regions`` is the most regions any one panel shows; ``label_units`` the width of the
+    longest region label in half-em units. Every panel lists its own regions, so long
+    labels put the panels one under another.
     """
-    ncols = min(2, metrics)
+    ncols = 1 if label_units > 40 else min(2, metrics)
     nrows = math.ceil(metrics / ncols)
-    width = min(13.0, 5.2 * ncols + 0.6)
+    label_inches = label_units * 10 * 0.56 / 72  # tick labels at matplotlib's 10 pt
+    width = min(13.0, ncols * (max(label_inches, 1.5) + 3.6) + 0.6)
     height = nrows * max(2.0, 0.42 * regions + 1.0) + 0.6
     return nrows, ncols, width, height
 
@@ -495,11 +504,12 @@ def _label_bar_panel(
 
 
 def _finish_bar_grid(
-    fig: Figure, axes: Any, panels: Sequence[Sequence[str]], most: int, title: str | None
+    fig: Figure, axes: Any, panels: Sequence[Sequence[str]], most: int | None, title: str | None
 ) -> None:
     """Hide the unused cells, list each panel's regions beside it and add the title.
 
-    Every panel keeps the same bar height (``most`` rows), so bars compare across panels.
+    Every panel keeps the same bar height: ``most`` rows each in a grid of equal cells, or
+    its own number of rows when the panels' heights follow their rows (``most`` None).
     """
     nrows, ncols = len(axes), len(axes[0])
     for k in range(len(panels), nrows * ncols):
@@ -507,7 +517,8 @@ def _finish_bar_grid(
     for k, labels in enumerate(panels):
         ax = axes[k // ncols][k % ncols]
         ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(max(most, 1) - 0.5, -0.5)  # first region on top
+        rows = max(most if most is not None else len(labels), 1)
+        ax.set_ylim(rows - 0.5, -0.5)  # first region on top
     if title:
         fig.suptitle(title, x=0.01, ha="left")
 
@@ -752,6 +763,7 @@ def _new_figure(
     *,
     figsize: tuple[float, float] | None = None,
     sharey: bool = False,
+    height_ratios: Sequence[float] | None = None,
 ) -> tuple[Figure, Any]:
     """Create a figure with an Agg canvas and constrained layout, outside pyplot."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -759,7 +771,8 @@ def _new_figure(
 
     fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False)
+    grid = {"height_ratios": list(height_ratios)} if height_ratios else None
+    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False, gridspec_kw=grid)
     return fig, axes
 
 
