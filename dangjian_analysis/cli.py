@@ -238,6 +238,13 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         f"built {len(result.briefs)} brief{'s' if len(result.briefs) != 1 else ''} "
         f"({total / 1e6:.1f} MB) in {result.seconds:.1f} s: {result.out / 'index.html'}"
     )
+    for brief in result.briefs:
+        if brief.zh_status != "current":
+            why = "no Chinese text" if brief.zh_status == "missing" else "Chinese text out of date"
+            print(
+                f"note: {brief.name}: {why} (fingerprint of the English: {brief.fingerprint}); "
+                f"zh/{brief.file} shows a notice pointing to the English brief"
+            )
     return 0
 
 

@@ -149,3 +149,15 @@ def test_every_repository_notebook_has_current_chinese_text_or_none():
         text = read_zh_text(notebook)  # raises on a malformed file
         if text is not None:
             assert re.fullmatch(r"[0-9a-f]{12}", text.translates), notebook.name
+
+
+def test_the_command_names_briefs_without_current_chinese_text(alpha, capsys):
+    from dangjian_analysis.cli import main
+
+    root, notebooks, data = alpha
+    out = root / "out-cli"
+    argv = ["briefs", "--out", str(out), "--notebooks", str(notebooks), "--data", str(data)]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("note: 01_alpha: no Chinese text (fingerprint of the English: ")
+    assert lines[-1].endswith("); zh/01_alpha.html shows a notice pointing to the English brief")
