@@ -19,13 +19,25 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.briefs.buildinfo import BuildInfo
+from dangjian_analysis.briefs.glossary import GLOSSARY, GLOSSARY_ZH
+from dangjian_analysis.briefs.publish import INDEX, check_offline
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from dangjian_analysis.package.schema import DataPackage
 
 __all__ = [
     "DICTIONARY",
+    "FRONT_WORDS",
     "answer_html",
     "data_dictionary",
+    "size_words",
     "write_data_download",
+    "write_front",
 ]
 
 #: Name of the data dictionary inside the download.
@@ -143,3 +155,137 @@ def answer_html(briefs: Sequence[Any], language: str) -> str:
         "individual firms, comparing firms with and without a party organization over time. "
         + studies
     )
+
+
+FRONT_WORDS = {
+    "en": {
+        "heading": (
+            "Party organizations in China's private firms: what published figures can and "
+            "cannot tell us"
+        ),
+        "glossary_heading": "Glossary: the terms of the briefs",
+        "kicker": "dangjian-analysis · policy briefs",
+        "answer_heading": "The answer in brief",
+        "briefs_heading": "The briefs",
+        "download": "Download all the data",
+        "download_text": (
+            "({figures} figures from {sources} sources: every table as CSV, the data "
+            "dictionary and the curation notes; zip, {size})"
+        ),
+        "glossary": "Glossary",
+        "glossary_text": "what party building, CPES, coverage rate and the other terms mean.",
+        "built": "Built",
+        "package": "Package",
+        "data": "Data",
+        "commit": "Commit",
+        "all_briefs": "All briefs",
+        "twin": "中文版",
+        "twin_lang": "zh-Hans",
+        "other_data": "Built from another data package",
+    },
+    "zh": {
+        "heading": "中国民营企业中的党组织：已发表的数字能说明什么，不能说明什么",
+        "glossary_heading": "术语表",
+        "kicker": "dangjian-analysis · 政策简报",
+        "answer_heading": "简要结论",
+        "briefs_heading": "各篇简报",
+        "download": "下载全部数据",
+        "download_text": (
+            "（{sources}个来源的{figures}个数字：全部表格（CSV）、数据字典和整理说明；"
+            "zip文件，{size}）"
+        ),
+        "glossary": "术语表",
+        "glossary_text": "党建、中国私营企业调查、覆盖率等术语的含义。",
+        "built": "构建日期",
+        "package": "软件版本",
+        "data": "数据",
+        "commit": "提交",
+        "all_briefs": "全部简报",
+        "twin": "English",
+        "twin_lang": "en",
+        "other_data": "本次构建使用的是另一个数据包",
+    },
+}
+
+
+def size_words(size: int) -> str:
+    """Return a file size for readers: KB below a megabyte, else MB."""
+    return f"{size / 1024:.0f} KB" if size < 1_000_000 else f"{size / 1e6:.1f} MB"
+
+
+def write_front(
+    folder: Path,
+    briefs: Sequence[Any],
+    build: BuildInfo,
+    fragments: jinja2.Environment,
+    package: DataPackage,
+    figure_count: int,
+    source_count: int,
+) -> None:
+    """Write the index and the glossary in both languages, and the data download."""
+    from markupsafe import Markup
+
+    download = write_data_download(package.folder, package.descriptor, folder)
+    size = size_words((folder / download).stat().st_size)
+    for language, sub in (("en", ""), ("zh", "zh/")):
+        words = FRONT_WORDS[language]
+        zh = language == "zh"
+        entries = [
+            {
+                "name": b.name,
+                "file": b.file,
+                "title": (b.title_zh or b.title) if zh else b.title,
+                "headline": (b.summary_zh if b.zh_status == "current" else "")
+                if zh
+                else b.headline,
+            }
+            for b in briefs
+        ]
+        text = words["download_text"].format(
+            figures=figure_count, sources=source_count, size=size
+        )
+        page = fragments.get_template("briefs_index.html.j2").render(
+            briefs=entries,
+            build=build,
+            heading=words["heading"],
+            answer=Markup(answer_html(briefs, language)),
+            download={"href": ("../" if zh else "") + download, "text": text},
+            twin="../index.html" if zh else "zh/index.html",
+            T=words,
+            lang_attr="zh-Hans" if zh else "en",
+            other_data=not build.bundled,
+        )
+        check_offline(page, f"{sub}{INDEX}")
+        (folder / sub).mkdir(exist_ok=True)
+        (folder / sub / INDEX).write_text(page, encoding="utf-8")
+        if zh:
+            terms = [
+                {
+                    "anchor": t.anchor,
+                    "term": GLOSSARY_ZH[t.anchor][0],
+                    "other": t.term,
+                    "other_lang": "en",
+                    "text": GLOSSARY_ZH[t.anchor][1],
+                }
+                for t in GLOSSARY
+            ]
+        else:
+            terms = [
+                {
+                    "anchor": t.anchor,
+                    "term": t.term,
+                    "other": t.zh,
+                    "other_lang": "zh-Hans",
+                    "text": t.text,
+                }
+                for t in GLOSSARY
+            ]
+        glossary = fragments.get_template("glossary_page.html.j2").render(
+            heading=words["glossary_heading"],
+            terms=terms,
+            twin="../glossary.html" if zh else "zh/glossary.html",
+            T=words,
+            lang_attr="zh-Hans" if zh else "en",
+        )
+        check_offline(glossary, f"{sub}glossary.html")
+        (folder / sub / "glossary.html").write_text(glossary, encoding="utf-8")
