@@ -78,3 +78,27 @@ def test_limits_section_runs_to_the_next_heading_of_its_level():
     text = limits_markdown(nb, "What this can and cannot tell us")
     assert text.startswith("**Can:** a.") and "### Detail" in text and "Still in." in text
     assert "Out." not in text and "No." not in text
+
+
+def test_a_ratio_that_is_not_a_share_reads_per_hundred_not_as_a_percentage():
+    import pandas as pd
+
+    import dangjian_analysis as dj
+    from dangjian_analysis.analysis.derived import DERIVED_COLUMNS
+
+    data = dj.load_package()
+    words = dj.vocabulary(data.regions, data.scopes, data.indicators, settings=data.settings)
+    assert "orgs_per_enterprise" in words.per_hundred
+    assert "enterprise_coverage" not in words.per_hundred  # a share stays a percentage
+    rows = pd.DataFrame(
+        [
+            {"region_id": "tongcheng", "measure": "orgs_per_enterprise", "value": 0.000686,
+             "lower": 0.000686, "upper": 0.000686, "unit_kind": "ratio", "scope": "",
+             "flags": "", "inputs": ""},
+            {"region_id": "tongcheng", "measure": "enterprise_coverage", "value": 0.864,
+             "lower": 0.864, "upper": float("nan"), "unit_kind": "ratio", "scope": "",
+             "flags": "", "inputs": ""},
+        ]
+    ).reindex(columns=list(DERIVED_COLUMNS))
+    shown = dj.derived_table(rows, words, caveats=False).table
+    assert list(shown["Value"]) == ["0.0686 per 100", "at least 86.4%"]
