@@ -102,3 +102,17 @@ def test_a_ratio_that_is_not_a_share_reads_per_hundred_not_as_a_percentage():
     ).reindex(columns=list(DERIVED_COLUMNS))
     shown = dj.derived_table(rows, words, caveats=False).table
     assert list(shown["Value"]) == ["0.0686 per 100", "at least 86.4%"]
+
+
+def test_a_long_text_repeated_down_a_column_is_said_once_under_the_table():
+    import pandas as pd
+
+    import dangjian_analysis as dj
+
+    long = "The same long explanation of a definition, " * 4
+    table = pd.DataFrame({"Region": ["A", "B", "C", "D"], "Note": [long, long, long, "short"]})
+    shown = dj.reader_table(table, notes=["Given note."])
+    assert list(shown.table["Note"]) == ["see note A"] * 3 + ["short"]
+    assert shown.notes == ("Given note.", f"Note A: {long}")
+    twice = dj.reader_table(table.iloc[1:3])  # repeated in only two rows: kept in place
+    assert list(twice.table["Note"]) == [long, long]

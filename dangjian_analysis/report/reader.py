@@ -283,7 +283,27 @@ def reader_table(
     """
     shown = table.reset_index(drop=True).astype("str").replace({"nan": "", "<NA>": ""})
     kept = None if codes is None else codes.reset_index(drop=True)
-    return ReaderTable(shown, caption, kept, tuple(notes), tuple(numeric))
+    shown, moved = _long_repeats_as_notes(shown)
+    return ReaderTable(shown, caption, kept, (*notes, *moved), tuple(numeric))
+
+
+#: A cell text at least this long, repeated in at least :data:`_REPEATS` rows, is said
+#: once under the table instead of in every row.
+_LONG_TEXT = 120
+_REPEATS = 3
+
+
+def _long_repeats_as_notes(shown: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Replace long texts repeated down a column by ``see note A`` and return the notes."""
+    notes: list[str] = []
+    for column in shown.columns:
+        counts = shown[column].value_counts()
+        for text, count in counts.items():
+            if count >= _REPEATS and len(str(text)) >= _LONG_TEXT and len(notes) < 26:
+                letter = chr(ord("A") + len(notes))
+                shown[column] = shown[column].where(shown[column] != text, f"see note {letter}")
+                notes.append(f"Note {letter}: {text}")
+    return shown, notes
 
 
 def _dates(early: Any, late: Any) -> str:
