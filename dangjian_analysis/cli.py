@@ -216,7 +216,12 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
 
     try:
         result = build_briefs(
-            args.out, notebooks=args.notebooks, data=args.data, names=args.names, jobs=args.jobs
+            args.out,
+            notebooks=args.notebooks,
+            data=args.data,
+            names=args.names,
+            jobs=args.jobs,
+            progress=sys.stderr.isatty(),  # a progress bar only on a terminal
         )
     except BriefBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
