@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import logging
 import re
 import signal
 import threading
@@ -402,11 +403,19 @@ def execute_notebooks(
     try:
         concurrent.futures.wait(futures)
     except KeyboardInterrupt:
-        kernels.kill_all()
-        for future in futures:
-            future.cancel()
-        concurrent.futures.wait(futures, timeout=_SHUTDOWN_SECONDS)
-        pool.shutdown(wait=False, cancel_futures=True)
+        # The kernels are killed on purpose: nbclient's "Kernel died" message (logged
+        # through papermill's logger) would only repeat the interrupt.
+        papermill_log = logging.getLogger("papermill")
+        level = papermill_log.level
+        papermill_log.setLevel(logging.CRITICAL)
+        try:
+            kernels.kill_all()
+            for future in futures:
+                future.cancel()
+            concurrent.futures.wait(futures, timeout=_SHUTDOWN_SECONDS)
+            pool.shutdown(wait=False, cancel_futures=True)
+        finally:
+            papermill_log.setLevel(level)
         raise
     pool.shutdown(wait=True)
     for future in futures:  # the first failure in folder order
