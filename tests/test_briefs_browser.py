@@ -174,6 +174,8 @@ def test_page_opens_offline_without_errors(browser, real_briefs, screenshots, na
             assert visit.text('[data-field="package-version"]') == f"dangjian-analysis {version}"
             data_version = real_briefs.data_version
             assert f" {data_version} (" in visit.text('[data-field="data-version"]')
+        # Built from the bundled data: no notice of another package on the first screen.
+        assert visit.page.locator('[data-field="other-data"]').count() == 0
         lang = "zh-Hans" if name.startswith("zh/") else "en"
         assert visit.page.evaluate("document.documentElement.lang") == lang
         if name in BRIEFS or name in ANNEXES:
