@@ -121,7 +121,7 @@ def answer_html(briefs: Sequence[Any], language: str) -> str:
         see = f"（见{regional}）" if regional else ""
         if firm:
             studies = (
-                f"已发表的企业层面研究比较有无党组织的企业，其发现、研究设计与局限见{firm}"
+                f"已发表的企业层面研究做的正是这种比较，其发现、研究设计与局限见{firm}"
                 + (f"，一套可用自有企业数据运行的设计见{design}" if design else "")
                 + "。"
             )
@@ -138,7 +138,7 @@ def answer_html(briefs: Sequence[Any], language: str) -> str:
     see = f" ({regional})" if regional else ""
     if firm:
         studies = (
-            "Studies of individual firms compare firms with and without a party organization; "
+            "Published firm-level studies make that comparison; "
             f"{firm} sets out what they report, how they were designed and where they fall short"
             + (f", and {design} a design to run on one's own firm data" if design else "")
             + "."
