@@ -265,6 +265,7 @@ class PageMaker:
             limits_html=Markup(content.limits_html),
             fallback_html=Markup(fallback),
             sources=[] if fallback else source_entries(sources, rows, language),
+            fallback_page=bool(fallback),
             cite=self.cite(content.title, f"{'zh/' if zh else ''}{file}", language),
             links=links,
             other_data=not self.build.bundled,

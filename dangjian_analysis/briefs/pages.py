@@ -210,6 +210,10 @@ LABELS: dict[str, dict[str, str]] = {
         "address": "Address",
         "not_named": "not named in the source",
         "neither_named": "author and outlet not named in the source",
+        "no_sources": (
+            "This brief shows no figure of the data package; the publications it draws on "
+            "are listed in its annex."
+        ),
         "no_address": "no web address; find it by its title",
         "cite": "Cite this brief",
         "version": "Version",
@@ -245,6 +249,7 @@ LABELS: dict[str, dict[str, str]] = {
         "address": "网址",
         "not_named": "原文未载明",
         "neither_named": "原文未载明作者和媒体",
+        "no_sources": "本简报没有引用数据包中的数字；所依据的文献见附录。",
         "no_address": "无网址，请按标题查找",
         "cite": "引用本简报",
         "version": "版本",
@@ -305,9 +310,10 @@ def zh_fallback_html(status: str, english_href: str, fingerprint: str) -> str:
     """Return the clearly marked notice a Chinese brief shows instead of unchecked text."""
     reason = ZH_FALLBACK.get(status, ZH_FALLBACK["missing"])
     return (
-        f'<section class="zh-fallback" id="zh-fallback" data-status="{html.escape(status)}" '
+        '<section class="key-findings zh-fallback" id="key-findings" lang="zh-Hans">'
+        '<h2 class="key-findings-title">中文版暂缺</h2>'
+        f'<p class="key-findings-headline" id="zh-fallback" data-status="{html.escape(status)}" '
         f'data-fingerprint="{html.escape(fingerprint)}">'
-        "<h2>中文版暂缺</h2>"
-        f"<p>{reason}请阅读<a href=\"{html.escape(english_href)}\">英文简报</a>，"
+        f"{reason}请阅读<a href=\"{html.escape(english_href)}\">英文简报</a>，"
         "其中的数字均由本次构建计算得出。</p></section>"
     )
