@@ -92,7 +92,8 @@ from .analysis.sensitivity import (
     tipping_points,
     with_alternative,
 )
-from .briefs.build import BriefBuildError, build_briefs
+from .briefs.build import build_briefs
+from .briefs.execute import BriefBuildError
 from .briefs.offline import external_resources
 from .curate.extract import Candidate, Period, diff_candidates, extract_candidates, find_periods
 from .curate.provenance import verify_sources

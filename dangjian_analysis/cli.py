@@ -93,6 +93,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 _BUNDLED = "bundled"
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
+#: Exit status after SIGTERM (128 + 15, as a shell reports it).
+_TERMINATED = 143
 #: Exit status when the reader of stdout went away (128 + SIGPIPE), as shells report it.
 _BROKEN_PIPE = 141
 
@@ -216,14 +218,26 @@ def _cmd_extract_recall(args: argparse.Namespace) -> int:
 
 def _cmd_briefs(args: argparse.Namespace) -> int:
     from dangjian_analysis.briefs.build import BriefBuildError, build_briefs
+    from dangjian_analysis.briefs.execute import Terminated
 
     try:
         result = build_briefs(
-            args.out, notebooks=args.notebooks, data=args.data, names=args.names, jobs=args.jobs
+            args.out,
+            notebooks=args.notebooks,
+            data=args.data,
+            names=args.names,
+            jobs=args.jobs,
+            progress=sys.stderr.isatty(),  # a progress bar only on a terminal
         )
     except BriefBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print(
+            f"terminated: {args.out} holds the briefs of the last complete build",
+            file=sys.stderr,
+        )
+        return _TERMINATED
     except KeyboardInterrupt:
         print(
             f"interrupted: {args.out} holds the briefs of the last complete build",
@@ -235,6 +249,13 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
         f"built {len(result.briefs)} brief{'s' if len(result.briefs) != 1 else ''} "
         f"({total / 1e6:.1f} MB) in {result.seconds:.1f} s: {result.out / 'index.html'}"
     )
+    for brief in result.briefs:
+        if brief.zh_status != "current":
+            why = "no Chinese text" if brief.zh_status == "missing" else "Chinese text out of date"
+            print(
+                f"note: {brief.name}: {why} (fingerprint of the English: {brief.fingerprint}); "
+                f"zh/{brief.file} shows a notice pointing to the English brief"
+            )
     return 0
 
 

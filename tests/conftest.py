@@ -244,6 +244,7 @@ ALPHA_CELLS = [
         "import base64\n"
         "from IPython.display import Image, display\n"
         f"display(Image(data=base64.b64decode({TINY_PNG!r})))\n",
+        "brief",
     ),
     key_findings_cell(
         "Alpha shows the coverage rate of test figures.",

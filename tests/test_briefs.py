@@ -18,9 +18,9 @@ from dangjian_analysis.briefs.build import (
     build_briefs,
     check_notebook,
     find_notebooks,
-    inject_parameters,
     notebook_summary,
     notebook_title,
+    write_marker,
 )
 from dangjian_analysis.briefs.buildinfo import UNVERSIONED, build_date, git_commit
 from dangjian_analysis.briefs.sources import cited_sources, figure_ids_in_outputs
@@ -47,10 +47,20 @@ def page(result, name: str) -> str:
     return (result.out / name).read_text(encoding="utf-8")
 
 
+def annex(result, name: str) -> str:
+    return (result.out / "annex" / name).read_text(encoding="utf-8")
+
+
 def field(html: str, name: str) -> str:
     match = re.search(rf'<(dd|code) data-field="{name}">(.*?)</\1>', html)
     assert match, f"no cover field {name}"
     return match.group(2)
+
+
+def field_text(html: str, name: str) -> str:
+    match = re.search(rf'<[a-z]+ [^>]*data-field="{name}"[^>]*>(.*?)</', html)
+    assert match, f"no field {name}"
+    return match.group(1)
 
 
 def section(html: str, section_id: str) -> str:
@@ -64,8 +74,23 @@ def section(html: str, section_id: str) -> str:
 
 def test_build_writes_one_brief_per_notebook_and_an_index(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    names = sorted(p.name for p in result.out.iterdir())
-    assert names == [MARKER, "01_alpha.html", "02_beta.html", INDEX]
+    names = sorted(p.relative_to(result.out).as_posix() for p in result.out.rglob("*"))
+    assert names == [
+        MARKER,
+        "01_alpha.html",
+        "02_beta.html",
+        "annex",
+        "annex/01_alpha.html",
+        "annex/02_beta.html",
+        f"dangjian-regional-figures-{result.build.data_version}.zip",
+        "glossary.html",
+        INDEX,
+        "zh",
+        "zh/01_alpha.html",
+        "zh/02_beta.html",
+        "zh/glossary.html",
+        f"zh/{INDEX}",
+    ]
     assert [b.name for b in result.briefs] == ["01_alpha", "02_beta"]
     assert not list(result.out.parent.glob(".out.*")), "temporary folders left behind"
 
@@ -74,30 +99,40 @@ def test_briefs_are_small_and_self_contained(built_fixture_briefs):
     from dangjian_analysis.briefs.offline import external_resources
 
     result, _, _ = built_fixture_briefs
-    for name in ("01_alpha.html", "02_beta.html", INDEX):
-        html = page(result, name)
+    pages = [p for p in result.out.rglob("*.html")]
+    assert len(pages) == 10
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
         assert len(html.encode("utf-8")) < MAX_BRIEF_BYTES
         assert external_resources(html) == []
         assert "<script" not in html
         assert html.startswith("<!DOCTYPE html>")
-        assert '<html lang="en">' in html
+        zh = path.parent.name == "zh"
+        assert (f'<html lang="{"zh-Hans" if zh else "en"}">' in html), path
     for brief in result.briefs:
         assert brief.size == (result.out / brief.file).stat().st_size
 
 
 def test_cover_states_date_versions_and_commit(built_fixture_briefs):
     result, _, data = built_fixture_briefs
-    for name in ("01_alpha.html", INDEX):
-        html = page(result, name)
+    import hashlib
+
+    digest = hashlib.sha256((data / "figures.csv").read_bytes()).hexdigest()[:12]
+    data_field = f"dangjian-regional-figures {data_version(data)} ({digest})"
+    pages = (page(result, "01_alpha.html"), page(result, INDEX), annex(result, "01_alpha.html"))
+    for html in pages:
         assert (
             field(html, "package-version") == f"dangjian-analysis {dangjian_analysis.__version__}"
         )
-        assert field(html, "data-version") == f"data version {data_version(data)}"
+        assert field(html, "data-version") == data_field
         assert field(html, "build-date") == build_date()
-        # The notebooks folder of this build is not in a git checkout.
-        assert field(html, "commit") == UNVERSIONED
+        # Another package than the bundled one: the first screen says so.
+        assert field_text(html, "other-data").endswith(data_field)
+    # The notebooks folder of this build is not in a git checkout.
+    assert field(page(result, INDEX), "commit") == UNVERSIONED
     assert result.build.data_folder == data
-    assert field(page(result, "01_alpha.html"), "notebook") == "01_alpha.ipynb"
+    assert result.build.figures_hash == digest
+    assert field(annex(result, "01_alpha.html"), "notebook") == "01_alpha.ipynb"
 
 
 def test_stylesheet_finds_chinese_fonts_and_prints_cleanly(built_fixture_briefs):
@@ -122,7 +157,7 @@ def test_stylesheet_finds_chinese_fonts_and_prints_cleanly(built_fixture_briefs)
 
 def test_code_and_prompts_are_hidden_outputs_and_prose_kept(built_fixture_briefs):
     result, notebooks, data = built_fixture_briefs
-    html = page(result, "01_alpha.html")
+    html = annex(result, "01_alpha.html")
     body = html[html.index("<body") :]
     assert "csv.DictReader" not in html
     assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
@@ -139,7 +174,8 @@ def test_code_and_prompts_are_hidden_outputs_and_prose_kept(built_fixture_briefs
 
 def test_titles_and_summaries(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    alpha = page(result, "01_alpha.html")
+    alpha = annex(result, "01_alpha.html")
+    assert "<title>Alpha brief</title>" in page(result, "01_alpha.html")
     assert "<title>Alpha brief</title>" in alpha
     assert '<h1 class="brief-title">Alpha brief</h1>' in alpha
     # The notebook's own heading is not repeated under the cover.
@@ -148,21 +184,30 @@ def test_titles_and_summaries(built_fixture_briefs):
     assert "<title>Beta from metadata</title>" in beta
     index = page(result, INDEX)
     assert '<a href="01_alpha.html">Alpha brief</a>' in index
-    assert "First paragraph line one line two." in index
     assert '<a href="02_beta.html">Beta from metadata</a>' in index
-    assert "Beta summary from metadata." in index
+    assert "Beta cites nothing." in index  # each brief's headline
     assert "Beta first paragraph" not in index
+    assert result.briefs[0].summary == "First paragraph line one line two."
+    assert result.briefs[1].summary == "Beta summary from metadata."
 
 
 def test_limits_section_is_in_every_brief(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
     for name in ("01_alpha.html", "02_beta.html"):
         assert re.search(r"<h[1-6][^>]*>What this can and cannot tell us<", page(result, name))
+        assert re.search(r"<h[1-6][^>]*>What this can and cannot tell us<", annex(result, name))
+    assert "Only what the test figures say." in section(page(result, "01_alpha.html"), "limits")
 
 
 def test_sources_section_lists_the_sources_of_figures_shown(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    alpha = section(page(result, "01_alpha.html"), "sources")
+    brief = section(page(result, "01_alpha.html"), "sources")
+    assert TONGCHENG_TITLE in brief and "黄仕良" in brief
+    # Each figure as printed with the words printed beside it, and no id.
+    assert "500家</span> (Tongcheng County, Enterprises; printed beside it: “" in brief
+    assert "测试企业" in brief and "测试覆盖率" in brief
+    assert "tc-00" not in brief
+    alpha = section(annex(result, "01_alpha.html"), "sources")
     assert alpha.count("<li data-source-id=") == 1
     assert '<li data-source-id="src_tongcheng">' in alpha
     assert TONGCHENG_TITLE in alpha
@@ -170,7 +215,7 @@ def test_sources_section_lists_the_sources_of_figures_shown(built_fixture_briefs
     assert "2013-01-01 – 2014-12-31 (date not printed; earliest–latest window)" in alpha
     assert "黄仕良" in alpha
     # Printed and displayed ids of known figures count; strings that only look like ids do not.
-    assert '<dd class="src-figures">tc-001, tc-002, tc-003</dd>' in alpha
+    assert '<dd class="src-figures">3 (listed' in alpha
     for not_used in ("tc-999", "xx-999", "tc-0011", "tc-004", "tc-005"):
         assert not_used not in alpha
     assert result.briefs[0].figure_ids == ("tc-001", "tc-002", "tc-003")
@@ -179,7 +224,7 @@ def test_sources_section_lists_the_sources_of_figures_shown(built_fixture_briefs
 
 def test_sources_section_says_so_when_no_figure_is_shown(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    beta = section(page(result, "02_beta.html"), "sources")
+    beta = section(annex(result, "02_beta.html"), "sources")
     assert "shows no figure of the data package by its id" in beta
     assert "<li" not in beta
     assert result.briefs[1].figure_ids == ()
@@ -191,6 +236,8 @@ def test_marker_records_the_build(built_fixture_briefs):
     result, _, data = built_fixture_briefs
     record = json.loads((result.out / MARKER).read_text(encoding="utf-8"))
     assert record["briefs"] == ["01_alpha.html", "02_beta.html"]
+    files = sorted(p.relative_to(result.out).as_posix() for p in result.out.rglob("*.html"))
+    assert sorted(f for f in record["files"] if f.endswith(".html")) == files
     assert record["data_version"] == data_version(data)
 
 
@@ -202,9 +249,19 @@ def test_key_findings_open_the_brief_right_under_the_title(built_fixture_briefs)
     body = page(result, "01_alpha.html").split("<body", 1)[1]
     title = body.index('<h1 class="brief-title">Alpha brief</h1>')
     key = body.index('id="key-findings"')
+    chart = body.index('class="brief-chart"')
+    limits = body.index('id="limits"')
+    sources = body.index('id="sources"')
+    cite = body.index('id="cite"')
     versions = body.index('data-field="package-version"')
+    assert title < key < chart < limits < sources < cite < versions
+    assert "First paragraph line one" not in body  # the prose is in the annex
+    body = annex(result, "01_alpha.html").split("<body", 1)[1]
+    title = body.index('<h1 class="brief-title">Alpha brief</h1>')
+    key = body.index('id="key-findings"')
     prose = body.index("First paragraph line one")
-    assert title < key < versions < prose
+    versions = body.index('data-field="package-version"')
+    assert title < key < prose < versions
     assert body.count('id="key-findings"') == 1  # lifted out of the cells, not shown twice
     findings = section(body, "key-findings")
     assert "Alpha shows the" in findings and "Its first point names a" in findings
@@ -213,16 +270,18 @@ def test_key_findings_open_the_brief_right_under_the_title(built_fixture_briefs)
 
 def test_one_h1_and_the_notebook_heading_is_not_repeated(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    for name in ("01_alpha.html", "02_beta.html", INDEX):
-        assert len(re.findall(r"<h1\b", page(result, name))) == 1, name
-    assert "Ignored heading" not in page(result, "02_beta.html")
+    for path in result.out.rglob("*.html"):
+        assert len(re.findall(r"<h1\b", path.read_text(encoding="utf-8"))) == 1, path
+    assert "Ignored heading" not in annex(result, "02_beta.html")
 
 
 def test_first_mentions_link_to_the_glossary(built_fixture_briefs):
     from dangjian_analysis.briefs.glossary import GLOSSARY
 
     result, _, _ = built_fixture_briefs
-    html = page(result, "01_alpha.html")
+    brief = section(page(result, "01_alpha.html"), "key-findings")
+    assert re.search(r'<a class="glossary-link" href="glossary.html#g-coverage"', brief)
+    html = annex(result, "01_alpha.html")
     findings = section(html, "key-findings")
     link = r'<a class="glossary-link" href="#g-{}"[^>]*>{}</a>'
     assert re.search(link.format("coverage", "coverage rate"), findings)
@@ -238,9 +297,9 @@ def test_first_mentions_link_to_the_glossary(built_fixture_briefs):
 
 def test_images_have_alternative_text(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    html = page(result, "01_alpha.html")
-    (image,) = re.findall(r"<img [^>]+>", html)
-    assert 'alt="Chart: Alpha brief"' in image  # named after the section it is in
+    for html in (page(result, "01_alpha.html"), annex(result, "01_alpha.html")):
+        (image,) = re.findall(r"<img [^>]+>", html)
+        assert 'alt="Chart: Alpha brief"' in image  # named after the section it is in
 
 
 def test_figures_shown_can_be_taken_away_as_csv(built_fixture_briefs):
@@ -251,7 +310,7 @@ def test_figures_shown_can_be_taken_away_as_csv(built_fixture_briefs):
     from dangjian_analysis.briefs.figures import CSV_COLUMNS
 
     result, _, _ = built_fixture_briefs
-    html = page(result, "01_alpha.html")
+    html = annex(result, "01_alpha.html")
     (link,) = re.findall(r'<a class="brief-download"[^>]+>', html)
     assert 'download="01_alpha-figures.csv"' in link
     match = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', link)
@@ -270,16 +329,18 @@ def test_figures_shown_can_be_taken_away_as_csv(built_fixture_briefs):
     assert first["region"] == "通城县 Tongcheng County"
     table = section(html, "figures-data")
     assert table.count("<tr data-figure-id=") == 3
-    assert "brief-no-figures" in section(page(result, "02_beta.html"), "figures-data")
+    assert "brief-no-figures" in section(annex(result, "02_beta.html"), "figures-data")
 
 
 def test_index_opens_with_the_bottom_line_of_every_brief(built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    bottom = section(page(result, INDEX), "bottom-line")
-    assert "2 briefs, showing 3 of the published figures from 1 source." in bottom
-    assert "Alpha shows the coverage rate of test figures." in bottom
-    assert "Beta cites nothing." in bottom
-    assert bottom.index("01_alpha.html") < bottom.index("02_beta.html")
+    index = page(result, INDEX)
+    answer = re.search(r'<p class="key-findings-headline" id="answer">(.*?)</p>', index, re.S)
+    assert answer and "Regional reports can tell us" in answer.group(1)
+    assert "firm-level studies" in answer.group(1)
+    assert not re.search(r"\d", answer.group(1))  # no number the build did not compute
+    assert '<h1 class="brief-title">Party organizations in China&#39;s private firms' in index
+    assert index.index("Alpha shows the coverage rate") < index.index("Beta cites nothing.")
 
 
 def test_a_cell_that_writes_to_stderr_fails_the_build(tmp_path):
@@ -432,7 +493,7 @@ def test_glossary_links_once_and_only_in_running_text():
 
 
 def snapshot(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_previous_output(
@@ -501,7 +562,7 @@ def test_swap_replaces_the_previous_set(tmp_path):
     out = tmp_path / "briefs"
     out.mkdir()
     (out / "old.html").write_text("old")
-    (out / MARKER).write_text('{"briefs": ["old.html"]}')
+    write_marker(out, {"briefs": ["old.html"]})
     staging = tmp_path / ".briefs.building-x"
     staging.mkdir()
     (staging / "new.html").write_text("new")
@@ -647,21 +708,31 @@ def test_title_and_summary_fallbacks():
     assert notebook_summary(nb) == "Given summary."
 
 
-def test_inject_parameters_follows_the_parameters_cell(tmp_path):
+def test_papermill_injects_data_dir_after_the_parameters_cell(tmp_path):
+    from dangjian_analysis.briefs.execute import INJECTED_TAG, execute_notebooks
+
     nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nb.cells = [
         nbformat.v4.new_markdown_cell("# T"),
         nbformat.v4.new_code_cell("DATA_DIR = None", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("print(DATA_DIR)"),
+        nbformat.v4.new_code_cell("import os\nprint(DATA_DIR, os.getcwd())"),
     ]
-    assert inject_parameters(nb, tmp_path / "my data") == 2
-    cell = nb.cells[2]
-    assert cell.metadata["tags"] == ["injected-parameters"]
-    assert cell.source.splitlines()[-1] == f'DATA_DIR = "{tmp_path / "my data"}"'
-    assert nb.cells[3].source == "print(DATA_DIR)"
-    namespace: dict = {}
-    exec(cell.source, namespace)
-    assert namespace["DATA_DIR"] == str(tmp_path / "my data")
+    executed = {}
+    (tmp_path / "nbs").mkdir()
+    execute_notebooks(
+        [(tmp_path / "01_t.ipynb", nb)],
+        cwd=tmp_path / "nbs",
+        parameters={"DATA_DIR": str(tmp_path / "my data")},
+        timeout=60,
+        workers=1,
+        on_done=lambda path, result: executed.setdefault(path.stem, result),
+    )
+    cells = executed["01_t"].cells
+    assert [c.metadata.get("tags", []) for c in cells[1:3]] == [["parameters"], [INJECTED_TAG]]
+    assert cells[2].source.splitlines()[-1] == f'DATA_DIR = "{tmp_path / "my data"}"'
+    assert cells[3].outputs[0]["text"] == f"{tmp_path / 'my data'} {tmp_path / 'nbs'}\n"
+    assert nb.cells[2].source.startswith("import os")  # the notebook given is not changed
 
 
 def test_figure_ids_and_cited_sources():

@@ -7,8 +7,17 @@ versions. A full-page screenshot of each page is saved in the test's temporary f
 What a reader sees is checked too, on a laptop (1280 px) and a phone (390 px) screen: the
 key findings on the first screen, one title, real tables, no text cut off on the right and
 no sideways scrolling, no error output and no internal code outside the collapsed data
-blocks. A screenshot of the first screen of each page at each width is saved. One brief is
-printed to an A4 PDF, which must have pages and no table row split across two.
+blocks. A screenshot of the first screen of each page at each width is saved. Every brief,
+in English and in Chinese, is printed to A4 and must fit on at most four pages.
+
+The briefs themselves are checked as a policy reader meets them: no chart taller than two
+phone screens, no element wider than the phone's screen, a "Cite this" block naming the
+data version on every brief, the index's answer on its first screen, every Chinese page
+mostly in Chinese and linking to its English twin (and back), and the whole-data download
+holding every figure of the package.
+
+``DANGJIAN_BUILT_BRIEFS=DIR`` points the tests at briefs built beforehand (from the
+bundled data) instead of building them, for quick iteration.
 
 Debian's ``chromium`` is driven through the ``playwright`` package with the system
 executable (Playwright's own browser downloads are never used). Without Chromium the tests
@@ -34,7 +43,12 @@ from conftest import ROOT
 REQUIRE = os.environ.get("DANGJIAN_REQUIRE_BROWSER") == "1"
 NOTEBOOKS = ROOT / "notebooks"
 BRIEFS = [f"{p.stem}.html" for p in sorted(NOTEBOOKS.glob(NOTEBOOK_GLOB))]
-PAGES = [INDEX, *BRIEFS]
+ZH_BRIEFS = [f"zh/{b}" for b in BRIEFS]
+ANNEXES = [f"annex/{b}" for b in BRIEFS]
+FRONT = [INDEX, "glossary.html", f"zh/{INDEX}", "zh/glossary.html"]
+PAGES = [*FRONT, *BRIEFS, *ZH_BRIEFS, *ANNEXES]
+#: Printed A4 pages a brief may take.
+MAX_PRINTED_PAGES = 4
 #: Screens a reader opens the briefs on: a laptop and a phone.
 SCREENS = {"laptop": (1280, 900), "phone": (390, 844)}
 CJK_FAMILIES = (
@@ -82,10 +96,25 @@ def browser():
         chromium.close()
 
 
+class Built:
+    """A folder of briefs built from the bundled data, and its data version."""
+
+    def __init__(self, out: Path, data_version: str) -> None:
+        self.out = out
+        self.data_version = data_version
+
+
 @pytest.fixture(scope="module")
 def real_briefs(tmp_path_factory):
+    prebuilt = os.environ.get("DANGJIAN_BUILT_BRIEFS")
+    if prebuilt:
+        import json
+
+        marker = json.loads((Path(prebuilt) / ".dangjian-briefs.json").read_text("utf-8"))
+        return Built(Path(prebuilt), marker["data_version"])
     out = tmp_path_factory.mktemp("real-briefs") / "briefs"
-    return build_briefs(out, notebooks=NOTEBOOKS, progress=False)
+    result = build_briefs(out, notebooks=NOTEBOOKS, progress=False)
+    return Built(result.out, result.build.data_version)
 
 
 @pytest.fixture(scope="module")
@@ -134,25 +163,28 @@ class Visit:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_opens_offline_without_errors(browser, real_briefs, screenshots, name):
-    shot = screenshots / f"{Path(name).stem}.png"
+    shot = screenshots / f"{name.replace('/', '-')}.png"
     visit = Visit(browser, real_briefs.out / name, shot)
     try:
         assert visit.problems == []
         assert visit.requests == []
         assert all(img["complete"] and img["width"] > 0 for img in visit.images), visit.images
-        assert visit.page.locator('[data-field="package-version"]').is_visible()
-        version = dangjian_analysis.__version__
-        assert visit.text('[data-field="package-version"]') == f"dangjian-analysis {version}"
-        data_version = real_briefs.build.data_version
-        assert visit.text('[data-field="data-version"]') == f"data version {data_version}"
-        assert visit.page.evaluate("document.documentElement.lang") == "en"
-        if name != INDEX:
+        if "glossary" not in name:
+            version = dangjian_analysis.__version__
+            assert visit.text('[data-field="package-version"]') == f"dangjian-analysis {version}"
+            data_version = real_briefs.data_version
+            assert f" {data_version} (" in visit.text('[data-field="data-version"]')
+        # Built from the bundled data: no notice of another package on the first screen.
+        assert visit.page.locator('[data-field="other-data"]').count() == 0
+        lang = "zh-Hans" if name.startswith("zh/") else "en"
+        assert visit.page.evaluate("document.documentElement.lang") == lang
+        if name in BRIEFS or name in ANNEXES:
             heading = visit.page.get_by_role("heading", name=LIMITS_HEADING)
             assert heading.is_visible()
             assert visit.page.locator("#sources").is_visible()
-        else:
+        elif name == INDEX:
             links = visit.page.locator(".brief-index-list a")
-            assert links.count() == len(PAGES) - 1
+            assert links.count() == len(BRIEFS)
         assert shot.stat().st_size > 0
     finally:
         visit.close()
@@ -235,18 +267,19 @@ READER_VIEW = """
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [INDEX, f"zh/{INDEX}", *BRIEFS, *ZH_BRIEFS, *ANNEXES])
 def test_a_reader_sees_findings_tables_and_words(browser, real_briefs, screenshots, name, screen):
     width, height = SCREENS[screen]
     context = browser.new_context(offline=True, viewport={"width": width, "height": height})
     try:
         page = context.new_page()
         page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        page.screenshot(path=str(screenshots / f"first-screen-{Path(name).stem}-{screen}.png"))
+        stem = Path(name.replace("/", "-")).stem
+        page.screenshot(path=str(screenshots / f"first-screen-{stem}-{screen}.png"))
         seen = page.evaluate(READER_VIEW, CODE.pattern)
         assert seen["clipped"] == [], "text cut off on the right"
         assert seen["pageWidth"] <= seen["viewWidth"], "the page scrolls sideways"
-        if name != INDEX:
+        if name in ANNEXES:
             assert seen["tables"] >= 1, "no HTML table"
         assert seen["keyTop"] is not None, "no key findings"
         assert 0 <= seen["keyTop"] < seen["screenHeight"]
@@ -258,25 +291,192 @@ def test_a_reader_sees_findings_tables_and_words(browser, real_briefs, screensho
         context.close()
 
 
-def test_a_brief_prints_to_a4_without_splitting_table_rows(browser, real_briefs, tmp_path):
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+#: Printed page count of each brief, filled by the print test (shown with -s).
+PRINTED: dict[str, int] = {}
+
+
+@pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS])
+def test_every_brief_prints_to_at_most_four_a4_pages(browser, real_briefs, tmp_path, name):
     context = browser.new_context(offline=True)
     try:
         page = context.new_page()
-        page.goto((real_briefs.out / BRIEFS[0]).as_uri(), wait_until="load")
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        rows = page.evaluate(
+            "() => Array.from(document.querySelectorAll('tr'), "
+            "r => getComputedStyle(r).breakInside)"
+        )
+        assert set(rows) <= {"avoid"}
+        wide = page.evaluate(
+            "() => Array.from(document.querySelectorAll('img, svg')).filter("
+            "i => i.getBoundingClientRect().width > document.body.clientWidth + 1).length"
+        )
+        assert wide == 0, "a chart is wider than the page"
+        pdf = page.pdf(format="A4", print_background=False)
+        (tmp_path / "brief.pdf").write_bytes(pdf)
+        PRINTED[name] = pdf_pages(pdf)
+        print(f"{name}: {PRINTED[name]} printed A4 pages")
+        assert 0 < PRINTED[name] <= MAX_PRINTED_PAGES
+    finally:
+        context.close()
+
+
+def test_an_annex_prints_to_a4_without_splitting_table_rows(browser, real_briefs, tmp_path):
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / ANNEXES[0]).as_uri(), wait_until="load")
         page.emulate_media(media="print")
         rows = page.evaluate(
             "() => Array.from(document.querySelectorAll('tr'), "
             "r => getComputedStyle(r).breakInside)"
         )
         assert rows and set(rows) == {"avoid"}
-        wide = page.evaluate(
-            "() => Array.from(document.images).filter("
-            "i => i.getBoundingClientRect().width > document.body.clientWidth + 1).length"
-        )
-        assert wide == 0, "a chart is wider than the page"
-        pdf = page.pdf(format="A4", print_background=False)
-        (tmp_path / "brief.pdf").write_bytes(pdf)
-        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
-        assert pages > 0
+        assert pdf_pages(page.pdf(format="A4", print_background=False)) > 0
     finally:
         context.close()
+
+
+PHONE_VIEW = """
+() => {
+  const width = window.innerWidth;
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || el.closest('details:not([open])')) continue;
+    if (r.right > width + 1 && !scrolls(el)) {
+      wide.push(`<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}"> `
+        + `${Math.round(r.right)} px`);
+    }
+  }
+  const selector = '.brief-chart svg, .brief-chart img, .jp-RenderedSVG svg, .jp-RenderedImage img';
+  const charts = Array.from(document.querySelectorAll(selector),
+    c => Math.round(c.getBoundingClientRect().height));
+  return {wide: wide.slice(0, 5), charts, screen: window.innerHeight,
+          pageWidth: document.documentElement.scrollWidth};
+}
+"""
+
+
+@pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS, *ANNEXES, INDEX, f"zh/{INDEX}"])
+def test_charts_and_elements_fit_a_phone(browser, real_briefs, name):
+    width, height = SCREENS["phone"]
+    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        seen = page.evaluate(PHONE_VIEW)
+        assert seen["wide"] == [], "elements wider than the screen"
+        assert seen["pageWidth"] <= width
+        assert all(h <= 2 * seen["screen"] for h in seen["charts"]), seen["charts"]
+        if name in BRIEFS:  # the builder allows at most two cells tagged 'brief'
+            assert len(seen["charts"]) <= 2
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS])
+def test_every_brief_says_how_to_cite_it(browser, real_briefs, name):
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        cite = page.locator("#cite")
+        assert cite.count() == 1, "no #cite block"
+        text = cite.inner_text()
+        assert real_briefs.data_version in text
+        assert dangjian_analysis.__version__ in text
+        assert re.search(r"\d{4}-\d{2}-\d{2}", text), "no date"
+        assert name in text, "no address"
+        assert page.locator("#licence").is_visible()
+        annex = page.locator(f'a[href$="annex/{Path(name).name}"]')
+        assert annex.count() >= 1, "no link to the annex"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("name", [INDEX, f"zh/{INDEX}"])
+def test_the_index_answers_on_its_first_screen(browser, real_briefs, name, screen):
+    width, height = SCREENS[screen]
+    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        box = page.locator("#answer").bounding_box()
+        assert box is not None, "no #answer"
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
+        title = page.locator("h1").inner_text()
+        assert "dangjian" not in title.lower(), "the title is the package name"
+    finally:
+        context.close()
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def chinese_share(text: str) -> float:
+    """Han characters against Han characters plus Latin words (a word reads like a character)."""
+    han, words = len(HAN.findall(text)), len(LATIN_WORD.findall(text))
+    return han / (han + words) if han + words else 0.0
+
+
+@pytest.mark.parametrize(
+    "name", [f"zh/{INDEX}", "zh/glossary.html", *ZH_BRIEFS, INDEX, "glossary.html", *BRIEFS]
+)
+def test_every_page_links_its_twin_and_chinese_pages_read_as_chinese(browser, real_briefs, name):
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+        twin = page.locator("a.twin-link")
+        assert twin.count() == 1, "no link to the page in the other language"
+        href = twin.get_attribute("href")
+        target = (real_briefs.out / name).parent / href
+        expected = name[3:] if name.startswith("zh/") else f"zh/{name}"
+        assert target.resolve() == (real_briefs.out / expected).resolve()
+        if name.startswith("zh/"):
+            share = chinese_share(page.locator("body").inner_text())
+            assert share > 0.6, f"visible text only {share:.0%} Chinese"
+    finally:
+        context.close()
+
+
+def test_the_whole_data_download_holds_every_figure(browser, real_briefs):
+    import csv
+    import io
+    import zipfile
+
+    from dangjian_analysis import load_figures
+
+    context = browser.new_context(offline=True, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto((real_briefs.out / INDEX).as_uri(), wait_until="load")
+        link = page.locator("#download a")
+        href = link.get_attribute("href")
+        assert link.is_visible() and href.endswith(".zip")
+    finally:
+        context.close()
+    with zipfile.ZipFile(real_briefs.out / href) as archive:
+        names = archive.namelist()
+        (figures_csv,) = [n for n in names if n.endswith("/figures.csv")]
+        rows = list(csv.DictReader(io.StringIO(archive.read(figures_csv).decode("utf-8-sig"))))
+        assert any(n.endswith("/data-dictionary.csv") for n in names)
+        assert any(n.endswith("/datapackage.json") for n in names)
+        for table in ("sources", "regions", "indicators", "scopes"):
+            assert any(n.endswith(f"/{table}.csv") for n in names), table
+    expected = set(load_figures()["figure_id"])
+    assert {r["figure_id"] for r in rows} == expected

@@ -858,12 +858,12 @@ def test_parse_quantity_refuses_what_is_not_text(value):
 
 def fake_build(folder: Path, label: str, *extra: str) -> Path:
     """A folder as 'dangjian briefs' leaves it: a brief, the index and the marker."""
-    from dangjian_analysis.briefs.build import INDEX, MARKER
+    from dangjian_analysis.briefs.build import INDEX, write_marker
 
     folder.mkdir()
     (folder / "01_alpha.html").write_text(label, encoding="utf-8")
     (folder / INDEX).write_text(label, encoding="utf-8")
-    (folder / MARKER).write_text(json.dumps({"briefs": ["01_alpha.html"]}), encoding="utf-8")
+    write_marker(folder, {"briefs": ["01_alpha.html"]})
     for name in extra:
         (folder / name).write_text("a user's file", encoding="utf-8")
     return folder

@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from dangjian_analysis import capacity_bars, coverage_growth_scatter, series_with_breaks
-from dangjian_analysis.report.plots import BREAK_TEXT, NO_DATA, OPEN_BOUND_NOTE
+from dangjian_analysis.report.plots import BREAK_TEXT, MISSING_PREFIX, NO_DATA, OPEN_BOUND_NOTE
 
 NAN = math.nan
 GLYPH_MISSING = r"Glyph .* missing"
@@ -225,29 +225,27 @@ def bars_table() -> pd.DataFrame:
     )
 
 
-def test_bars_panels_bars_and_no_data(bars_table):
+def test_bars_show_what_exists_and_list_what_is_missing(bars_table):
     fig = draw(capacity_bars(bars_table, value_label="数值 value", title="测试"))
     first, second = fig.axes[:2]
     assert [ax.get_title(loc="left") for ax in fig.axes[:2]] == ["指导员 per 1,000", "阵地 venues"]
-    assert [t.get_text() for t in first.get_yticklabels()] == [
-        "甲县 County A",
-        "乙区 District B",
-        "丙市 City C",
-    ]
+    # Each panel lists only the regions it has a value for: no "no data" rows.
+    assert [t.get_text() for t in first.get_yticklabels()] == ["甲县 County A", "乙区 District B"]
+    assert [t.get_text() for t in second.get_yticklabels()] == ["甲县 County A"]
+    assert first.get_ylim() == second.get_ylim() == (1.5, -0.5)  # bars of one height
     first_bars = [p.get_gid() for p in first.patches if (p.get_gid() or "").startswith("bar:")]
     second_bars = [p.get_gid() for p in second.patches if (p.get_gid() or "").startswith("bar:")]
     assert first_bars == ["bar:甲县 County A", "bar:乙区 District B"]
     assert second_bars == ["bar:甲县 County A"]
-    # C has an empty value in panel 1; B and C have no row at all for panel 2.
-    first_no_data = [t for t in first.texts if t.get_gid() == "no-data"]
-    assert [t.get_text() for t in first_no_data] == [NO_DATA]
-    assert first_no_data[0].get_position()[1] == 2  # C's row
-    assert [t.get_text() for t in second.texts if t.get_gid() == "no-data"] == [NO_DATA] * 2
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_text() == NO_DATA]
     assert len(errorbars(first)) == 1  # only B has a range
     assert errorbars(first)[0].has_xerr and not errorbars(first)[0].has_yerr
     assert len([t for t in second.texts if t.get_gid() == "open-bound"]) == 1
     assert [t.get_text() for t in first.texts if t.get_gid() == "note-mark"] == ["¹"]
-    assert texts(fig, "notes") == [f"¹ 测试 flag\n{OPEN_BOUND_NOTE}"]
+    # C's empty value is listed at the foot, under its metric.
+    assert texts(fig, "notes") == [
+        f"¹ 测试 flag\n{OPEN_BOUND_NOTE}\n{MISSING_PREFIX} for 指导员 per 1,000: 丙市 City C"
+    ]
     assert first.get_xlabel() == "数值 value"
 
 
@@ -263,9 +261,9 @@ def test_bars_small_multiples_have_independent_scales():
     )
     fig = draw(capacity_bars(table, value_label="v"))
     panels = [ax for ax in fig.axes if ax.axison]
-    assert len(panels) == 4 and len(fig.axes) == 6  # a 2 x 3 grid, two cells left empty
+    assert len(panels) == 4 and len(fig.axes) == 4  # a 2 x 2 grid
     assert panels[0].get_xlim()[1] < 10 < 300 < panels[1].get_xlim()[1]
-    assert [bool(ax.get_xlabel()) for ax in panels] == [False, True, True, True]
+    assert [bool(ax.get_xlabel()) for ax in panels] == [False, False, True, True]
 
 
 @pytest.mark.parametrize(
@@ -494,3 +492,21 @@ def test_bars_can_show_percentages_and_wrap_long_panel_titles():
     assert first_box.x1 <= second_box.x0
     labels = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes[:2]]
     assert "\n" in fig.axes[0].get_xlabel() and labels[0].x1 <= labels[1].x0
+
+
+def test_bars_with_long_labels_stack_panels_each_as_tall_as_its_regions():
+    long = "鄂尔多斯高新技术产业开发区 Ordos High-tech Industrial Development Zone"
+    table = pd.DataFrame(
+        {
+            "label": [f"{long} {i}" for i in range(6)] + [f"{long} 0"],
+            "metric": ["many"] * 6 + ["one"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "lower": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+            "upper": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
+    fig = draw(capacity_bars(table, value_label="v"))
+    many, one = fig.axes
+    assert many.get_ylim() == (5.5, -0.5) and one.get_ylim() == (0.5, -0.5)
+    assert many.get_position().height > 2 * one.get_position().height
+    assert [t.get_text() for t in one.get_yticklabels()] == [f"{long} 0"]

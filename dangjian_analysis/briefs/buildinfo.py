@@ -26,6 +26,12 @@ class BuildInfo:
         data_folder: the data package folder.
         commit: short git commit of the checkout, with ``+modified`` when tracked files
             differ from it, or ``"unversioned"`` outside git.
+        data_name: ``name`` of the data package.
+        figures_hash: the first 12 hex digits of the SHA-256 of its ``figures.csv``.
+        bundled: whether the data package is the one bundled with dangjian-analysis.
+        data_licence: the data package's licence (name and title).
+        base_url: where the briefs are published (``DANGJIAN_BRIEFS_URL``, else the data
+            package's ``homepage``), or empty.
 
     """
 
@@ -35,6 +41,11 @@ class BuildInfo:
     data_title: str
     data_folder: Path
     commit: str
+    data_name: str = ""
+    figures_hash: str = ""
+    bundled: bool = True
+    data_licence: str = ""
+    base_url: str = ""
 
 
 def build_date() -> str:

@@ -75,6 +75,7 @@ def figure_rows(
     region_name = {
         r["region_id"]: f"{r.get('name_zh', '')} {r.get('name_en', '')}".strip() for r in regions
     }
+    region_of = {r["region_id"]: r for r in regions}
     indicator_of = {i["indicator"]: i for i in indicators}
     scope_name = {s["scope"]: s.get("label_en", s["scope"]) for s in scopes}
     source_of = {s["source_id"]: s for s in sources}
@@ -93,6 +94,9 @@ def figure_rows(
                     "figure_id": figure["figure_id"],
                     "region_id": figure["region_id"],
                     "region": region_name.get(figure["region_id"], figure["region_id"]),
+                    "region_en": region_of.get(figure["region_id"], {}).get("name_en", ""),
+                    "region_zh": region_of.get(figure["region_id"], {}).get("name_zh", ""),
+                    "what_zh": indicator.get("label_zh", ""),
                     "indicator": figure["indicator"],
                     "what": indicator.get("label_en", figure["indicator"]),
                     "scope": figure["scope"],

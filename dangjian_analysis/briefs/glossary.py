@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["GLOSSARY", "Term", "link_first_mentions"]
+__all__ = ["GLOSSARY", "GLOSSARY_ZH", "Term", "link_first_mentions"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,25 @@ class Term:
 
 #: The glossary, in reading order.
 GLOSSARY: tuple[Term, ...] = (
+    Term(
+        "g-dangjian",
+        "Party building (dangjian)",
+        "党建",
+        "The Communist Party's work of setting up and running its organizations and "
+        "recruiting members, here in private and foreign-invested firms. dangjian-analysis "
+        "takes its name from the Chinese word.",
+        (r"party building", r"dangjian", r"党建"),
+    ),
+    Term(
+        "g-cpes",
+        "CPES (Chinese Private Enterprise Survey)",
+        "中国私营企业调查",
+        "A national survey of private firms run about every two years since 1993 by the "
+        "party's United Front Work Department, the All-China Federation of Industry and "
+        "Commerce and research institutes. It asks each firm, among much else, whether it "
+        "has a party organization, so studies of individual firms often draw on it.",
+        (r"CPES", r"Chinese Private Enterprise Survey", r"private-enterprise survey"),
+    ),
     Term(
         "g-coverage",
         "Coverage rate",
@@ -171,12 +190,13 @@ def _compile(terms: Sequence[Term]) -> list[tuple[Term, re.Pattern[str]]]:
     return compiled
 
 
-def link_first_mentions(page: str, terms: Sequence[Term] = GLOSSARY) -> str:
+def link_first_mentions(page: str, terms: Sequence[Term] = GLOSSARY, target: str = "") -> str:
     """Link the first mention of each term in ``page``'s text to its glossary entry.
 
     Only text outside links, code, headings, tables, ``<details>`` and elements marked
     ``data-no-glossary`` is searched, in document order; each term is linked once, with
-    ``<a class="glossary-link" href="#g-…">``.
+    ``<a class="glossary-link" href="#g-…">`` (``href="TARGET#g-…"`` when the glossary
+    is the page ``target``).
     """
     remaining = _compile(terms)
     pieces = _TAG.split(page)
@@ -205,11 +225,13 @@ def link_first_mentions(page: str, terms: Sequence[Term] = GLOSSARY) -> str:
         if not remaining or any(skip for _, skip in stack) or "body" not in {n for n, _ in stack}:
             out.append(piece)
             continue
-        out.append(_link_text(piece, remaining))
+        out.append(_link_text(piece, remaining, target))
     return "".join(out)
 
 
-def _link_text(text: str, remaining: list[tuple[Term, re.Pattern[str]]]) -> str:
+def _link_text(
+    text: str, remaining: list[tuple[Term, re.Pattern[str]]], target: str = ""
+) -> str:
     """Link the earliest mention of any remaining term in ``text``; repeat after it."""
     result: list[str] = []
     while remaining:
@@ -221,10 +243,85 @@ def _link_text(text: str, remaining: list[tuple[Term, re.Pattern[str]]]) -> str:
         term, _ = remaining.pop(index)
         result.append(text[: match.start()])
         result.append(
-            f'<a class="glossary-link" href="#{term.anchor}" '
+            f'<a class="glossary-link" href="{target}#{term.anchor}" '
             f'title="Glossary: {html.escape(term.term)}">'
             f"{match.group(0)}</a>"
         )
         text = text[match.end() :]
     result.append(text)
     return "".join(result)
+
+
+#: The glossary in Chinese: for each entry of :data:`GLOSSARY` (by anchor), the Chinese
+#: term and its explanation, written for Chinese readers rather than translated.
+GLOSSARY_ZH: dict[str, tuple[str, str]] = {
+    "g-dangjian": (
+        "党建",
+        "党的建设，这里指在民营企业和外资企业中建立党组织、开展党的工作、发展党员。"
+        "本项目的英文名 dangjian-analysis 即取自“党建”一词的拼音。",
+    ),
+    "g-cpes": (
+        "中国私营企业调查（CPES）",
+        "自1993年起大约每两年开展一次的全国私营企业抽样调查，由中央统战部、全国工商联等"
+        "单位组织。问卷问及企业是否建立党组织，因此企业层面的研究常以它为数据来源。",
+    ),
+    "g-coverage": (
+        "覆盖率",
+        "某一范围内（通常是企业）已建立党组织或被党组织覆盖的单位所占比重，"
+        "被覆盖也包括由联合党支部覆盖若干家小企业。分母是什么，各地报道并不一致："
+        "有的是全部非公企业，有的只算规模以上企业，有的只算园区企业。",
+    ),
+    "g-formation": (
+        "组建率",
+        "通常指具备建立党组织条件（一般是有3名以上正式党员）的企业中已经建立党组织的比重。"
+        "它的分母比覆盖率小，所以数值往往更高；两者不是同一个指标。",
+    ),
+    "g-nonpublic": (
+        "非公有制企业（非公企业）",
+        "不属于国有或集体所有的企业，包括私营企业、外商投资企业和其他民营控股公司。",
+    ),
+    "g-above-scale": (
+        "规模以上企业",
+        "达到统计规模标准的企业：工业企业指年主营业务收入2000万元及以上"
+        "（2011年以前为500万元）。这些是较大的企业，只占全部企业的一小部分。",
+    ),
+    "g-two-new": (
+        "两新组织",
+        "新经济组织（私营企业、个体工商户等）和新社会组织（社会团体、民办非企业单位等）"
+        "的合称，是各地报道中范围最宽的口径。",
+    ),
+    "g-derived": (
+        "推算数",
+        "原文没有直接给出、由同一范围的两个原文数字算出的数，例如每家企业的党组织数。"
+        "推算数保留所依据数字的编号及其注意事项。",
+    ),
+    "g-bounds": (
+        "区间、界限与开区间",
+        "报道中的数字常带约数：“70余个”是70个以上，“近1000”是接近1000，“95%左右”是大约95%。"
+        "数据既保留原文数字，也记下措辞所允许的范围（下限到上限）。措辞只限定一侧时"
+        "（如“70余个”），另一侧是开放的：图中画成箭头，表中写作“至少”。"
+        "在明确说明的假设下也可以把它闭合（例如把“余”理解为不到末位数字的下一档）。",
+    ),
+    "g-comparable": (
+        "口径不同，不可比",
+        "两个数字只有在统计单位相同（定义相同）、范围相同、时期相同时才可比。"
+        "只要有一项不同，两者的差距就可能来自口径而非地区本身，不能据此比较地区。",
+    ),
+    "g-rank": (
+        "秩相关",
+        "按一个指标给各地区排序，再按另一个指标排序，看两个顺序有多一致："
+        "完全一致为+1，完全相反为−1，毫无关系为0。Spearman系数和Kendall系数是两种算法。",
+    ),
+    "g-permutation": (
+        "精确置换检验与p值",
+        "有n个地区时，把一个指标对另一个指标的所有排列方式逐一列出（3个地区有6种），"
+        "数一数其中与实际数据一样一致或更一致的排列占多大比例，这个比例就是精确p值，"
+        "即两个指标本不相关时出现如此强的规律的概率。只有3个地区时，p值不可能低于三分之一，"
+        "因此任何结果都谈不上显著。",
+    ),
+    "g-units": (
+        "万与亿",
+        "中文以万（10,000）和亿（1亿=10,000万）计大数。325万元即3.25 million yuan，"
+        "2.21亿元即221 million yuan。简报中的中文数字沿用原文单位。",
+    ),
+}

@@ -17,11 +17,15 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.report.findings import KEY_FINDINGS_TAG
 
 if TYPE_CHECKING:
+    import jinja2
+    from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
 __all__ = [
@@ -31,10 +35,14 @@ __all__ = [
     "RenderError",
     "check_no_stderr",
     "describe_images",
+    "exporter",
     "fold_coded_outputs",
+    "fragments",
     "has_key_findings_cell",
     "lift_key_findings",
+    "markdown_inline",
     "split_title",
+    "template_root",
 ]
 
 #: An internal code: lower-case words joined by underscores (``park_enterprises``), not
@@ -293,3 +301,54 @@ def split_title(nb: NotebookNode, title: str) -> str:
                 lines[i] = f"{match.group(1)}##{match.group(2)}{match.group('text')}"
         cell["source"] = "\n".join(lines).strip("\n")
     return subtitle
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def template_root() -> Path:
+    """Return the folder of the briefs' templates (an nbconvert template and fragments)."""
+    return Path(str(resources.files("dangjian_analysis.briefs") / "templates"))
+
+
+def fragments() -> jinja2.Environment:
+    """Return the autoescaping Jinja environment for the cover, the sources and the index."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_root() / "brief"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def exporter(language: str) -> HTMLExporter:
+    """Return nbconvert's HTML exporter with the ``brief`` template: no code, no prompts."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = "brief"
+    config.HTMLExporter.extra_template_basedirs = [str(template_root())]
+    config.HTMLExporter.theme = "light"
+    config.HTMLExporter.language_code = language
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.embed_images = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ("remove-cell",)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = ("remove-output",)
+    config.TagRemovePreprocessor.remove_input_tags = ("remove-input",)
+    return HTMLExporter(config=config)
+
+
+def markdown_inline(text: str) -> str:
+    """Render one paragraph of Markdown to HTML without the enclosing ``<p>``."""
+    from nbconvert.filters.markdown import markdown2html
+
+    rendered = markdown2html(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        rendered = rendered[3:-4]
+    return rendered

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BAR_COLUMNS",
     "BREAK_TEXT",
+    "MISSING_PREFIX",
     "NOT_FROM_ZERO_NOTE",
     "NO_DATA",
     "SCATTER_COLUMNS",
@@ -70,6 +71,8 @@ SERIES_COLUMNS = ("x", "y", "lower", "upper", "segment", "label")
 
 #: Text shown where a bar has no value.
 NO_DATA = "no data"
+#: How the foot of a bar chart lists the regions whose figure is missing from a panel.
+MISSING_PREFIX = "No figure"
 #: Text beside the dotted line where the definition of a series changes.
 BREAK_TEXT = "口径变化 definition changes"
 #: Footnote explaining the arrows drawn for open bounds.
@@ -328,15 +331,16 @@ def capacity_bars(
     Args:
         table: one row per region and metric, with the columns :data:`BAR_COLUMNS`:
             ``label`` (region), ``metric`` (e.g. ``"instructors per 1,000 enterprises"``),
-            ``value``, ``lower``, ``upper``; optional ``note``. An empty ``value`` is drawn
-            as the text :data:`NO_DATA`, and so is a region that has no row for a metric.
+            ``value``, ``lower``, ``upper``; optional ``note``. Each panel shows only the
+            regions with a value for its metric; a row with an empty ``value`` is listed
+            at the foot ("No figure for <metric>: ...") rather than drawn.
         value_label: title of the value axes (under the panels of the bottom row).
         title: figure title.
         source: the source (or sources) of the numbers, by name; printed at the foot.
         percent: format the value axes as percentages (the values are ratios).
 
-    Each panel has its own scale (metrics differ in units); panels share the list of
-    regions, in the order they first appear in ``table``.
+    Each panel has its own scale (metrics differ in units) and its own list of regions,
+    in the order they first appear in ``table``; no panel is padded with empty rows.
 
     Raises:
         ValueError: a column is missing, a bound lies on the wrong side of its value, a bound
@@ -347,16 +351,38 @@ def capacity_bars(
     data = _checked_bar_table(table)
     marks, note_lines = _number_notes(data)
     metrics = list(dict.fromkeys(data["metric"]))
-    labels = list(dict.fromkeys(data["label"]))
-    nrows, ncols, width, height = _bar_grid(len(metrics), len(labels))
-    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), sharey=True)
+    shown = {
+        metric: [
+            label
+            for label, m, value in zip(data["label"], data["metric"], data["value"], strict=True)
+            if m == metric and not math.isnan(value)
+        ]
+        for metric in metrics
+    }
+    missing = {
+        metric: [
+            label
+            for label, m, value in zip(data["label"], data["metric"], data["value"], strict=True)
+            if m == metric and math.isnan(value)
+        ]
+        for metric in metrics
+    }
+    most = max((len(v) for v in shown.values()), default=1)
+    longest = max((_text_width(str(label)) for label in data["label"]), default=0)
+    nrows, ncols, width, height = _bar_grid(len(metrics), most, longest)
+    ratios = None
+    if ncols == 1:  # one panel a row: each as tall as its own regions need
+        counts = [max(len(shown[m]), 1) for m in metrics]
+        ratios = [0.42 * n + 1.0 for n in counts]
+        height = sum(ratios) + 0.6
+    fig, axes = _new_figure(nrows, ncols, figsize=(width, height), height_ratios=ratios)
     # Long metric names and axis titles wrap to the width of their panel instead of
     # running into the next one.
     panel_units = int(width / ncols * 72 * 0.9 / (10 * 0.56))
     open_bounds = 0
     for k, metric in enumerate(metrics):
         ax = axes[k // ncols][k % ncols]
-        values, arrows = _draw_bar_panel(ax, data, metric, labels, marks, palette[0])
+        values, arrows = _draw_bar_panel(ax, data, metric, shown[metric], marks, palette[0])
         open_bounds += arrows
         below = k + ncols >= len(metrics)  # no panel below: label the value axis
         _label_bar_panel(
@@ -367,9 +393,14 @@ def capacity_bars(
             panel_units=panel_units,
             percent=percent,
         )
-    _finish_bar_grid(fig, axes, len(metrics), labels, title)
+    _finish_bar_grid(fig, axes, [shown[m] for m in metrics], None if ratios else most, title)
     if open_bounds:
         note_lines.append(OPEN_BOUND_NOTE)
+    note_lines += [
+        f"{MISSING_PREFIX} for {metric}: {', '.join(labels)}"
+        for metric, labels in missing.items()
+        if labels
+    ]
     _add_footnote(fig, note_lines, source)
     return fig
 
@@ -395,11 +426,17 @@ def _checked_bar_table(table: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def _bar_grid(metrics: int, regions: int) -> tuple[int, int, float, float]:
-    """Return the rows, columns, width and height of the grid of bar panels."""
-    ncols = min(3, metrics)
+def _bar_grid(metrics: int, regions: int, label_units: int = 0) -> tuple[int, int, float, float]:
+    """Return the rows, columns, width and height of the grid of bar panels.
+
+    ``regions`` is the most regions any one panel shows; ``label_units`` the width of the
+    longest region label in half-em units. Every panel lists its own regions, so long
+    labels put the panels one under another.
+    """
+    ncols = 1 if label_units > 40 else min(2, metrics)
     nrows = math.ceil(metrics / ncols)
-    width = min(13.0, 3.4 * ncols + 1.8)
+    label_inches = label_units * 10 * 0.56 / 72  # tick labels at matplotlib's 10 pt
+    width = min(13.0, ncols * (max(label_inches, 1.5) + 3.6) + 0.6)
     height = nrows * max(2.0, 0.42 * regions + 1.0) + 0.6
     return nrows, ncols, width, height
 
@@ -413,9 +450,6 @@ def _draw_bar_panel(
     colour: Any,
 ) -> tuple[list[float], int]:
     """Draw one metric's bars, ranges and note marks; return the values and arrow count."""
-    from matplotlib.transforms import blended_transform_factory
-
-    no_data_at = blended_transform_factory(ax.transAxes, ax.transData)
     rows = {
         label: position
         for position, (label, m) in enumerate(zip(data["label"], data["metric"], strict=True))
@@ -426,19 +460,7 @@ def _draw_bar_panel(
     for y, label in enumerate(labels):
         position = rows.get(label)
         value = math.nan if position is None else data["value"].iloc[position]
-        if math.isnan(value):
-            ax.text(
-                0.02,
-                y,
-                NO_DATA,
-                transform=no_data_at,
-                va="center",
-                ha="left",
-                fontsize=_LABEL_FONTSIZE,
-                style="italic",
-                color="0.4",
-                gid="no-data",
-            )
+        if position is None or math.isnan(value):
             continue
         values.append(value)
         ax.barh(y, value, height=0.62, color=colour, zorder=2, gid=f"bar:{label}")
@@ -482,15 +504,21 @@ def _label_bar_panel(
 
 
 def _finish_bar_grid(
-    fig: Figure, axes: Any, metrics: int, labels: Sequence[str], title: str | None
+    fig: Figure, axes: Any, panels: Sequence[Sequence[str]], most: int | None, title: str | None
 ) -> None:
-    """Hide the unused cells, list the regions down the first column and add the title."""
+    """Hide the unused cells, list each panel's regions beside it and add the title.
+
+    Every panel keeps the same bar height: ``most`` rows each in a grid of equal cells, or
+    its own number of rows when the panels' heights follow their rows (``most`` None).
+    """
     nrows, ncols = len(axes), len(axes[0])
-    for k in range(metrics, nrows * ncols):
+    for k in range(len(panels), nrows * ncols):
         axes[k // ncols][k % ncols].set_axis_off()
-    first = axes[0][0]
-    first.set_yticks(range(len(labels)), labels)
-    first.set_ylim(len(labels) - 0.5, -0.5)  # first region on top
+    for k, labels in enumerate(panels):
+        ax = axes[k // ncols][k % ncols]
+        ax.set_yticks(range(len(labels)), labels)
+        rows = max(most if most is not None else len(labels), 1)
+        ax.set_ylim(rows - 0.5, -0.5)  # first region on top
     if title:
         fig.suptitle(title, x=0.01, ha="left")
 
@@ -735,6 +763,7 @@ def _new_figure(
     *,
     figsize: tuple[float, float] | None = None,
     sharey: bool = False,
+    height_ratios: Sequence[float] | None = None,
 ) -> tuple[Figure, Any]:
     """Create a figure with an Agg canvas and constrained layout, outside pyplot."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -742,7 +771,8 @@ def _new_figure(
 
     fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False)
+    grid = {"height_ratios": list(height_ratios)} if height_ratios else None
+    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False, gridspec_kw=grid)
     return fig, axes
 
 

@@ -90,6 +90,9 @@ class Vocabulary:
     scopes: Mapping[str, str] = field(default_factory=dict)
     indicators: Mapping[str, str] = field(default_factory=dict)
     measures: Mapping[str, str] = field(default_factory=dict)
+    #: Derived ratios that are not shares (organizations per enterprise): read "per 100",
+    #: never as a percentage of anything.
+    per_hundred: frozenset[str] = frozenset()
 
     def region(self, code: str) -> str:
         """``通城县 Tongcheng County`` for ``tongcheng`` (the code itself when unknown)."""
@@ -154,10 +157,16 @@ def vocabulary(
     )
     ratios = settings.ratio_measures if settings is not None else ()
     measures = {m.name: m.label_en.replace(" (yuan)", "") for m in ratios}
-    return Vocabulary(region_names, scope_names, indicator_names, measures)
+    per_hundred = frozenset(m.name for m in ratios if m.unit_kind == "ratio" and not m.share)
+    return Vocabulary(region_names, scope_names, indicator_names, measures, per_hundred)
 
 
 # --- tables ------------------------------------------------------------------------------
+
+
+def _per_hundred(text: str) -> str:
+    """Read a ratio that is not a share per 100 units: ``0.0686%`` becomes ``0.0686 per 100``."""
+    return re.sub(r"(\d)%", r"\1", text) + " per 100" if "%" in text else text
 
 
 def _uuid(*parts: str) -> str:
@@ -274,7 +283,27 @@ def reader_table(
     """
     shown = table.reset_index(drop=True).astype("str").replace({"nan": "", "<NA>": ""})
     kept = None if codes is None else codes.reset_index(drop=True)
-    return ReaderTable(shown, caption, kept, tuple(notes), tuple(numeric))
+    shown, moved = _long_repeats_as_notes(shown)
+    return ReaderTable(shown, caption, kept, (*notes, *moved), tuple(numeric))
+
+
+#: A cell text at least this long, repeated in at least :data:`_REPEATS` rows, is said
+#: once under the table instead of in every row.
+_LONG_TEXT = 120
+_REPEATS = 3
+
+
+def _long_repeats_as_notes(shown: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Replace long texts repeated down a column by ``see note A`` and return the notes."""
+    notes: list[str] = []
+    for column in shown.columns:
+        counts = shown[column].value_counts()
+        for text, count in counts.items():
+            if count >= _REPEATS and len(str(text)) >= _LONG_TEXT and len(notes) < 26:
+                letter = chr(ord("A") + len(notes))
+                shown[column] = shown[column].where(shown[column] != text, f"see note {letter}")
+                notes.append(f"Note {letter}: {text}")
+    return shown, notes
 
 
 def _dates(early: Any, late: Any) -> str:
@@ -349,9 +378,15 @@ def derived_table(
             "Region": [words.region(r) for r in rows["region_id"]],
             "Measure": [words.measure(m) for m in rows["measure"]],
             "Value": [
-                reader_interval(v, lo, hi, k)
-                for v, lo, hi, k in zip(
-                    rows["value"], rows["lower"], rows["upper"], rows["unit_kind"], strict=True
+                _per_hundred(reader_interval(v, lo, hi, k)) if m in words.per_hundred
+                else reader_interval(v, lo, hi, k)
+                for v, lo, hi, k, m in zip(
+                    rows["value"],
+                    rows["lower"],
+                    rows["upper"],
+                    rows["unit_kind"],
+                    rows["measure"],
+                    strict=True,
                 )
             ],
             "Population": [words.scope(s) for s in rows["scope"]],

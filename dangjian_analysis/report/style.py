@@ -185,6 +185,10 @@ def style_rc() -> dict[str, Any]:
         "axes.titlesize": "large",
         "figure.titleweight": "normal",
         "figure.titlesize": "large",
+        # SVG copies of a chart (the briefs ask the kernel for them) keep their text as
+        # text, and carry no random ids.
+        "svg.fonttype": "none",
+        "svg.hashsalt": "dangjian-analysis",
     }
 
 
