@@ -642,10 +642,10 @@ def _worker_init() -> None:
     load_rules()
 
 
-def _extract_in_worker(
-    article: Article, source_id: str | None, region_id: str | None
-) -> ArticleResult:
-    return extract_article(article, source_id=source_id, region_id=region_id)
+def _extract_batch(
+    batch: list[Article], source_id: str | None, region_id: str | None
+) -> list[ArticleResult]:
+    return [extract_article(a, source_id=source_id, region_id=region_id) for a in batch]
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -661,6 +661,30 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
 
 
+# Articles go to the worker processes in batches of about this many bytes (and at most
+# _BATCH_ARTICLES articles): one message per article costs the main process as much as
+# the workers gain on articles of a few kilobytes.
+_BATCH_BYTES = 256_000
+_BATCH_ARTICLES = 32
+
+
+def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    size = 0
+    for article in articles:
+        batch.append(article)
+        if article.path is not None:
+            with contextlib.suppress(OSError):  # the worker reports what is wrong
+                size += article.path.stat().st_size
+        else:
+            size += len(article.text or "") * 3
+        if size >= _BATCH_BYTES or len(batch) >= _BATCH_ARTICLES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _results(
     articles: Iterable[Article], jobs: int, source_id: str | None, region_id: str | None
 ) -> Iterator[ArticleResult]:
@@ -671,23 +695,22 @@ def _results(
         return
     pool = _pool(jobs)
     try:
-        pending: set[Future[ArticleResult]] = set()
-        for article in articles:
-            if article.problem:  # nothing to extract: no need to send it anywhere
-                yield ArticleResult(article.id, error=article.problem)
-                continue
-            pending.add(pool.submit(_extract_in_worker, article, source_id, region_id))
-            if len(pending) >= 4 * jobs:  # a few articles in flight, not the whole corpus
+        pending: set[Future[list[ArticleResult]]] = set()
+        for batch in _batches(articles):
+            pending.add(pool.submit(_extract_batch, batch, source_id, region_id))
+            if len(pending) >= 2 * jobs:  # a few batches in flight, not the whole corpus
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    yield future.result()
+                    yield from future.result()
         for future in _as_finished(pending):
-            yield future.result()
-    finally:  # on an interruption, drop the articles not started
+            yield from future.result()
+    finally:  # on an interruption, drop the batches not started
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _as_finished(pending: set[Future[ArticleResult]]) -> Iterator[Future[ArticleResult]]:
+def _as_finished(
+    pending: set[Future[list[ArticleResult]]],
+) -> Iterator[Future[list[ArticleResult]]]:
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         yield from finished
