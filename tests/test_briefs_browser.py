@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import dangjian_analysis
-from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB, build_briefs
+from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB
 from dangjian_analysis.briefs.render import CODE
 
 from conftest import ROOT
@@ -83,9 +83,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def real_briefs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("real-briefs") / "briefs"
-    return build_briefs(out, notebooks=NOTEBOOKS, progress=False)
+def real_briefs(bundled_run):
+    """The briefs of the repository's notebooks, built once per run (conftest.bundled_run)."""
+    return bundled_run.result
 
 
 @pytest.fixture(scope="module")
