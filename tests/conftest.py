@@ -28,7 +28,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The source texts of the five regional reports (not in the repository; see the README):
+# the folder DANGJIAN_CORPUS names, else shared/seeds beside the checkout. The tests that
+# need them are skipped without them.
+SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or ROOT.parent / "shared" / "seeds").absolute()
 
 
 # --- running in parallel ------------------------------------------------------------------
