@@ -37,23 +37,13 @@ SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or ROOT.parent / "shared" / "seed
 # --- running in parallel ------------------------------------------------------------------
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order and group the tests for the parallel run; the same in one process.
+    """Start the tests marked ``slow`` (notebooks, briefs, wheels, browser) first.
 
-    Tests marked ``slow`` (notebooks, briefs, wheels) start first, so that no long test
-    is left for the end of the run. Under ``--dist loadgroup`` the tests of a module with
-    a module- or class-scoped fixture stay in one process (the fixture is made once); the
-    other tests go to whichever process is free.
+    In a parallel run no long test is then left for the end, when the other processes
+    have nothing more to do. The order of the other tests is kept.
     """
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
-        if scopes & {"module", "class", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # a stable sort
 
 
 def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Any]):

@@ -67,7 +67,7 @@ def find_chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one browser per test process, whatever the order of tests
 def browser():
     executable = find_chromium()
     if executable is None:
