@@ -37,12 +37,20 @@ SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or ROOT.parent / "shared" / "seed
 # --- running in parallel ------------------------------------------------------------------
 
 
+# Fixtures that execute notebooks: a test using one is slow, whether or not it says so.
+SLOW_FIXTURES = {"bundled_run", "built_fixture_briefs"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Start the tests marked ``slow`` (notebooks, briefs, wheels, browser) first.
 
     In a parallel run no long test is then left for the end, when the other processes
-    have nothing more to do. The order of the other tests is kept.
+    have nothing more to do. The order of the other tests is kept. A test using one of
+    :data:`SLOW_FIXTURES` is marked ``slow`` here (``make test-fast`` leaves it out).
     """
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # a stable sort
 
 
