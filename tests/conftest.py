@@ -416,7 +416,14 @@ def executed_notebooks(store: dict[str, Any]) -> Iterator[None]:
     """
     from dangjian_analysis.briefs import build
 
-    execute = build._execute
+    # The one place that knows how the builder executes a notebook: an async function
+    # (nb, name, ...) that executes ``nb`` in place.
+    execute = getattr(build, "_execute", None)
+    if execute is None:
+        raise RuntimeError(
+            "tests/conftest.py: the brief builder has no _execute(nb, name, ...) any more; "
+            "make executed_notebooks() keep a copy at its new execution step"
+        )
 
     async def keep(nb: Any, name: str, *args: Any, **kwargs: Any) -> None:
         await execute(nb, name, *args, **kwargs)
