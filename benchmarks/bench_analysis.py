@@ -65,17 +65,19 @@ def bench_analysis(regions: int, years: int) -> None:
         log: list[tuple[str, float]] = []
         figures = timed("load_figures (validates)", lambda: dj.load_figures(folder), log)
         scopes = dj.load_scopes(folder, validate=False)
+        settings = dj.read_analysis_settings(folder)
         print(f"  ({len(figures)} figures)")
         parts: list[tuple[str, float]] = []
         print("  the parts, each timed on its own:")
-        timed("derived_ratios (strict)", lambda: derived_ratios(figures, scopes), parts)
+        chosen = {"settings": settings}
+        timed("derived_ratios (strict)", lambda: derived_ratios(figures, scopes, **chosen), parts)
         timed("derived_ratios (printed_step)",
-              lambda: derived_ratios(figures, scopes, open_bounds="printed_step"), parts)
-        timed("compound_growth_rates", lambda: compound_growth_rates(figures), parts)
+              lambda: derived_ratios(figures, scopes, open_bounds="printed_step", **chosen), parts)
+        timed("compound_growth_rates", lambda: compound_growth_rates(figures, **chosen), parts)
         print("  one analysis pass, as a notebook runs it:")
         analysis: list[tuple[str, float]] = []
         cross = timed("cross_section (output growth; derives ratios and growth itself)",
-                      lambda: cross_section(figures, scopes, "output_growth"), analysis)
+                      lambda: cross_section(figures, scopes, "output_growth", **chosen), analysis)
         pairs = timed("preferred_pairs", lambda: preferred_pairs(cross), analysis)
         x, y = pairs["coverage_value"].to_numpy(), pairs["outcome_value"].to_numpy()
         timed(f"rank_correlation spearman (n={len(x)}, 9,999 permutations)",

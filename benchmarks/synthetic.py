@@ -76,6 +76,7 @@ def make_package(folder: Path, *, regions: int = 1000, years: int = 20, seed: in
     settings = json.loads((bundled / "analysis.json").read_text(encoding="utf-8"))
     settings["partial_counts"] = []
     settings["benchmark_regions"] = []
+    settings["examples"] = []
     (folder / "analysis.json").write_text(
         json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

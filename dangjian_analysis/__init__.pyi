@@ -30,7 +30,13 @@ from .analysis.derived import (
     reported_growth_rates,
     scope_chain,
 )
-from .analysis.formatting import format_interval, format_number
+from .analysis.formatting import (
+    format_interval,
+    format_number,
+    period_words,
+    reader_interval,
+    reader_number,
+)
 from .analysis.intervals import Interval, compound_growth, elapsed_years, interval_from_figure
 from .analysis.models import (
     InsufficientDataError,
@@ -79,7 +85,15 @@ from .curate.provenance import verify_sources
 from .curate.recall import extraction_recall
 from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
 from .package.levels import national_figures, regional_figures
-from .package.loaders import load_figures, load_indicators, load_regions, load_scopes, load_sources
+from .package.loaders import (
+    LoadedPackage,
+    load_figures,
+    load_indicators,
+    load_package,
+    load_regions,
+    load_scopes,
+    load_sources,
+)
 from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings
@@ -116,9 +130,6 @@ from .report.reader import (
     cross_section_table,
     derived_table,
     figures_table,
-    period_words,
-    reader_interval,
-    reader_number,
     reader_table,
     source_names,
     vocabulary,

@@ -46,8 +46,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     In a parallel run no long test is then left for the end, when the other processes
     have nothing more to do. The order of the other tests is kept. A test using one of
-    :data:`SLOW_FIXTURES` is marked ``slow`` here (``make test-fast`` leaves it out).
+    :data:`SLOW_FIXTURES` is marked ``slow`` here (``make test-fast`` leaves it out), and
+    the tests that pin the bundled data's results are marked ``bundled``.
     """
+    _mark_bundled(items)
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
@@ -463,6 +465,34 @@ def bundled_run(tmp_path_factory) -> BundledRun:
     return shared(tmp_path_factory, "bundled-run", _bundled_run)
 
 
+# The tests that pin results of the bundled data package (its figures, derived values and
+# findings) are marked ``bundled``, here and only here: every test that uses the bundled
+# package's tables or settings (the fixtures below), the notebooks (their checked outputs are
+# the bundled numbers) and the tests listed in BUNDLED_TESTS. A researcher who curates their
+# own package in data/ runs the others with ``pytest -m "not bundled"``.
+BUNDLED_FIXTURES = frozenset({"figures", "scopes", "regions", "settings"})
+BUNDLED_TESTS = frozenset({
+    "test_extract_recall.py::test_recall_on_the_source_texts",
+    "test_notebooks.py",
+    "test_notebook_outputs.py::test_notebook_reproduces_its_checked_outputs",
+    "test_provenance.py::test_every_bundled_figure_is_in_its_source",
+})
+
+
+def _mark_bundled(items: list[pytest.Item]) -> None:
+    """Mark the tests that pin the bundled data's results (see BUNDLED_FIXTURES)."""
+    for item in items:
+        path = Path(str(item.path))
+        name = f"{path.name}::{item.originalname}" if hasattr(item, "originalname") else ""
+        if (
+            BUNDLED_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or path.suffix == ".ipynb"
+            or path.name in BUNDLED_TESTS
+            or name in BUNDLED_TESTS
+        ):
+            item.add_marker(pytest.mark.bundled)
+
+
 # The bundled package's tables, read once per test session; tests must not modify them.
 @pytest.fixture(scope="session")
 def figures():
@@ -483,3 +513,11 @@ def regions():
     from dangjian_analysis import load_regions
 
     return load_regions()
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """The bundled package's analysis settings, passed to the analysis as ``settings=``."""
+    from dangjian_analysis import read_analysis_settings
+
+    return read_analysis_settings()

@@ -40,8 +40,31 @@ def _stub_exports() -> dict[str, str]:
 
 
 def test_the_stub_is_the_one_list_of_public_names():
-    assert dangjian_analysis._EXPORTS == _stub_exports()
     assert set(dangjian_analysis.__all__) == {"__version__", *_stub_exports()}
+    assert sorted(dir(dangjian_analysis)) == sorted(dangjian_analysis.__all__)
+    # __init__.py reads the stub (lazy_loader.attach_stub) and names no public name itself.
+    init = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    assert "attach_stub(__name__, __file__)" in init
+    named = {
+        node.value for node in ast.walk(ast.parse(init))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert not named & set(_stub_exports())
+
+
+def test_public_names_load_on_first_use_from_their_module():
+    code = (
+        "import sys, dangjian_analysis as dj;"
+        "before = sorted(m for m in sys.modules if m.startswith('dangjian_analysis.'));"
+        "dj.parse_quantity;"
+        "after = sorted(m for m in sys.modules if m.startswith('dangjian_analysis.'));"
+        "print(before); print('dangjian_analysis.text.quantity' in after)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    before, loaded = out.stdout.splitlines()
+    assert "dangjian_analysis.text.quantity" not in before
+    assert "dangjian_analysis.analysis" not in before
+    assert loaded == "True"
 
 
 def test_every_public_name_lives_in_the_module_the_stub_names():
@@ -162,3 +185,82 @@ def test_the_documentation_check_reads_the_docs_pages():
     assert "README.md" in pages and "docs/api.md" in pages
     # A name documented only on a docs page counts.
     assert re.search(r"`load_figures\b", pages["docs/api.md"])
+
+
+def _bundled_codes() -> dict[str, str]:
+    """The indicator and region codes of the bundled data, each with the file it is from.
+
+    A code that is also a value the schema itself lists (an ``enum`` constraint in
+    ``datapackage.json``, such as the indicator topic ``enterprises``) is vocabulary of the
+    schema, which the code may name; it is left out.
+    """
+    import csv
+
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    schema_words = {
+        value
+        for resource in descriptor["resources"]
+        for field in resource.get("schema", {}).get("fields", [])
+        for value in field.get("constraints", {}).get("enum", [])
+    }
+    codes = {}
+    for file, column in (("indicators.csv", "indicator"), ("regions.csv", "region_id")):
+        with (ROOT / "data" / file).open(encoding="utf-8", newline="") as fh:
+            codes.update({row[column]: file for row in csv.DictReader(fh)})
+    return {code: file for code, file in codes.items() if code not in schema_words}
+
+
+def _string_constants(source: str) -> list[tuple[int, str]]:
+    """Every string literal of the source (f-string parts too), with its line.
+
+    Codes are matched as whole literals, never inside words or sentences, so a short code
+    (``gdp``, ``enterprises``) in prose or in a longer name is not a hit.
+    """
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def _code_cells(notebook: Path) -> list[tuple[int, str]]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [
+        # IPython's %magics are not Python.
+        (i, "\n".join(line for line in "".join(c["source"]).splitlines()
+                      if not line.lstrip().startswith(("%", "!"))))
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code"
+    ]
+
+
+def test_no_indicator_or_region_code_of_the_bundled_data_in_code_or_notebooks():
+    codes = _bundled_codes()
+    assert {"enterprises_with_party_org", "tongcheng"} <= set(codes)  # the codes were read
+    found = []
+    for path in _modules():
+        for line, value in _string_constants(path.read_text(encoding="utf-8")):
+            if value in codes:
+                found.append(f"{path.relative_to(ROOT)}:{line}: {value!r} ({codes[value]})")
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell, source in _code_cells(notebook):
+            for line, value in _string_constants(source):
+                if value in codes:
+                    found.append(f"{notebook.name} cell {cell}:{line}: {value!r}")
+    assert found == [], "codes of the bundled data belong in analysis.json:\n" + "\n".join(found)
+
+
+def test_the_code_check_finds_a_code_typed_in_a_cell():
+    codes = _bundled_codes()
+    source = 'CLAIMED = {"tongcheng": 1.0}\nlabel = f"{n} tongcheng firms"\n'
+    assert [v for _, v in _string_constants(source) if v in codes] == ["tongcheng"]
+
+
+def test_the_analysis_never_looks_up_settings_from_a_table():
+    """Settings travel as ``settings=``: no module reads a table's ``data_dir`` attribute."""
+    found = [
+        str(path.relative_to(ROOT))
+        for path in _modules()
+        if re.search(r"attrs(\.get\(|\[)\s*[\"']data_dir", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

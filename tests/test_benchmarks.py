@@ -122,33 +122,36 @@ def loaded(package):
     return dj.load_figures(package), dj.load_scopes(package), dj.load_regions(package)
 
 
-def test_benchmark_regions_by_province_prefecture_and_name(loaded) -> None:
+def test_benchmark_regions_by_province_prefecture_and_name(loaded, settings) -> None:
     _, _, regions = loaded
-    links = benchmark_regions(regions)
+    links = benchmark_regions(regions, settings=settings)
     pinghu = links[links.region_id == "pinghu"]
     assert pinghu.benchmark_id.tolist() == ["zhejiang", "jiaxing"]  # province first
     assert links[links.region_id == "yongchuan"].benchmark_id.tolist() == ["chongqing"]
     assert links[links.region_id == "lishui"].benchmark_id.tolist() == ["zhejiang"]
     assert "hubei" not in set(links.region_id) and "china" not in set(links.region_id)
-    near_first = benchmark_regions(regions, levels=(PREFECTURE, "province"))
+    near_first = benchmark_regions(regions, levels=(PREFECTURE, "province"), settings=settings)
     assert near_first[near_first.region_id == "pinghu"].benchmark_id.tolist() == [
         "jiaxing", "zhejiang",
     ]
 
 
-def test_cross_section_leaves_benchmark_regions_out(loaded) -> None:
+def test_cross_section_leaves_benchmark_regions_out(loaded, settings) -> None:
     figures, scopes, _ = loaded
-    cross = cross_section(figures, scopes, "output_growth")
+    cross = cross_section(figures, scopes, "output_growth", settings=settings)
     assert sorted(set(cross.region_id)) == ["lintao_park", "pinghu", "tongcheng", "yongchuan"]
     assert "zhejiang" not in cross.attrs["missing"] and "hubei" not in cross.attrs["missing"]
-    wider = cross_section(figures, scopes, "output_growth", include_benchmarks=True)
+    wider = cross_section(
+        figures, scopes, "output_growth", include_benchmarks=True, settings=settings
+    )
     assert "zhejiang" in set(wider.region_id)
 
 
-def test_each_region_against_its_province(loaded) -> None:
+def test_each_region_against_its_province(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     tc = bench.loc["tongcheng"]
     assert (tc.benchmark_region_id, tc.benchmark_inputs) == ("hubei", "bm-002")
     assert tc.match == "same measure" and tc.year_gap == 2
@@ -171,20 +174,22 @@ def test_each_region_against_its_province(loaded) -> None:
     assert res.n == 3 and not math.isnan(res.statistic)
 
 
-def test_without_the_same_measure_a_broader_one_stands_in(loaded) -> None:
+def test_without_the_same_measure_a_broader_one_stands_in(loaded, settings) -> None:
     figures, scopes, regions = loaded
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     fewer = figures[figures.figure_id != "bm-002"]
-    bench = province_benchmarks(pairs, fewer, scopes, regions).set_index("region_id")
+    bench = province_benchmarks(pairs, fewer, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     tc = bench.loc["tongcheng"]
     assert (tc.benchmark_inputs, tc.year_gap) == ("bm-001", 0)
     assert tc.match == "broader measure, same kind"
     assert "GDP growth, one year (reported) against output growth, one year" in tc.note
 
 
-def test_the_bundled_benchmarks(figures, scopes, regions) -> None:
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+def test_the_bundled_benchmarks(figures, scopes, regions, settings) -> None:
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     assert bench.benchmark_region_id.fillna("").to_dict() == {
         "lintao_park": "",
         "pinghu": "zhejiang",
@@ -199,14 +204,15 @@ def test_the_bundled_benchmarks(figures, scopes, regions) -> None:
     assert relative.attrs["missing"] == {"lintao_park": NO_BENCHMARK}
 
 
-def test_province_without_figures_is_named(tmp_path) -> None:
+def test_province_without_figures_is_named(tmp_path, settings) -> None:
     folder = make_package(tmp_path / "data", figures=False)
     figures, scopes, regions = (dj.load_figures(folder), dj.load_scopes(folder),
                                 dj.load_regions(folder))
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
-    bench = province_benchmarks(pairs, figures, scopes, regions).set_index("region_id")
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
+    bench = province_benchmarks(pairs, figures, scopes, regions, settings=settings)
+    bench = bench.set_index("region_id")
     assert bench.loc["pinghu", "note"] == (
         f"{NO_BENCHMARK} (浙江省 Zhejiang, 嘉兴市 Jiaxing: no output_growth figure)"
     )
     with pytest.raises(ValueError, match="outcome must be one of"):
-        province_benchmarks(pairs, figures, scopes, regions, outcome="nothing")
+        province_benchmarks(pairs, figures, scopes, regions, outcome="nothing", settings=settings)

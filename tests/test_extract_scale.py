@@ -1,8 +1,9 @@
 """Extraction in linear time gives what the plain definitions give.
 
-The extractor normalizes with its own faster routine (whole strings, arrays of offsets, and
-numpy for long texts); these tests hold it to
-:func:`~dangjian_analysis.text.normalize.normalize_with_offsets`, and check that the parser's
+The one normalizer with offsets,
+:func:`~dangjian_analysis.text.normalize.normalize_with_offsets`, runs in linear time (whole
+strings, arrays of offsets, and numpy for long texts); these tests hold it to the plain
+character-by-character definition (``normalize_reference``), and check that the parser's
 errors become unparsed rows. Every text here is written for the tests.
 """
 
@@ -13,7 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangjian_analysis.curate import extract as ex
+from dangjian_analysis.text import normalize as nm
 from dangjian_analysis.text.normalize import normalize_with_offsets, to_simplified
+
+from normalize_reference import plain_normalize_with_offsets
 
 TEXTS = [
     "",
@@ -33,12 +37,12 @@ TEXTS = [
 @pytest.fixture(params=["short", "numpy"])
 def path(request, monkeypatch):
     """Run with the routine for short texts, or force the one for long texts."""
-    monkeypatch.setattr(ex, "_NUMPY_FROM", 0 if request.param == "numpy" else 1 << 60)
+    monkeypatch.setattr(nm, "_NUMPY_FROM", 0 if request.param == "numpy" else 1 << 60)
     return request.param
 
 
 def same_normalization(text: str) -> None:
-    fast, plain = ex._normalize(text), normalize_with_offsets(text)
+    fast, plain = normalize_with_offsets(text), plain_normalize_with_offsets(text)
     assert fast.text == plain.text
     assert tuple(fast.origin) == plain.origin
     assert fast.original == text
@@ -51,7 +55,7 @@ def test_normalization_is_the_plain_one(path, text):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_simplified_runs_convert_as_the_whole_text(path, text):
-    assert ex._to_simplified_runs(text) == to_simplified(text)
+    assert nm._to_simplified_runs(text) == to_simplified(text)
 
 
 PIECES = st.sampled_from(
@@ -68,11 +72,11 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=60).map("".join))
 def test_normalization_is_the_plain_one_on_any_text(text):
     for threshold in (0, 1 << 60):
-        ex._NUMPY_FROM = threshold
+        nm._NUMPY_FROM = threshold
         try:
             same_normalization(text)
         finally:
-            ex._NUMPY_FROM = 1 << 16
+            nm._NUMPY_FROM = 1 << 13
 
 
 def test_a_parser_error_is_an_unparsed_row(monkeypatch):

@@ -48,10 +48,11 @@ def test_units_resolved_from_the_unit_property(mini_package):
     }
 
 
-def test_attrs_record_version_and_folder(mini_package):
+def test_attrs_record_the_version_and_no_folder(mini_package):
     fig = load_figures(mini_package)
     assert fig.attrs["data_version"] == load_sources(mini_package).attrs["data_version"]
-    assert fig.attrs["data_dir"] == str(mini_package)
+    # The folder is not a hidden way to find settings: load_package(...).path says it.
+    assert "data_dir" not in fig.attrs
 
 
 def test_loaders_validate_by_default(edit_figures):
@@ -82,8 +83,8 @@ def test_unknown_table(mini_package):
         load_table("nope", mini_package)
 
 
-def test_bundled_figures_load(mini_package):
-    fig = load_figures()
+def test_bundled_figures_load(figures):
+    fig = figures
     assert len(fig) > 100
     assert fig["figure_id"].is_unique
     assert set(fig["region_id"]) >= {"tongcheng", "yongchuan", "pinghu", "lishui", "jiangsu_parks"}

@@ -244,6 +244,45 @@ def test_permutation_distribution_sums_to_the_p_value() -> None:
     assert seven[seven.as_extreme].probability.sum() == pytest.approx(res.p_value)
 
 
+@pytest.mark.parametrize(
+    ("near", "counted"),
+    [
+        (5e-11, False),  # below the observed value by more than the tolerance: not as extreme
+        (1e-10, False),  # the old distribution's 1e-9 counted these, the p-value did not
+        (5e-13, True),  # within the tolerance: as extreme, in the p-value and the plot alike
+        (0.0, True),
+    ],
+)
+def test_p_value_and_distribution_agree_at_the_edge(monkeypatch, near, counted) -> None:
+    from dangjian_analysis.analysis import models
+
+    # Statistics of the six orderings of three points, one a hair below the observed 0.5
+    # (as floating-point noise can put it) and one a hair above -0.5.
+    values = {
+        (0, 1, 2): 0.5, (0, 2, 1): 0.5 - near, (1, 0, 2): -(0.5 - near),
+        (1, 2, 0): 0.1, (2, 0, 1): -0.1, (2, 1, 0): -1.0,
+    }
+    monkeypatch.setattr(
+        models, "_statistics",
+        lambda method, x, y, orders: np.array([values[tuple(o)] for o in orders]),
+    )
+    result = rank_correlation([1, 2, 3], [1, 2, 3])
+    dist = permutation_distribution([1, 2, 3], [1, 2, 3])
+    assert result.p_value == pytest.approx((4 if counted else 2) / 6)
+    assert dist.orderings.sum() == 6
+    assert dist[dist.as_extreme].orderings.sum() == (4 if counted else 2)
+    assert dist[dist.as_extreme].probability.sum() == pytest.approx(result.p_value)
+
+
+def test_monte_carlo_p_value_counts_what_the_distribution_marks() -> None:
+    x = np.arange(12.0)
+    y = np.array([3, 1, 2, 5, 4, 7, 6, 9, 8, 11, 10, 0], dtype=float)
+    result = rank_correlation(x, y, n_resamples=999)
+    dist = permutation_distribution(x, y, n_resamples=999)
+    assert not dist.attrs["exact"] and dist.orderings.sum() == 999
+    assert (dist[dist.as_extreme].orderings.sum() + 1) / 1000 == pytest.approx(result.p_value)
+
+
 def test_rank_statistic() -> None:
     assert rank_statistic([1, 2], [2, 1]) == -1.0
     assert math.isnan(rank_statistic([1, 1], [2, 1]))

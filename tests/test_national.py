@@ -45,10 +45,10 @@ def test_a_frame_without_levels_is_regional() -> None:
     assert len(regional_figures(frame)) == 2
 
 
-def test_cross_region_helpers_leave_the_national_context_out(figures, scopes) -> None:
-    regional = {c.region_id for c in coverage_candidates(figures, scopes)}
+def test_cross_region_helpers_leave_the_national_context_out(figures, scopes, settings) -> None:
+    regional = {c.region_id for c in coverage_candidates(figures, scopes, settings=settings)}
     assert "china" not in regional
-    wider = coverage_candidates(figures, scopes, include_national=True)
+    wider = coverage_candidates(figures, scopes, include_national=True, settings=settings)
     assert {c.inputs for c in wider if c.region_id == "china"} >= {("cn-006",), ("cn-011",)}
     assert "cn-024" not in set(figure_listing(figures, ["instructors"])["figure_id"])
     listing = figure_listing(figures, ["instructors"], include_national=True)
@@ -66,8 +66,8 @@ def _roles(listing: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def test_national_coverage_series_and_breaks(figures) -> None:
-    listing = national_coverage(figures)
+def test_national_coverage_series_and_breaks(figures, settings) -> None:
+    listing = national_coverage(figures, settings=settings)
     assert list(listing.columns) == list(SERIES_LISTING_COLUMNS)
     main = listing[listing["role"] == ROLE_MAIN]
     assert list(zip(main["year"], main["figure_id"], main["definition"], main["value"],
@@ -97,8 +97,8 @@ def test_national_coverage_series_and_breaks(figures) -> None:
     assert roles["规模以上 above-scale firms"] == ["cn-006", "cn-011"]
 
 
-def test_national_counts_series(figures) -> None:
-    listing = national_counts(figures)
+def test_national_counts_series(figures, settings) -> None:
+    listing = national_counts(figures, settings=settings)
     main = listing[listing["role"] == ROLE_MAIN]
     assert list(zip(main["year"], main["figure_id"], main["value"], strict=True)) == [
         (2006, "cn-038", 178000.0),
@@ -165,8 +165,8 @@ def test_series_rule_prefers_a_stated_date_then_the_previous_definition() -> Non
     assert listing.loc["x-004", "period"] == "2012"
 
 
-def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
-    table = national_series_plot_table(national_coverage(figures))
+def test_series_plot_table_splits_at_the_change_of_definition(figures, settings) -> None:
+    table = national_series_plot_table(national_coverage(figures, settings=settings))
     series = table[table["kind"] == "series"]
     assert series["x"].is_unique
     assert list(series["segment"]) == ["qualifying"] * 5 + ["all_nonpublic"] * 4
@@ -182,20 +182,20 @@ def test_series_plot_table_splits_at_the_change_of_definition(figures) -> None:
     over = table[(table["x"] == 2014) & (table["kind"] != "series")].iloc[0]
     assert (over["y"], over["lower"], math.isnan(over["upper"])) == (0.53, 0.53, True)
     # The four printings of 153.2万 organizations are one point; counts can be drawn in 万.
-    counts = national_series_plot_table(national_counts(figures), scale=1e4)
+    counts = national_series_plot_table(national_counts(figures, settings=settings), scale=1e4)
     assert counts[counts["x"] == 2021][["y", "lower", "upper"]].values.tolist() == [
         [153.2, 153.2, 153.2]
     ]
     with pytest.raises(ValueError, match="scale must be a positive number"):
-        national_series_plot_table(national_counts(figures), scale=0)
+        national_series_plot_table(national_counts(figures, settings=settings), scale=0)
 
 
-def test_series_plot_table_draws_one_break(figures) -> None:
+def test_series_plot_table_draws_one_break(figures, settings) -> None:
     import warnings
 
     from dangjian_analysis.report.plots import series_with_breaks
 
-    table = national_series_plot_table(national_coverage(figures))
+    table = national_series_plot_table(national_coverage(figures, settings=settings))
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Glyph .* missing")
         fig = series_with_breaks(table, y_label="share", y_percent=True)
@@ -206,8 +206,8 @@ def test_series_plot_table_draws_one_break(figures) -> None:
     assert segments == {"segment:qualifying", "segment:all_nonpublic"}
 
 
-def test_national_implied_denominators(figures) -> None:
-    frame = national_implied_denominators(figures)
+def test_national_implied_denominators(figures, settings) -> None:
+    frame = national_implied_denominators(figures, settings=settings)
     assert list(frame["inputs"]) == [
         "cn-038;cn-039", "cn-002;cn-003", "cn-007;cn-008", "cn-014;cn-015", "cn-016;cn-017",
         "cn-022;cn-023",
@@ -216,7 +216,7 @@ def test_national_implied_denominators(figures) -> None:
     assert row["value"] == pytest.approx(1579000 / 0.531)
     assert row["year"] == 2014
     assert row["kind"] == "count ÷ rate: 全部非公企业口径 all non-public firms"
-    every = national_implied_denominators(figures, series_only=False)
+    every = national_implied_denominators(figures, series_only=False, settings=settings)
     nearly = every.set_index("inputs").loc["cn-027;cn-023"]
     assert math.isnan(nearly["lower"]) and nearly["upper"] == pytest.approx(1880000 / 0.731)
 
@@ -240,8 +240,9 @@ def _candidate(measure, scope, period, value, inputs=("x-001",), region="r"):
     )
 
 
-def test_match_bundled_regions(figures, scopes, regions) -> None:
-    table = match_regional_coverage(coverage_candidates(figures, scopes), figures, regions, scopes)
+def test_match_bundled_regions(figures, scopes, regions, settings) -> None:
+    candidates = coverage_candidates(figures, scopes, settings=settings)
+    table = match_regional_coverage(candidates, figures, regions, scopes, settings=settings)
     assert list(table.columns) == list(MATCH_COLUMNS)
     assert "china" not in set(table["region_id"])
     by_input = table.set_index("inputs")
@@ -265,14 +266,14 @@ def test_match_bundled_regions(figures, scopes, regions) -> None:
     ]
 
 
-def test_match_same_definition_and_year(figures, scopes, regions) -> None:
+def test_match_same_definition_and_year(figures, scopes, regions, settings) -> None:
     candidates = [
         _candidate("party_org_coverage_rate", "nonpublic_enterprises", "2014", 0.6),
         _candidate("enterprise_coverage", "nonpublic_enterprises", "2015", 0.5, ("x-2", "x-3")),
         _candidate("party_org_coverage_rate", "nonpublic_enterprises", "2019", 0.9),
         _candidate("party_org_coverage_rate", "park_enterprises", "2030", 1.0),
     ]
-    table = match_regional_coverage(candidates, figures, regions, scopes)
+    table = match_regional_coverage(candidates, figures, regions, scopes, settings=settings)
     first = table.iloc[0]
     assert (first["match"], first["national_figure"], first["national_value"]) == (
         "same definition and year", "cn-017", 0.531,
@@ -294,14 +295,16 @@ def test_match_same_definition_and_year(figures, scopes, regions) -> None:
     assert nothing["note"].endswith("There is no national coverage figure for 2030.")
 
 
-def test_match_skips_national_candidates_and_reads_spans(figures, scopes, regions) -> None:
+def test_match_skips_national_candidates_and_reads_spans(
+    figures, scopes, regions, settings
+) -> None:
     candidates = [
         _candidate("party_org_coverage_rate", "nonpublic_enterprises_above_scale", "2010", 0.9,
                    region="china"),
         _candidate("party_org_coverage_rate", "nonpublic_enterprises_above_scale", "2010–2012",
                    0.97),
     ]
-    table = match_regional_coverage(candidates, figures, regions, scopes)
+    table = match_regional_coverage(candidates, figures, regions, scopes, settings=settings)
     assert list(table["region_id"]) == ["r", "r"]
     assert list(table["national_figure"]) == ["cn-006", "cn-011"]
     assert table.iloc[0]["note"] == (

@@ -19,17 +19,18 @@ from synthetic import make_package
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     folder = make_package(tmp_path_factory.mktemp("syn") / "pkg", regions=40, years=8, seed=3)
-    return dj.load_figures(folder), dj.load_scopes(folder)
+    data = dj.load_package(folder)
+    return data.figures, data.scopes, data.settings
 
 
-def _packages(figures, scopes, synthetic):
-    return {"bundled": (figures, scopes), "synthetic": synthetic}
+def _packages(figures, scopes, synthetic, settings=None):
+    return {"bundled": (figures, scopes, settings), "synthetic": synthetic}
 
 
 @pytest.mark.parametrize("which", ["bundled", "synthetic"])
 @pytest.mark.parametrize("policy", ["strict", "printed_step"])
 def test_interval_bounds_equal_interval_from_figure(figures, scopes, synthetic, which, policy):
-    frame, _ = _packages(figures, scopes, synthetic)[which]
+    frame, _, _ = _packages(figures, scopes, synthetic)[which]
     frame = frame[frame["entity"].isna()]
     low, high, assumed = interval_bounds(
         frame["value"].to_numpy(), frame["lower"].to_numpy(), frame["upper"].to_numpy(),
@@ -57,12 +58,13 @@ def _corner_ratio(n: dj.Interval, d: dj.Interval) -> tuple[float, float]:
 
 @pytest.mark.parametrize("which", ["bundled", "synthetic"])
 @pytest.mark.parametrize("policy", ["strict", "printed_step"])
-def test_derived_ratios_equal_the_scalar_ratio(figures, scopes, synthetic, which, policy):
-    frame, scope_table = _packages(figures, scopes, synthetic)[which]
+def test_derived_ratios_equal_the_scalar_ratio(
+    figures, scopes, settings, synthetic, which, policy
+):
+    frame, scope_table, settings = _packages(figures, scopes, synthetic, settings)[which]
     by_id = {row["figure_id"]: row for row in frame.to_dict("records")}
-    settings = dj.read_analysis_settings(frame.attrs["data_dir"])
     measures = {m.name: m for m in settings.ratio_measures}
-    values = dj.derived_ratios(frame, scope_table, open_bounds=policy)
+    values = dj.derived_ratios(frame, scope_table, open_bounds=policy, settings=settings)
     assert values, "no derived ratio to compare"
     for d in values:
         numerator, denominator = (

@@ -42,9 +42,11 @@ def test_qualifier_counts(mini_package):
         "more than": 1,
         "at least": 0,
         "nearly": 1,
+        "less than": 0,
         "about": 0,
     }
     assert table.loc["nearly", "open bound"] == "lower"
+    assert table.loc["less than", "open bound"] == "lower"
 
 
 def test_code_constants_match_the_schema_enums():

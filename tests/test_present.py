@@ -15,7 +15,13 @@ from dangjian_analysis.analysis.crosssection import (
     cross_section,
 )
 from dangjian_analysis.analysis.derived import derived_frame, derived_ratios
-from dangjian_analysis.analysis.formatting import format_interval, format_number
+from dangjian_analysis.analysis.formatting import (
+    format_interval,
+    format_number,
+    period_words,
+    reader_interval,
+    reader_number,
+)
 from dangjian_analysis.report.present import (
     capacity_plot_table,
     region_label,
@@ -31,9 +37,6 @@ from dangjian_analysis.report.reader import (
     cross_section_table,
     derived_table,
     figures_table,
-    period_words,
-    reader_interval,
-    reader_number,
     reader_table,
     source_names,
     vocabulary,
@@ -59,18 +62,17 @@ def test_format_number_nan_is_empty() -> None:
     assert format_number(math.nan, "ratio") == ""
 
 
-def test_region_label() -> None:
-    regions = load_regions()
+def test_region_label(regions) -> None:
     assert region_label(regions, "tongcheng") == "通城县 Tongcheng County"
     assert region_label(regions, "nowhere") == "nowhere"
 
 
-def test_scatter_table_and_markers() -> None:
+def test_scatter_table_and_markers(settings) -> None:
     figures = load_figures()
-    cross = cross_section(figures, load_scopes(), "output_growth")
+    cross = cross_section(figures, load_scopes(), "output_growth", settings=settings)
     table = scatter_table(cross, load_regions())
     assert len(table) == len(cross)
-    markers = scatter_markers(figures)
+    markers = scatter_markers(settings)
     assert set(table["marker_group"]) <= set(markers)
     assert list(markers.values()) == ["o", "s", "D", "^"]
     row = table[table["label"].str.startswith("通城县")].iloc[0]
@@ -79,9 +81,9 @@ def test_scatter_table_and_markers() -> None:
     assert "15.4%" in set(shown["outcome"])
 
 
-def test_capacity_plot_table_scales_money() -> None:
-    derived = derived_frame(derived_ratios(load_figures(), load_scopes()))
-    table = capacity_plot_table(derived, load_regions(), load_scopes())
+def test_capacity_plot_table_scales_money(settings) -> None:
+    derived = derived_frame(derived_ratios(load_figures(), load_scopes(), settings=settings))
+    table = capacity_plot_table(derived, load_regions(), load_scopes(), settings=settings)
     tax = table[table["metric"] == "tax per enterprise (万元)"]
     assert tax["value"].iloc[0] == pytest.approx(1.69e8 / 52 / 1e4)
     assert tax["note"].iloc[0] == "from tc-021;tc-002"
@@ -96,13 +98,13 @@ def test_capacity_plot_table_scales_money() -> None:
     }
 
 
-def test_scope_table_and_candidates() -> None:
+def test_scope_table_and_candidates(settings) -> None:
     scopes = load_scopes()
     table = scope_table(scopes, ["nonpublic_enterprises_above_scale", "park_enterprises"])
     above = table.set_index("scope").loc["nonpublic_enterprises_above_scale", "part of"]
     assert above.startswith("Non-public enterprises ⊂ Non-public economic organizations")
     assert table.set_index("scope").loc["park_enterprises", "part of"] == ""
-    cands = candidate_frame(coverage_candidates(load_figures(), scopes))
+    cands = candidate_frame(coverage_candidates(load_figures(), scopes, settings=settings))
     shown = show_candidates(cands)
     assert "72.52%" in set(shown["value"])
     assert list(shown.columns) == ["region_id", "definition", "scope", "value", "period", "inputs"]
@@ -170,10 +172,10 @@ def test_period_and_caveat_words() -> None:
 
 
 @pytest.fixture(scope="module")
-def words():
+def words(settings):
     from dangjian_analysis import load_indicators
 
-    return vocabulary(load_regions(), load_scopes(), load_indicators())
+    return vocabulary(load_regions(), load_scopes(), load_indicators(), settings=settings)
 
 
 def test_vocabulary_names_codes(words) -> None:
@@ -197,10 +199,10 @@ def visible(html: str) -> str:
     return visible_text(html)
 
 
-def test_derived_table_shows_words_and_keeps_codes_apart(words) -> None:
+def test_derived_table_shows_words_and_keeps_codes_apart(words, settings) -> None:
     from dangjian_analysis.briefs.render import CODE
 
-    derived = derived_frame(derived_ratios(load_figures(), load_scopes()))
+    derived = derived_frame(derived_ratios(load_figures(), load_scopes(), settings=settings))
     tax = derived[derived["measure"] == "tax_per_enterprise"]
     table = derived_table(tax, words, caption="Tax per firm")
     assert table.table.to_dict("records") == [
@@ -222,15 +224,15 @@ def test_derived_table_shows_words_and_keeps_codes_apart(words) -> None:
     assert "tc-021" not in str(table)
 
 
-def test_candidates_and_cross_section_tables(words) -> None:
+def test_candidates_and_cross_section_tables(words, settings) -> None:
     from dangjian_analysis.briefs.render import CODE
 
     figures, scopes = load_figures(), load_scopes()
-    cands = candidate_frame(coverage_candidates(figures, scopes))
+    cands = candidate_frame(coverage_candidates(figures, scopes, settings=settings))
     table = candidates_table(cands, words)
     assert "at least 95%" in set(table.table["Value"])  # Qingxu's 95%以上: a bound, in words
     assert CODE.search(visible(table.to_html())) is None
-    cross = cross_section(figures, scopes, "output_growth")
+    cross = cross_section(figures, scopes, "output_growth", settings=settings)
     pairs = cross_section_table(cross, words, caption="pairs")
     assert list(pairs.table.columns) == [
         "Region", "Pair", "Coverage", "Coverage definition", "Outcome", "Outcome definition",
@@ -261,10 +263,10 @@ def test_reader_table_escapes_and_aligns() -> None:
     assert "brief-data" not in html  # no codes given: no data block
 
 
-def test_source_names_for_the_foot_of_a_chart() -> None:
+def test_source_names_for_the_foot_of_a_chart(figures) -> None:
     from dangjian_analysis import load_sources
 
-    figures, sources = load_figures(), load_sources()
+    sources = load_sources()
     names = source_names(["js-009", "tc-008;tc-001", "cn-017", "xx-999"], figures, sources)
     assert names == [
         "Implementing the 'Red Post Plan', 2013–2014",
@@ -273,8 +275,8 @@ def test_source_names_for_the_foot_of_a_chart() -> None:
     ]
 
 
-def test_scatter_notes_name_scopes_in_words() -> None:
-    cross = cross_section(load_figures(), load_scopes(), "output_growth")
+def test_scatter_notes_name_scopes_in_words(settings) -> None:
+    cross = cross_section(load_figures(), load_scopes(), "output_growth", settings=settings)
     plain = scatter_table(cross, load_regions())
     labelled = scatter_table(cross, load_regions(), load_scopes())
     assert "coverage of non-public enterprises above scale;" in " ".join(plain["note"])

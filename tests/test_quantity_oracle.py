@@ -68,7 +68,9 @@ def oracle(text: str) -> int | float | None:
        here (strict mode reads neither);
     4. a colloquial last digit gets the unit below the unit before it (``三万五`` is
        ``三万五千``), which is what cn2an's own normal ("speaking") mode does;
-    5. a run of digits without units is read digit by digit (``二〇一三`` is 2013).
+    5. a run of digits without units is read digit by digit (``二〇一三`` is 2013);
+    6. ``十`` right after a digit and ``百`` gets its ``一`` (``一百十一`` is ``一百一十一``),
+       the colloquial form strict mode refuses.
     """
     multiplier = 1
     if "点" in text:
@@ -85,6 +87,7 @@ def oracle(text: str) -> int | float | None:
     sign, body = ("负", text[1:]) if text.startswith("负") else ("", text)
     if body[:1] in ("百", "千", "万", "亿"):
         body = "一" + body
+    body = re.sub("(?<=[一二三四五六七八九]百)十", "一十", body)
     value = _strict(sign + body)
     if value is None and len(body) > 1 and body[-1] in _PLAIN_DIGITS[1:]:
         if body[-2] in _LOWER_UNIT:

@@ -28,8 +28,8 @@ from conftest import DATA, read_csv, write_csv
 
 
 @pytest.fixture(scope="module")
-def cross(figures, scopes) -> pd.DataFrame:
-    return cross_section(figures, scopes, "output_growth")
+def cross(figures, scopes, settings) -> pd.DataFrame:
+    return cross_section(figures, scopes, "output_growth", settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_one_pair_per_region_required(cross) -> None:
         leave_one_out(cross)
 
 
-def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
+def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path, settings) -> None:
     """Give Pinghu a coverage above Yongchuan's 72.52% and Lintao's 75% in a copied package:
     the sign turns."""
     data = tmp_path / "data"
@@ -139,7 +139,7 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path) -> None:
     row.update(raw="1200个", value="1200", lower="1200", upper="1200")
     write_csv(data / "figures.csv", rows, list(rows[0]))
     figures, scopes = dj.load_figures(data), dj.load_scopes(data)
-    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth"))
+    pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
     assert pairs.set_index("region_id").loc["pinghu", "coverage_value"] == pytest.approx(
         1200 / 1309
     )

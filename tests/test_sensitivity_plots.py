@@ -46,8 +46,9 @@ def render(fig: Figure, caplog) -> Figure:
 
 
 @pytest.fixture(scope="module")
-def pairs(figures, scopes):
-    return dj.preferred_pairs(dj.cross_section(figures, scopes, "output_growth"))
+def pairs(figures, scopes, settings):
+    cross = dj.cross_section(figures, scopes, "output_growth", settings=settings)
+    return dj.preferred_pairs(cross)
 
 
 def test_permutation_plot(pairs, caplog) -> None:

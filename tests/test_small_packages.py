@@ -38,6 +38,7 @@ def _package(folder: Path, region: str | None) -> Path:
     settings = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     settings["partial_counts"] = []
     settings["benchmark_regions"] = []
+    settings["examples"] = [e for e in settings["examples"] if e["region_id"] == region]
     (folder / "analysis.json").write_text(json.dumps(settings), encoding="utf-8")
     dj.validate(folder)
     return folder

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from synthetic import make_package
 
 
-def test_synthetic_package(tmp_path: Path) -> None:
+def test_synthetic_package(tmp_path: Path, settings) -> None:
     folder = make_package(tmp_path / "syn", regions=6, years=8, seed=1)
     figures = load_figures(folder)  # validates
     assert len(figures) == 6 * 8
@@ -24,7 +24,7 @@ def test_synthetic_package(tmp_path: Path) -> None:
     assert load_regions(folder)["name_en"].str.startswith("Synthetic region").all()
     approx = figures[figures["qualifier"] == "more than"]
     assert (approx["upper"].isna()).all()
-    table = cross_section(figures, load_scopes(folder), "output_growth")
+    table = cross_section(figures, load_scopes(folder), "output_growth", settings=settings)
     assert table["region_id"].nunique() == 6
     assert set(table["outcome_measure"]) == {"output_value_cagr"}
 

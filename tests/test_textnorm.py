@@ -5,6 +5,7 @@ import pytest
 from dangjian_analysis.text.normalize import normalize_text, normalize_with_offsets
 
 from conftest import MINI_ARTICLE
+from normalize_reference import plain_normalize_with_offsets
 
 TEXTS = [
     MINI_ARTICLE,
@@ -18,6 +19,7 @@ TEXTS = [
 def test_same_text_as_normalize_text(text):
     norm = normalize_with_offsets(text)
     assert norm.text == normalize_text(text)
+    assert tuple(norm.origin) == plain_normalize_with_offsets(text).origin
     assert len(norm.origin) == len(norm.text)
     assert list(norm.origin) == sorted(norm.origin)
 

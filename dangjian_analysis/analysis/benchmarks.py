@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.analysis.formatting import period_text
-from dangjian_analysis.package.settings import GROWTH_SUFFIXES, AnalysisSettings, settings_for
+from dangjian_analysis.package.settings import GROWTH_SUFFIXES, AnalysisSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,19 +95,19 @@ def benchmark_regions(
     regions: pd.DataFrame,
     *,
     levels: Sequence[str] = BENCHMARK_LEVELS,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Each study region with the benchmark regions that contain it.
 
-    Benchmark regions are the ``benchmark_regions`` of the analysis settings (``settings``,
-    else those of the package ``regions`` came from); study regions are all others but the
+    Benchmark regions are the ``benchmark_regions`` of the package's analysis settings
+    (``settings``); study regions are all others but the
     national one. Columns: ``region_id``, ``benchmark_id``, ``benchmark_level``,
     ``benchmark_name``; sorted by region, then by the order of ``levels`` (other levels
     last). A region without a benchmark region has no row.
     """
     import pandas as pd
 
-    chosen = set(settings_for(regions, settings).benchmark_regions)
+    chosen = set(settings.benchmark_regions)
     records = regions.to_dict("records")
     parents = {str(r["region_id"]): _text(r.get("parent_region_id")) for r in records}
     benches = [r for r in records if r["region_id"] in chosen]
@@ -175,14 +175,13 @@ def province_benchmarks(
     outcome: str | None = None,
     levels: Sequence[str] = BENCHMARK_LEVELS,
     open_bounds: str = "strict",
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Find the benchmark of each pair's outcome: the province's (or prefecture's) figure.
 
     The outcome's measures and the broader ones that may stand in for them (GDP growth
     for output growth in the bundled package) are the ``outcomes`` and
-    ``benchmark_measures`` of the analysis settings (``settings``, else those of the
-    package ``figures`` came from).
+    ``benchmark_measures`` of the package's analysis settings (``settings``).
 
     ``pairs`` are cross-section rows (usually one per region, from ``preferred_pairs``);
     ``outcome`` defaults to ``pairs.attrs["outcome"]``. One row per pair: ``region_id``,
@@ -203,17 +202,16 @@ def province_benchmarks(
     """
     import pandas as pd
 
-    chosen = settings_for(figures, settings)
     outcome = outcome or pairs.attrs.get("outcome")
-    if outcome not in chosen.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
-    links = benchmark_regions(regions, levels=levels, settings=chosen)
+    if outcome not in settings.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    links = benchmark_regions(regions, levels=levels, settings=settings)
     by_region: dict[str, list[tuple[str, str, str]]] = {}
     for row in links.itertuples(index=False):
         by_region.setdefault(row.region_id, []).append(
             (row.benchmark_id, row.benchmark_level, row.benchmark_name)
         )
-    pool, own, broader = _pool(figures, scopes, outcome, open_bounds, chosen)
+    pool, own, broader = _pool(figures, scopes, outcome, open_bounds, settings)
     level_rank = {level: i for i, level in enumerate(levels)}
     level_rank = {**{b[1]: len(levels) for bs in by_region.values() for b in bs}, **level_rank}
     rows = []

@@ -29,7 +29,7 @@ from dangjian_analysis.analysis.derived import (
 from dangjian_analysis.analysis.formatting import period_text
 from dangjian_analysis.analysis.intervals import Interval, interval_from_figure
 from dangjian_analysis.package.levels import regional_figures
-from dangjian_analysis.package.settings import AnalysisSettings, settings_for
+from dangjian_analysis.package.settings import AnalysisSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,13 +143,13 @@ def coverage_candidates(
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
     include_national: bool = False,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> list[RegionMeasure]:
     """List every coverage measure of every region.
 
     These are the reported rates about enterprises and the coverage ratios derived from
     counts of the same scope: the ``coverage_measures`` of the package's analysis
-    settings (``settings``, else those of the package ``figures`` came from), in their
+    settings (``settings``, e.g. ``load_package(...).settings``), in their
     order of preference. A scope is about enterprises when its chain of broader scopes
     reaches one of the settings' ``enterprise_scopes``.
 
@@ -161,11 +161,10 @@ def coverage_candidates(
     """
     from dangjian_analysis.analysis.derived import figure_records, usable_figures
 
-    chosen = settings_for(figures, settings)
-    definitions = chosen.coverage_measures
+    definitions = settings.coverage_measures
     if not include_national:
         figures = regional_figures(figures)
-    about_firms = _enterprise_scopes(scopes, chosen.enterprise_scopes)
+    about_firms = _enterprise_scopes(scopes, settings.enterprise_scopes)
     out: list[RegionMeasure] = []
     rates = usable_figures(figures)
     rates = rates[rates["indicator"].isin(list(definitions))]
@@ -192,7 +191,7 @@ def coverage_candidates(
     if ratios is None:
         ratios = derived_ratios(
             figures, scopes, open_bounds=open_bounds, include_national=include_national,
-            settings=chosen,
+            settings=settings,
         )
     for d in ratios:
         if d.measure in definitions and d.scope in about_firms:
@@ -209,7 +208,7 @@ def outcome_candidates(
     open_bounds: str = "strict",
     ratios: Sequence[Derived] | None = None,
     include_national: bool = False,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> list[RegionMeasure]:
     """List every measure of ``outcome`` of every region.
 
@@ -221,13 +220,12 @@ def outcome_candidates(
         ValueError: on an outcome the settings do not define.
 
     """
-    chosen = settings_for(figures, settings)
-    if outcome not in chosen.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(chosen.outcomes)}, got {outcome!r}")
-    wanted = chosen.outcomes[outcome]
+    if outcome not in settings.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    wanted = settings.outcomes[outcome]
     pool = measure_values(
         figures, scopes, wanted, open_bounds=open_bounds, include_national=include_national,
-        ratios=ratios, settings=chosen,
+        ratios=ratios, settings=settings,
     )
     out = [_from_derived(d, wanted[d.measure]) for d in pool]
     order = list(wanted)
@@ -242,7 +240,7 @@ def cross_section(
     open_bounds: str = "strict",
     regions: Iterable[str] | None = None,
     include_national: bool = False,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
     include_benchmarks: bool = False,
 ) -> pd.DataFrame:
     """Every coverage × outcome pair of every region that has both, with flags.
@@ -261,10 +259,7 @@ def cross_section(
     """
     import pandas as pd
 
-    national: dict[str, Any] = {
-        "include_national": include_national,
-        "settings": settings_for(figures, settings),
-    }
+    national: dict[str, Any] = {"include_national": include_national, "settings": settings}
     ratios = derived_ratios(figures, scopes, open_bounds=open_bounds, **national)
     cover = coverage_candidates(
         figures, scopes, open_bounds=open_bounds, ratios=ratios, **national
@@ -275,7 +270,7 @@ def cross_section(
     keep = None if regions is None else set(regions)
     benchmark_ids: set[str] = set()
     if not include_benchmarks:
-        benchmark_ids = set(national["settings"].benchmark_regions)
+        benchmark_ids = set(settings.benchmark_regions)
     cover_by: dict[str, list[RegionMeasure]] = {}
     outs_by: dict[str, list[RegionMeasure]] = {}
     for c in cover:

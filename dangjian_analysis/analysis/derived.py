@@ -43,7 +43,6 @@ from dangjian_analysis.package.settings import (
     GROWTH_SUFFIXES,
     AnalysisSettings,
     RatioMeasure,
-    settings_for,
 )
 
 if TYPE_CHECKING:
@@ -51,10 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DERIVED_COLUMNS",
-    "GROWTH_LEVEL_INDICATORS",
-    "IMPLIED_DENOMINATOR_COUNTS",
-    "IMPLIED_DENOMINATOR_RATES",
-    "REPORTED_GROWTH",
     "Derived",
     "compound_growth_rates",
     "derived_frame",
@@ -70,37 +65,6 @@ __all__ = [
 
 #: Period words that mark a running total (firms introduced, organizations set up so far).
 _CUMULATIVE_WORDS = ("累计", "先后")
-
-#: Growth rates printed in the sources, mapped to the level indicator they are growth of.
-REPORTED_GROWTH: dict[str, str] = {
-    "output_growth_rate": "output_value",
-    "tax_growth_rate": "tax_revenue",
-    "value_added_growth_rate": "value_added",
-    "gdp_growth_rate": "gdp",
-}
-
-#: Level indicators for which compound annual growth is computed between two periods.
-GROWTH_LEVEL_INDICATORS: tuple[str, ...] = (
-    "output_value",
-    "industrial_output_value",
-    "value_added",
-    "gdp",
-    "tax_revenue",
-    "sales_revenue",
-    "enterprises",
-    "party_orgs",
-    "party_members",
-)
-
-#: Coverage rates whose denominator can be recovered from a count of covered enterprises.
-IMPLIED_DENOMINATOR_RATES: tuple[str, ...] = (
-    "party_org_coverage_rate",
-    "party_org_coverage_qualifying",
-    "party_org_coverage_all_nonpublic",
-)
-
-#: Counts of enterprises with a party organization (the numerators of those rates).
-IMPLIED_DENOMINATOR_COUNTS: tuple[str, ...] = ("enterprises_with_party_org",)
 
 #: Columns of :func:`derived_frame`, in order.
 DERIVED_COLUMNS: tuple[str, ...] = (
@@ -306,11 +270,10 @@ def derived_ratios(
     ``open_bounds`` is ``"strict"`` or ``"printed_step"`` (see
     :mod:`dangjian_analysis.analysis.intervals`). Results are sorted by region, measure order and
     input ids. ``measures`` default to the ratio measures of the package's analysis
-    settings (``settings``, else those of the package ``figures`` was loaded from; see
-    :mod:`dangjian_analysis.package.settings`). Figures in ``exclude`` (default: the
-    settings' partial counts) are not used, nor national-context figures unless
-    ``include_national`` (see :mod:`dangjian_analysis.package.levels`). The upper bound of
-    a share of enterprises (a ratio measure marked ``share``) is ``min(upper, 1)``:
+    settings (``settings``; see :mod:`dangjian_analysis.package.settings`). Figures in
+    ``exclude`` (default: the settings' partial counts) are not used, nor national-context
+    figures unless ``include_national`` (see :mod:`dangjian_analysis.package.levels`). The
+    upper bound of a share of enterprises (a ratio measure marked ``share``) is ``min(upper, 1)``:
     127,000余 covered firms among 147,000 is between 86.4% and 100%, not 86.4% to infinity.
     """
     import numpy as np
@@ -318,7 +281,7 @@ def derived_ratios(
     from dangjian_analysis.analysis.intervals import ratio_bounds
 
     if measures is None or exclude is None:
-        chosen = settings_for(figures, settings)
+        chosen = _needed(settings, "derived_ratios", "measures and exclude")
         measures = chosen.ratio_measures if measures is None else measures
         exclude = tuple(chosen.partial_counts) if exclude is None else exclude
     excluded = set(exclude)
@@ -498,22 +461,42 @@ def _pair_derived(
     )
 
 
+def _needed(settings: AnalysisSettings | None, function: str, instead: str) -> AnalysisSettings:
+    """Return ``settings``; without them, say what the function needs instead."""
+    if settings is None:
+        raise TypeError(
+            f"{function}() needs settings= (the package's analysis settings: "
+            f"load_package(path).settings) or else {instead}"
+        )
+    return settings
+
+
 def reported_growth_rates(
-    figures: pd.DataFrame, *, open_bounds: str = "strict", include_national: bool = False
+    figures: pd.DataFrame,
+    *,
+    open_bounds: str = "strict",
+    include_national: bool = False,
+    rates: Mapping[str, str] | None = None,
+    settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
     """Growth rates as printed (year on year), as derived values with one input each.
 
-    National-context figures are left out unless ``include_national``.
+    ``rates`` map each printed growth-rate indicator to the level indicator it is growth
+    of (default: the ``reported_growth`` of the analysis settings); the measure of a value
+    is ``<level>_growth_1y``. National-context figures are left out unless
+    ``include_national``.
     """
+    if rates is None:
+        rates = _needed(settings, "reported_growth_rates", "rates").reported_growth
     usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     out = []
-    for row in figure_records(usable[usable["indicator"].isin(list(REPORTED_GROWTH))]):
+    for row in figure_records(usable[usable["indicator"].isin(list(rates))]):
         interval, assumed = interval_from_figure(row, open_bounds=open_bounds)
         out.append(
             Derived(
                 region_id=str(row["region_id"]),
-                measure=f"{REPORTED_GROWTH[row['indicator']]}{GROWTH_SUFFIXES[0]}",
+                measure=f"{rates[row['indicator']]}{GROWTH_SUFFIXES[0]}",
                 interval=interval,
                 unit_kind="growth_rate",
                 scope=str(row["scope"]),
@@ -532,19 +515,23 @@ def reported_growth_rates(
 def compound_growth_rates(
     figures: pd.DataFrame,
     *,
-    indicators: Iterable[str] = GROWTH_LEVEL_INDICATORS,
+    indicators: Iterable[str] | None = None,
     open_bounds: str = "strict",
     include_national: bool = False,
+    settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
     """Compound annual growth between the earliest and latest figure of each series.
 
-    A series is one region, indicator and scope. The elapsed time is an interval taken
+    A series is one region, indicator and scope, for the level ``indicators`` (default:
+    the ``growth_levels`` of the analysis settings). The elapsed time is an interval taken
     from the two reference periods (see
     :func:`~dangjian_analysis.analysis.intervals.elapsed_years`), so an uncertain end year
     gives a range of rates. Series whose two periods overlap are skipped: there is no
     elapsed time to compound over. National-context figures are left out unless
     ``include_national``.
     """
+    if indicators is None:
+        indicators = _needed(settings, "compound_growth_rates", "indicators").growth_levels
     usable = usable_figures(figures if include_national else regional_figures(figures))
     by_id = _see_also_targets(figures)
     wanted = set(indicators)
@@ -593,14 +580,16 @@ def compound_growth_rates(
 def implied_denominators(
     figures: pd.DataFrame,
     *,
-    rates: Iterable[str] = IMPLIED_DENOMINATOR_RATES,
-    counts: Iterable[str] = IMPLIED_DENOMINATOR_COUNTS,
+    rates: Iterable[str] | None = None,
+    counts: Iterable[str] | None = None,
     open_bounds: str = "strict",
+    settings: AnalysisSettings | None = None,
 ) -> list[Derived]:
     """Derive the number of enterprises a coverage rate is a share of: count ÷ rate.
 
     A count of enterprises with a party organization (``counts``) and a coverage rate
-    (``rates``) are paired when they are about the same region and scope (the rate's
+    (``rates``; both default to the ``implied_denominators`` of the analysis settings)
+    are paired when they are about the same region and scope (the rate's
     definition: a count printed with a rate carries that rate's scope) and their reference
     periods overlap. Each pair gives an ``implied_denominator``: the number of enterprises
     that the rate implies, an interval computed from the bounds of both inputs (a count of
@@ -612,6 +601,10 @@ def implied_denominators(
     compare it with a printed count of the denominator where one exists. Results are sorted
     by region, reference period and input ids.
     """
+    if rates is None or counts is None:
+        chosen = _needed(settings, "implied_denominators", "rates and counts")
+        rates = chosen.implied_rates if rates is None else rates
+        counts = chosen.implied_counts if counts is None else counts
     rate_codes, count_codes = set(rates), set(counts)
     usable = usable_figures(figures)
     by_id = {r["figure_id"]: r for r in figures.to_dict("records")}
@@ -678,7 +671,7 @@ def measure_values(
     open_bounds: str = "strict",
     include_national: bool = False,
     ratios: Sequence[Derived] | None = None,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> list[Derived]:
     """Compute the derived values of the named measures, and only the kinds they need.
 
@@ -692,9 +685,13 @@ def measure_values(
     pool: list[Derived] = []
     national = {"include_national": include_national}
     if any(m.endswith(one_year) for m in wanted):
-        pool += reported_growth_rates(figures, open_bounds=open_bounds, **national)
+        pool += reported_growth_rates(
+            figures, open_bounds=open_bounds, settings=settings, **national
+        )
     if any(m.endswith(compound) for m in wanted):
-        pool += compound_growth_rates(figures, open_bounds=open_bounds, **national)
+        pool += compound_growth_rates(
+            figures, open_bounds=open_bounds, settings=settings, **national
+        )
     if any(not m.endswith(GROWTH_SUFFIXES) for m in wanted):
         if ratios is None:
             ratios = derived_ratios(

@@ -58,7 +58,17 @@ DEFAULT_SEED = 20261121
 EXACT_MAX_N = 8
 
 _METHODS = ("spearman", "kendall")
+
+#: How far below the observed |statistic| an ordering's |statistic| may fall and still count
+#: as at least as extreme (floating-point noise). The one tolerance of the permutation
+#: test: the p-value and the distribution it is drawn from (:func:`permutation_distribution`)
+#: both count extremes with :func:`_as_extreme`, so they agree at the edge.
 _TOL = 1e-12
+
+
+def _as_extreme(stats: np.ndarray, observed: float) -> np.ndarray:
+    """Whether each statistic is at least as far from zero as the observed one."""
+    return np.abs(stats) >= abs(observed) - _TOL
 
 
 class InsufficientDataError(ValueError):
@@ -367,9 +377,8 @@ def rank_correlation(
     if n <= exact_max_n:
         orders = np.array(list(permutations(range(n))), dtype=np.intp)
         stats = _statistics(method, xa, ya, orders)
-        extreme = np.abs(stats) >= abs(observed) - _TOL
-        p = float(extreme.mean())
-        min_p = float((np.abs(stats) >= np.abs(stats).max() - _TOL).mean())
+        p = float(_as_extreme(stats, observed).mean())
+        min_p = float(_as_extreme(stats, float(np.abs(stats).max())).mean())
         return RankCorrelation(method, observed, p, n, len(orders), True, min_p)
     if method == "kendall":
         from scipy.stats import kendalltau
@@ -384,7 +393,7 @@ def rank_correlation(
     rng = np.random.default_rng(seed)
     orders = rng.permuted(np.tile(np.arange(n, dtype=np.int32), (n_resamples, 1)), axis=1)
     stats = _statistics(method, xa, ya, orders)
-    k = int((np.abs(stats) >= abs(observed) - _TOL).sum())
+    k = int(_as_extreme(stats, observed).sum())
     p = (k + 1) / (n_resamples + 1)
     return RankCorrelation(
         method, observed, p, n, n_resamples, False, 1 / (n_resamples + 1), "monte carlo"
@@ -405,10 +414,12 @@ def permutation_distribution(
     One row per distinct value of the statistic over the orderings of ``y`` (all of them
     up to ``exact_max_n``, else the same seeded random orderings as
     :func:`rank_correlation`): ``statistic``, ``orderings`` (how many give it),
-    ``probability`` and ``as_extreme`` (at least as far from zero as the observed value:
-    the two-sided p-value is the sum of their probabilities, plus one observed ordering in
-    the Monte Carlo case). ``attrs`` holds ``observed``, ``p_value``, ``n``, ``method`` and
-    ``exact``.
+    ``probability`` and ``as_extreme`` (at least as far from zero as the observed value,
+    by the same rule and tolerance as the p-value: the two-sided p-value is the sum of
+    their probabilities, plus one observed ordering in the Monte Carlo case). Values are
+    grouped to 10 decimals; should orderings of one value fall on both sides of the
+    observed one, the value has two rows. ``attrs`` holds ``observed``, ``p_value``,
+    ``n``, ``method`` and ``exact``.
 
     Raises:
         InsufficientDataError, ValueError: as :func:`rank_correlation`.
@@ -426,14 +437,18 @@ def permutation_distribution(
     else:
         rng = np.random.default_rng(seed)
         orders = rng.permuted(np.tile(np.arange(n, dtype=np.int32), (n_resamples, 1)), axis=1)
-    stats = np.round(_statistics(method, xa, ya, orders), 10) + 0.0
-    values, counts = np.unique(stats, return_counts=True)
+    stats = _statistics(method, xa, ya, orders)
+    extreme = _as_extreme(stats, result.statistic)
+    keys = np.round(stats, 10) + 0.0
+    pairs, counts = np.unique(
+        np.rec.fromarrays([keys, extreme], names="statistic,as_extreme"), return_counts=True
+    )
     frame = pd.DataFrame(
         {
-            "statistic": values,
+            "statistic": pairs["statistic"].astype("float64"),
             "orderings": counts.astype("int64"),
             "probability": counts / counts.sum(),
-            "as_extreme": np.abs(values) >= abs(result.statistic) - 1e-9,
+            "as_extreme": pairs["as_extreme"].astype("bool"),
         }
     )
     frame.attrs.update(

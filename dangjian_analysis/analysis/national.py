@@ -34,7 +34,6 @@ from dangjian_analysis.package.levels import NATIONAL_LEVEL, national_figures
 from dangjian_analysis.package.settings import (
     AnalysisSettings,
     NationalDefinition,
-    settings_for,
 )
 
 if TYPE_CHECKING:
@@ -191,12 +190,12 @@ def _listing(figures: pd.DataFrame, definitions: Sequence[NationalDefinition]) -
 
 
 def national_coverage(
-    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+    figures: pd.DataFrame, *, settings: AnalysisSettings
 ) -> pd.DataFrame:
     """List the national coverage figures of each national definition, with their role.
 
-    The definitions are the ``national_definitions`` of the analysis settings
-    (``settings``, else those of the package ``figures`` came from).
+    The definitions are the ``national_definitions`` of the package's analysis settings
+    (``settings``).
 
     ``figures`` is the frame of ``load_figures()``. One row per figure, sorted by reference
     year (the year of ``period_latest``), definition order and figure id, with the columns
@@ -212,23 +211,23 @@ def national_coverage(
     - otherwise the short label of a definition outside the series (above-scale firms,
       SAIC's small private firms, the CPES survey).
     """
-    return _listing(figures, settings_for(figures, settings).national_definitions)
+    return _listing(figures, settings.national_definitions)
 
 
 def national_counts(
-    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
+    figures: pd.DataFrame, *, settings: AnalysisSettings
 ) -> pd.DataFrame:
     """List the national counts, with roles as in national_coverage.
 
-    The counts are the ``national_counts`` of the analysis settings (``settings``, else
-    those of the package ``figures`` came from).
+    The counts are the ``national_counts`` of the package's analysis settings
+    (``settings``).
 
     The series is the count of non-public enterprises with a party organization, split
     where the rate printed with it changes definition; the party statistics' own totals
     of non-public enterprises and the counts of party organizations (in non-public
     enterprises, later in all enterprises) are listed as figures of other kinds.
     """
-    return _listing(figures, settings_for(figures, settings).national_counts)
+    return _listing(figures, settings.national_counts)
 
 
 def national_series_plot_table(
@@ -283,7 +282,7 @@ def national_implied_denominators(
     figures: pd.DataFrame,
     *,
     series_only: bool = True,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Implied numbers of enterprises behind the national coverage rates (count ÷ rate).
 
@@ -300,17 +299,16 @@ def national_implied_denominators(
 
     from dangjian_analysis.analysis.derived import derived_frame, implied_denominators
 
-    chosen = settings_for(figures, settings)
     nat = national_figures(figures)
-    frame = derived_frame(implied_denominators(nat))
+    frame = derived_frame(implied_denominators(nat, settings=settings))
     if series_only:
-        coverage = national_coverage(figures, settings=chosen)
-        counts = national_counts(figures, settings=chosen)
+        coverage = national_coverage(figures, settings=settings)
+        counts = national_counts(figures, settings=settings)
         main = set(coverage.query("role == @ROLE_MAIN")["figure_id"])
         main |= set(counts.query("role == @ROLE_MAIN")["figure_id"])
         keep = [all(i in main for i in ids.split(";")) for ids in frame["inputs"]]
         frame = frame[keep]
-    short = {d.scope: d.short for d in chosen.national_definitions}
+    short = {d.scope: d.short for d in settings.national_definitions}
     lower = frame["lower"].where(~((frame["lower"] == 0) & (frame["value"] > 0)))
     upper = frame["upper"].where(~frame["upper"].isin([math.inf]))
     year = frame["period_latest"].str[:4].astype("int64")
@@ -398,7 +396,7 @@ def match_regional_coverage(
     regions: pd.DataFrame,
     scopes: pd.DataFrame,
     *,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Place each region's coverage measure against the national figure of its definition.
 
@@ -418,12 +416,11 @@ def match_regional_coverage(
     import pandas as pd
 
     national_regions = set(regions.loc[regions["level"] == NATIONAL_LEVEL, "region_id"])
-    chosen = settings_for(figures, settings)
     context = _MatchContext(
-        listing=_national_listing(figures, chosen),
-        definitions=chosen.national_definitions,
+        listing=_national_listing(figures, settings),
+        definitions=settings.national_definitions,
         labels=dict(zip(scopes["scope"], scopes["label_en"], strict=True)),
-        settings=chosen,
+        settings=settings,
     )
     out: list[dict[str, Any]] = []
     for c in candidates:

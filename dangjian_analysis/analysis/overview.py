@@ -65,6 +65,7 @@ def qualifier_counts(figures: pd.DataFrame) -> pd.DataFrame:
         "more than": "upper",
         "at least": "upper",
         "nearly": "lower",
+        "less than": "lower",
         "about": "none (±5%)",
     }
     return pd.DataFrame(

@@ -15,7 +15,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from dangjian_analysis.report.reader import period_words, reader_interval
+from dangjian_analysis.analysis.formatting import period_words, reader_interval
 
 __all__ = ["CSV_COLUMNS", "figure_rows", "figures_csv", "figures_data_uri"]
 

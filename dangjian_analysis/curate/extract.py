@@ -33,28 +33,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
-import unicodedata
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from dangjian_analysis.curate.indicator_rules import IndicatorRule, IndicatorRules, load_rules
 from dangjian_analysis.text.normalize import (
-    PINYIN,
-    WHITESPACE,
     NormalizedText,
     normalize_text,
-    opencc_converter,
-    to_simplified,
-    to_simplified_mapped,
+    normalize_with_offsets,
 )
 from dangjian_analysis.text.quantity import (
     APPROX_SUFFIXES,
+    CHANGE_WORDS,
     MULTIPLIERS,
     POSTFIXES,
     PREFIXES,
@@ -238,6 +232,17 @@ _VAGUE_BEFORE = "数几"  # 数十家, 几十个
 # Set phrases with a numeral and a unit in them that never count anything.
 _IDIOMS = re.compile("千家万户|万家灯火|百家争鸣|三番五次")
 _DURATION_AFTER = re.compile(r"^[多余半]?(?:月|小时|工作日|季度|星期|周)")
+# What makes the figure after it a signed change: a word of decrease (下降5.2% is -5.2%), or
+# a sign, alone or after a word of increase (增长-3%). Kept in the figure, so the parser
+# reads the sign or refuses the figure with its reason; never dropped, which would print
+# a decrease as a level.
+_SIGNED_BEFORE = re.compile(
+    "(?:(?:"
+    + "|".join(w for w, d in CHANGE_WORDS.items() if d == "decrease")
+    + ")了?[-+]?|(?:"
+    + "|".join(w for w, d in CHANGE_WORDS.items() if d == "increase")
+    + ")了?[-+]|(?<![0-9A-Za-z])[-+])$"
+)
 _RANGE_BEFORE = re.compile(rf"(?:{_ARABIC}|{_CN_NUMERAL})(?:、|至|到|-|~|—|–)$")
 # Punctuation that ends a locator or a clause. Quotation marks do not: quoted names are
 # part of the phrase they stand in (“双强”书记).
@@ -249,7 +254,7 @@ _DIGITS = set("0123456789")
 
 def find_periods(text: str | NormalizedText) -> list[Period]:
     """Return the dates printed in ``text`` (years, months and days), in order."""
-    norm = text if isinstance(text, NormalizedText) else _normalize(text)
+    norm = text if isinstance(text, NormalizedText) else normalize_with_offsets(text)
     periods = []
     for m in _PERIOD.finditer(norm.text):
         year = m.group("year")
@@ -397,6 +402,10 @@ def _quantity_spans(s: str, masked: Sequence[tuple[int, int]]) -> list[tuple[int
         rng = _RANGE_BEFORE.search(s, max(0, start - 20), start)
         if rng and rng.end() == start:
             start = rng.start()  # 5、6个: reported whole, the parser says it is a range
+        else:
+            signed = _SIGNED_BEFORE.search(s, max(0, start - 4), start)
+            if signed and signed.end() == start:
+                start = signed.start()  # 下降5.2%, 增长-3%: a signed change, not a level
         spans.append((start, end))
     return spans
 
@@ -499,7 +508,7 @@ def extract_candidates(
     its neighbouring figures and dates by binary search.
     """
     suggester = _Suggester(rules or load_rules())
-    norm = _normalize(text)
+    norm = normalize_with_offsets(text)
     s = norm.text
     periods = find_periods(norm)
     period_spans = [(p.start, p.end) for p in periods]
@@ -513,6 +522,8 @@ def extract_candidates(
     for start, end in spans:
         raw = _printed(norm, start, end)
         q, notes = _parse(parse_quantity, raw, s[start:end])
+        if q is not None and q.change and not notes:
+            notes = f"a signed change (a {q.change}), not a level"
         lo, hi = _locator(s, start, end, stops.floor(start), stops.ceiling(end))
         before, after = _context(s, start, end, figures.floor(start), figures.ceiling(end))
         unit_kind = q.unit_kind if q else None
@@ -580,280 +591,6 @@ class _PeriodIndex:
         if bisect_left(self.breaks, lo) < bisect_left(self.breaks, hi):
             return ""
         return period.text
-
-
-# ---- normalization in linear time -------------------------------------------------------
-
-_NON_SPACE = re.compile(r"\S+")
-
-
-def _normalize(text: str) -> NormalizedText:
-    """Return :func:`~dangjian_analysis.text.normalize.normalize_with_offsets` of ``text``, faster.
-
-    The same normalized text and origins (tests compare them), built from whole strings and
-    arrays of offsets instead of one Python object per character, with the Traditional to
-    Simplified conversion applied only to the runs of characters it can change. Texts of
-    :data:`_NUMPY_FROM` characters or more are handled with numpy arrays. The origins are
-    an ``array`` of 64-bit integers rather than a tuple.
-    """
-    if len(text) >= _NUMPY_FROM:
-        return _normalize_numpy(text)
-    # 1. Pinyin annotations.
-    origin: array[int] | None = None  # None: every character is where it was printed
-    if PINYIN.search(text) is None:
-        kept = text
-    else:
-        origin = array("q")
-        last = 0
-        kept_parts = []
-        for m in PINYIN.finditer(text):
-            kept_parts.append(text[last : m.start()])
-            origin.extend(range(last, m.start()))
-            last = m.end()
-        kept_parts.append(text[last:])
-        origin.extend(range(last, len(text)))
-        kept = "".join(kept_parts)
-    # 2. NFKC, character by character with its combining marks, where it changes anything.
-    chars = kept
-    if not unicodedata.is_normalized("NFKC", kept):
-        chars, origin = _nfkc_clusters(kept, origin)
-    # 3. Traditional to Simplified.
-    converted = _to_simplified_runs(chars)
-    if len(converted) == len(chars):
-        chars = converted
-    else:  # a conversion that changes the length: the character-by-character mapping
-        listed, mapped = to_simplified_mapped(
-            list(chars), list(range(len(chars))) if origin is None else list(origin)
-        )
-        chars, origin = "".join(listed), array("q", mapped)
-    # 4. Whitespace.
-    kept_origin = array("q")
-    for m in _NON_SPACE.finditer(chars):
-        if origin is None:
-            kept_origin.extend(range(m.start(), m.end()))
-        else:
-            kept_origin.extend(origin[m.start() : m.end()])
-    normalized = chars if len(kept_origin) == len(chars) else "".join(_NON_SPACE.findall(chars))
-    return _normalized(text, normalized, kept_origin)
-
-
-def _normalized(original: str, text: str, origin: array[int]) -> NormalizedText:
-    # NormalizedText documents a tuple; an array indexes the same way in a quarter of the
-    # memory, and the object never leaves this module.
-    return NormalizedText(original=original, text=text, origin=origin)  # type: ignore[arg-type]
-
-
-def _code_points(text: str) -> Any:
-    import numpy as np
-
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-
-
-def _from_code_points(codes: Any) -> str:
-    return bytes(codes.astype("<u4").tobytes()).decode("utf-32-le", "surrogatepass")
-
-
-def _normalize_numpy(text: str) -> NormalizedText:
-    """Do what :func:`_normalize` does, with the offsets in numpy arrays (long texts)."""
-    import numpy as np
-
-    # 1. Pinyin annotations.
-    annotations = [m.span() for m in PINYIN.finditer(text)]
-    origin = None  # None: every character is where it was printed
-    kept = text
-    if annotations:
-        printed = np.ones(len(text), dtype=bool)
-        for lo, hi in annotations:
-            printed[lo:hi] = False
-        origin = np.flatnonzero(printed)
-        kept = PINYIN.sub("", text)
-    # 2. NFKC, character by character with its combining marks.
-    chars = kept
-    if not unicodedata.is_normalized("NFKC", kept):
-        codes = _code_points(kept)
-        distinct = [chr(c) for c in np.flatnonzero(np.bincount(codes))]
-        if any(unicodedata.combining(ch) for ch in distinct):  # clusters: the general way
-            folded, mapped = _nfkc_clusters(kept, None if origin is None else array("q", origin))
-            chars, origin = folded, np.frombuffer(mapped, dtype=np.int64)
-        else:  # every character on its own
-            folds = {
-                ch: unicodedata.normalize("NFKC", ch)
-                for ch in distinct
-                if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch
-            }
-            lookup = np.arange(int(codes.max()) + 1, dtype=np.uint32)
-            lengths = np.ones(len(lookup), dtype=np.int64)
-            longer = {ch: f for ch, f in folds.items() if len(f) != 1}
-            for ch, f in folds.items():
-                if len(f) == 1:
-                    lookup[ord(ch)] = ord(f)
-                else:
-                    lengths[ord(ch)] = len(f)
-            chars = _from_code_points(lookup[codes])
-            if longer:  # 「…」 is three characters: each keeps the origin of the one folded
-                base = np.arange(len(codes)) if origin is None else origin
-                origin = np.repeat(base, lengths[codes])
-                chars = re.sub(f"[{_class(longer)}]", lambda m: longer[m.group()], chars)
-    # 3. Traditional to Simplified.
-    converted = _to_simplified_runs(chars)
-    if len(converted) == len(chars):
-        chars = converted
-    else:  # a conversion that changes the length: the character-by-character mapping
-        listed, mapped = to_simplified_mapped(
-            list(chars), list(range(len(chars))) if origin is None else origin.tolist()
-        )
-        chars, origin = "".join(listed), np.array(mapped, dtype=np.int64)
-    # 4. Whitespace.
-    printed = np.ones(len(chars), dtype=bool)
-    for m in WHITESPACE.finditer(chars):
-        printed[m.start() : m.end()] = False
-    keep = np.flatnonzero(printed)
-    if origin is not None:
-        keep = origin[keep]
-    normalized = WHITESPACE.sub("", chars)
-    kept_origin = array("q")
-    kept_origin.frombytes(keep.astype(np.int64).tobytes())
-    return _normalized(text, normalized, kept_origin)
-
-
-def _nfkc_clusters(kept: str, origin: array[int] | None) -> tuple[str, array[int]]:
-    """Apply NFKC to each character of ``kept`` with the combining marks after it.
-
-    Only clusters that change are visited: those with combining marks and characters that
-    NFKC folds (full-width forms); every other character is copied as it is.
-    """
-    distinct = set(kept)
-    marks = {ch for ch in distinct if unicodedata.combining(ch)}
-    folds = {
-        ch
-        for ch in distinct - marks
-        if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch
-    }
-    new_origin = array("q")
-
-    def origin_of(lo: int, hi: int) -> Iterable[int]:
-        return range(lo, hi) if origin is None else origin[lo:hi]
-
-    if not marks and not folds:
-        return kept, array("q", origin_of(0, len(kept)))
-    mark_class = "".join(map(re.escape, sorted(marks)))
-    alternatives = [f"[^{mark_class}][{mark_class}]+", f"^[{mark_class}]+"] if marks else []
-    if folds:
-        alternatives.append("[" + "".join(map(re.escape, sorted(folds))) + "]")
-    parts = []
-    last = 0
-    for m in re.finditer("|".join(alternatives), kept):
-        cluster = m.group()
-        folded = cluster if cluster.isascii() else unicodedata.normalize("NFKC", cluster)
-        parts.append(kept[last : m.start()])
-        new_origin.extend(origin_of(last, m.start()))
-        parts.append(folded)
-        new_origin.extend([m.start() if origin is None else origin[m.start()]] * len(folded))
-        last = m.end()
-    parts.append(kept[last:])
-    new_origin.extend(origin_of(last, len(kept)))
-    return "".join(parts), new_origin
-
-
-@lru_cache(maxsize=1)
-def _convertible() -> dict[int, str] | None:
-    """Return a table marking the characters that t2s conversion looks at.
-
-    OpenCC replaces dictionary entries and never matches across a separator or a character
-    that is in no entry, so each run of entry characters converts on its own as it does in
-    the whole text; and a run changes only if it holds a character that an entry changes.
-    The table maps those characters to NUL and the other entry characters to U+0001; the
-    rest of the text stays as it is. ``None`` (convert whole texts) when the dictionaries
-    cannot be read.
-    """
-    converter = opencc_converter()
-    try:
-        converter.convert("")
-        entries: dict[str, str] = {}
-        stack: list[object] = list(converter._dict_chain_data)
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, tuple) and isinstance(item[2], dict):
-                entries.update(item[2])
-            else:
-                return None
-        separators = converter.split_chars_re
-    except (AttributeError, IndexError, TypeError):
-        return None
-    changed: set[str] = set()
-    for key, value in entries.items():
-        value = value.split(" ")[0]  # OpenCC takes the first of several
-        if len(value) != len(key):
-            changed.update(key)
-        else:
-            changed.update(k for k, v in zip(key, value, strict=True) if k != v)
-    table = {ord(ch): "\1" for key in entries for ch in key if not separators.fullmatch(ch)}
-    table.update({ord(ch): "\0" for ch in changed if ord(ch) in table})
-    return table or None
-
-
-# A run of entry characters (marked by _convertible) holding at least one that changes.
-_CHANGING_RUN = re.compile("(?<![\0\1])\1*+\0[\0\1]*+")
-
-
-@lru_cache(maxsize=1 << 16)
-def _simplified_run(run: str) -> str:
-    return to_simplified(run)
-
-
-#: Texts at least this long are normalized with numpy (a lookup per character in C);
-#: shorter ones with ``str.translate``, without importing numpy.
-_NUMPY_FROM = 1 << 13
-
-
-@lru_cache(maxsize=1)
-def _convertible_masks() -> tuple[Any, Any]:
-    """Return boolean arrays over code points: entry characters, and those that change."""
-    import numpy as np
-
-    table = _convertible()
-    assert table is not None
-    entry = np.zeros(sys.maxunicode + 1, dtype=bool)
-    changes = np.zeros(sys.maxunicode + 1, dtype=bool)
-    entry[list(table)] = True
-    changes[[code for code, mark in table.items() if mark == "\0"]] = True
-    return entry, changes
-
-
-def _changing_runs(text: str) -> Iterable[tuple[int, int]]:
-    """Yield the spans of the runs of entry characters holding one that changes."""
-    if len(text) < _NUMPY_FROM:
-        table = _convertible()
-        assert table is not None
-        return (m.span() for m in _CHANGING_RUN.finditer(text.translate(table)))
-    import numpy as np
-
-    entry, changes = _convertible_masks()
-    codes = _code_points(text)
-    if not changes[codes].any():
-        return ()
-    edges = np.diff(entry[codes].astype(np.int8), prepend=0, append=0)
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    changed = np.concatenate(([0], np.cumsum(changes[codes])))
-    keep = changed[ends] > changed[starts]
-    return zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
-
-
-def _to_simplified_runs(text: str) -> str:
-    """Return ``to_simplified(text)``, converting only the runs that can change."""
-    if _convertible() is None or "\0" in text or "\1" in text:
-        return to_simplified(text)
-    parts = []
-    last = 0
-    for start, end in _changing_runs(text):
-        parts += (text[last:start], _simplified_run(text[start:end]))
-        last = end
-    if not parts:
-        return text
-    parts.append(text[last:])
-    return "".join(parts)
 
 
 # ---- comparing with a data package ------------------------------------------------------

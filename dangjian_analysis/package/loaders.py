@@ -7,14 +7,21 @@ NaT), ``integer`` fields nullable ``Int64`` and every other field pandas' ``str`
 not to, so a researcher's own package is checked before it is analysed. Tables are read by
 :func:`~dangjian_analysis.package.tables.read_table`, the reader the validator checks, so
 the cells loaded are the cells validated.
+
+:func:`load_package` is the usual entry point: it validates once and returns every table
+together with the package's analysis settings, which the analysis functions take as their
+``settings`` argument.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dangjian_analysis.package.schema import UNIT_PROPERTY, DataPackage, read_datapackage
+from dangjian_analysis.package.settings import AnalysisSettings, read_analysis_settings
 from dangjian_analysis.package.tables import read_table
 from dangjian_analysis.package.validation import validate as _validate
 
@@ -22,8 +29,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "LoadedPackage",
     "load_figures",
     "load_indicators",
+    "load_package",
     "load_regions",
     "load_scopes",
     "load_sources",
@@ -38,7 +47,7 @@ def _package(path: str | Path | None, validate: bool) -> DataPackage:
 def load_table(name: str, path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
     """Load resource ``name`` of the package at ``path`` (default: the bundled package).
 
-    The frame's ``attrs`` hold ``data_version`` and ``data_dir``.
+    The frame's ``attrs`` hold ``data_version``.
 
     Raises:
         DataPackageNotFoundError: when ``path`` holds no data package.
@@ -55,7 +64,7 @@ def _frame(package: DataPackage, name: str) -> pd.DataFrame:
     fields = package.fields(name)
     table = read_table(package, name)
     frame = pd.DataFrame(
-        {col: pd.Series([row[col] for row in table.rows], dtype=object) for col in table.header}
+        {col: pd.Series(table.columns[col], dtype=object) for col in table.header}
     )
     for fld in fields:
         col = fld["name"]
@@ -72,7 +81,6 @@ def _frame(package: DataPackage, name: str) -> pd.DataFrame:
         else:
             frame[col] = frame[col].mask(blank).astype("str")
     frame.attrs["data_version"] = package.version
-    frame.attrs["data_dir"] = str(package.folder)
     return frame
 
 
@@ -99,13 +107,22 @@ def load_scopes(path: str | Path | None = None, *, validate: bool = True) -> pd.
 def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
     """Load ``figures.csv`` with each row's unit attached.
 
+    Besides the columns of ``figures.csv`` the frame has ``unit_kind`` and ``base_unit``
+    (the indicator's unit kind and that kind's base unit) and ``region_level`` (the
+    ``level`` of the figure's region; ``national`` marks the national context).
+    """
+    return _figures(_package(path, validate))
+
+
+def _figures(package: DataPackage) -> pd.DataFrame:
+    """Read ``figures.csv`` of an opened package with each row's unit attached.
+
     Besides the columns of ``figures.csv`` the frame has ``unit_kind`` and ``base_unit``,
     resolved through the ``unit`` property of the ``value`` field (the indicator's unit
     kind and that kind's base unit from the package's ``unitKinds``), and ``region_level``,
     the ``level`` of the figure's region in ``regions.csv`` (``national`` marks the
     national context). ``value``, ``lower`` and ``upper`` are ``float64``.
     """
-    package = _package(path, validate)
     figures = _frame(package, "figures")
     unit = package.unit_of("figures", "value")
     if isinstance(unit, dict):
@@ -118,6 +135,83 @@ def load_figures(path: str | Path | None = None, *, validate: bool = True) -> pd
     figures["base_unit"] = figures["unit_kind"].map(base).astype("str")
     levels = _frame(package, "regions").set_index("region_id")["level"]
     figures["region_level"] = figures["region_id"].map(levels).astype("str")
-    figures.attrs.update(data_version=package.version, data_dir=str(package.folder))
+    figures.attrs["data_version"] = package.version
     figures.attrs[UNIT_PROPERTY] = {"value": unit, "lower": unit, "upper": unit}
     return figures
+
+
+@dataclass(frozen=True)
+class LoadedPackage:
+    """A data package loaded for analysis: its tables, its analysis settings, its identity.
+
+    Attributes:
+        path: the folder that holds ``datapackage.json``.
+        name: the package's ``name`` in the descriptor.
+        version: its data version.
+        settings: its analysis settings (``analysis.json``): pass them to the analysis
+            functions as ``settings=``.
+        tables: every table of the package by resource name, each a frame as
+            :func:`load_table` returns it (``figures`` as :func:`load_figures` does).
+
+    """
+
+    path: Path
+    name: str
+    version: str
+    settings: AnalysisSettings
+    tables: Mapping[str, pd.DataFrame]
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        """``figures.csv``, with units and region levels (see :func:`load_figures`)."""
+        return self.tables["figures"]
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """``sources.csv``: one row per source."""
+        return self.tables["sources"]
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """``regions.csv``: one row per region."""
+        return self.tables["regions"]
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """``indicators.csv``: indicator codes, unit kinds and definitions."""
+        return self.tables["indicators"]
+
+    @property
+    def scopes(self) -> pd.DataFrame:
+        """``scopes.csv``: whom figures are about."""
+        return self.tables["scopes"]
+
+
+def load_package(path: str | Path | None = None, *, validate: bool = True) -> LoadedPackage:
+    """Load the data package at ``path`` (default: the bundled one) for analysis.
+
+    The package is validated once (unless ``validate`` is false), then every table is read
+    and the analysis settings with them::
+
+        data = dj.load_package(DATA_DIR)
+        cross = dj.cross_section(data.figures, data.scopes, "output_growth",
+                                 settings=data.settings)
+
+    Raises:
+        DataPackageNotFoundError: when ``path`` holds no data package.
+        DataValidationError: when ``validate`` is true and the package is invalid, or when
+            the package declares no analysis settings.
+
+    """
+    package = _package(path, validate)
+    tables = {
+        name: _figures(package) if name == "figures" else _frame(package, name)
+        for name in package.resource_names
+    }
+    return LoadedPackage(
+        path=package.folder,
+        name=str(package.descriptor.get("name", "")),
+        version=package.version,
+        settings=read_analysis_settings(package.folder),
+        tables=tables,
+    )

@@ -11,14 +11,22 @@ from typing import Any
 from dangjian_analysis.package.descriptor import normalized, rule_problems, structure_problems
 from dangjian_analysis.package.errors import DataPackageNotFoundError, DataValidationError, Problem
 from dangjian_analysis.package.paths import DESCRIPTOR, default_data_dir, resolve_data_dir
-from dangjian_analysis.package.tables import decode_utf8
+from dangjian_analysis.text.files import (
+    NotRegularFileError,
+    TextDecodeError,
+    decode_utf8,
+    path_kind,
+    read_regular_file,
+)
 
 __all__ = [
     "RESOURCE_NAMES",
     "UNIT_PROPERTY",
     "DataPackage",
     "data_version",
+    "decode_package_text",
     "read_datapackage",
+    "read_package_text",
 ]
 
 #: The tables every data package of this schema holds, in load order.
@@ -116,17 +124,78 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
     return DataPackage(folder, descriptor)
 
 
+def decode_package_text(data: bytes, file: str, package: str) -> str:
+    """Return the text of a package file in UTF-8; a leading byte order mark is dropped.
+
+    ``file`` is the file's name within the package and ``package`` the package folder,
+    both used in the error.
+
+    Raises:
+        DataValidationError: naming the file, the line and the first byte that is not
+            UTF-8 (or saying that the file is UTF-16).
+
+    """
+    try:
+        return decode_utf8(data)
+    except TextDecodeError as exc:
+        raise DataValidationError(
+            package, [Problem(file, None, None, exc.expected, exc.found, line=exc.line)]
+        ) from None
+
+
+def read_package_text(folder: Path, file: str, what: str) -> str:
+    """Read ``file`` of the package in ``folder`` as UTF-8 text (see :func:`decode_package_text`).
+
+    Only a regular file inside the package folder is read: a device, a FIFO, a socket or a
+    symbolic link loop is named as what it is, and a symbolic link that leads out of the
+    folder is refused without reading (or printing) what it points to.
+
+    Raises:
+        DataValidationError: ``expected <what>, found <what is there>``: no such file, a
+            folder, a FIFO (named pipe), a character device, a symbolic link loop, a
+            symbolic link to a file outside the package folder, unreadable: <reason>; or
+            the decoding problems of :func:`decode_package_text`.
+
+    """
+    path = folder / file
+    found = path_kind(path)
+    if found == "a regular file" and not _inside(path, folder):
+        found = "a symbolic link to a file outside the package folder (not read)"
+    if found != "a regular file":
+        raise DataValidationError(str(folder), [Problem(file, None, None, what, found)])
+    try:
+        data = read_regular_file(path)
+    except NotRegularFileError as exc:
+        raise DataValidationError(
+            str(folder), [Problem(file, None, None, what, exc.strerror or "not a regular file")]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataValidationError(
+            str(folder), [Problem(file, None, None, what, f"unreadable: {reason}")]
+        ) from None
+    return decode_package_text(data, file, str(folder))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, with every symbolic link followed, lies inside ``folder``'s real path."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def _parse(folder: Path) -> dict[str, Any]:
     """Read and parse ``datapackage.json`` in ``folder`` into a JSON object."""
     file = folder / DESCRIPTOR
     try:
-        data = file.read_bytes()
+        data = read_regular_file(file)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise DataValidationError(
             str(folder), [Problem(DESCRIPTOR, None, None, "a readable file", reason)]
         ) from None
-    text = decode_utf8(data, DESCRIPTOR, str(folder))
+    text = decode_package_text(data, DESCRIPTOR, str(folder))
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:

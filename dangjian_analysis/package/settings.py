@@ -8,21 +8,22 @@ the package (the ``analysis`` resource of ``datapackage.json``), not in code. A
 researcher's own package carries its own file; ``dangjian validate`` checks that every
 code and figure id in it exists in the package's tables.
 
-The analysis functions find the settings through the tables they are given: every frame
-the loaders return carries the folder of its package in ``attrs["data_dir"]``
-(:func:`settings_for`).
+The settings travel in the open: :func:`~dangjian_analysis.package.loaders.load_package`
+returns them beside the tables (``load_package(path).settings``) and every analysis
+function that needs them takes them as its ``settings`` argument; no function looks them
+up from a table.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
-from dangjian_analysis.package.schema import DataPackage, read_datapackage
+from dangjian_analysis.package.schema import DataPackage, read_datapackage, read_package_text
 
 __all__ = [
     "GROWTH_SUFFIXES",
@@ -32,11 +33,11 @@ __all__ = [
     "SETTINGS_RESOURCE",
     "AnalysisSettings",
     "CapacityMeasure",
+    "Example",
     "NationalDefinition",
     "RatioMeasure",
     "check_settings",
     "read_analysis_settings",
-    "settings_for",
 ]
 
 #: Name of the resource in ``datapackage.json`` that holds the analysis settings.
@@ -73,8 +74,18 @@ SETTINGS_PARTS: dict[str, str] = {
     "`population`, the `indicator` and `scope` of their figures, whether they form the "
     "party-statistics `series`, and the `regional` measures and scopes that share them",
     "national_counts": "national counts, in the same form as the definitions",
-    "capacity": "the capacity chart: its `scopes` and its `measures` (`measure`, `label`, "
-    "optional `money_unit`: 元, 万元 or 亿元)",
+    "capacity": "the capacity chart: its `scopes`, its `measures` (`measure`, `label`, "
+    "optional `money_unit`: 元, 万元 or 亿元) and the `people` (indicator codes) whose "
+    "counts are party-work capacity",
+    "reported_growth": "growth rates as printed (`indicator`) and the level indicator each "
+    "is growth of (`level`): they become the `<level>_growth_1y` measures",
+    "growth_levels": "level indicators whose compound annual growth (`<level>_cagr`) is "
+    "computed between two periods",
+    "implied_denominators": "the coverage `rates` whose denominator can be recovered from a "
+    "`counts` indicator of enterprises with a party organization (count ÷ rate)",
+    "examples": "cases the notebooks single out (`key`, `region_id`, optional `measures`, "
+    "`scope`, `value`): a rate printed beside the counts it can be checked against, a "
+    "coverage claimed in words, a region's change over time",
 }
 
 #: Suffixes of the growth measures derived from a level indicator: one-year growth as
@@ -142,6 +153,22 @@ class CapacityMeasure:
         return MONEY_UNITS[self.money_unit] if self.money_unit else 1.0
 
 
+@dataclass(frozen=True)
+class Example:
+    """A case a notebook singles out: a region, and the measures, scope or value it is about.
+
+    ``key`` names the case (a notebook asks for it by key); ``measures`` are indicator codes
+    or derived measures, ``scope`` a scope code, ``value`` a number the case is about (a
+    coverage claimed in words, as a share).
+    """
+
+    key: str
+    region_id: str
+    measures: tuple[str, ...] = ()
+    scope: str | None = None
+    value: float | None = None
+
+
 @dataclass(frozen=True, eq=True)
 class AnalysisSettings:
     """The analysis decisions of one data package (see the module docstring)."""
@@ -158,6 +185,12 @@ class AnalysisSettings:
     national_counts: tuple[NationalDefinition, ...] = ()
     capacity_scopes: tuple[str, ...] = ()
     capacity_measures: tuple[CapacityMeasure, ...] = ()
+    capacity_people: tuple[str, ...] = ()
+    reported_growth: Mapping[str, str] = field(default_factory=dict)
+    growth_levels: tuple[str, ...] = ()
+    implied_rates: tuple[str, ...] = ()
+    implied_counts: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
     source: str = ""
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts: compare, never hash
@@ -166,6 +199,32 @@ class AnalysisSettings:
     def capacity_measure_names(self) -> tuple[str, ...]:
         """The capacity measures, in display order."""
         return tuple(m.measure for m in self.capacity_measures)
+
+    @property
+    def money_measures(self) -> tuple[str, ...]:
+        """The capacity measures shown in a money unit (output or tax per firm), in order."""
+        return tuple(m.measure for m in self.capacity_measures if m.money_unit)
+
+    @property
+    def ratio_measure_names(self) -> tuple[str, ...]:
+        """The names of the ratio measures, in file order."""
+        return tuple(m.name for m in self.ratio_measures)
+
+    @property
+    def reported_coverage_measures(self) -> tuple[str, ...]:
+        """The coverage measures printed as rates (indicators, not ratio measures), in order."""
+        ratios = set(self.ratio_measure_names)
+        return tuple(m for m in self.coverage_measures if m not in ratios)
+
+    @property
+    def derived_coverage_measures(self) -> tuple[str, ...]:
+        """The coverage measures derived from counts (ratio measures), in order."""
+        ratios = set(self.ratio_measure_names)
+        return tuple(m for m in self.coverage_measures if m in ratios)
+
+    def example(self, key: str) -> Example | None:
+        """Return the example called ``key``, or ``None`` when the package names none."""
+        return next((e for e in self.examples if e.key == key), None)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> AnalysisSettings:
         """Return the object itself: settings are never changed after reading."""
@@ -306,6 +365,22 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
             unit = None
         if measure is not None and label is not None:
             measures.append(CapacityMeasure(measure, label, unit))
+    reported_growth = {}
+    for where, item in reader.items(doc, "reported_growth"):
+        rate = reader.get(item, "indicator", where, str, _REQUIRED)
+        level = reader.get(item, "level", where, str, _REQUIRED)
+        if rate is not None and level is not None:
+            reported_growth[rate] = level
+    implied = reader.get(doc, "implied_denominators", "", dict, {}) or {}
+    examples = []
+    for where, item in reader.items(doc, "examples"):
+        key = reader.get(item, "key", where, str, _REQUIRED)
+        region = reader.get(item, "region_id", where, str, _REQUIRED)
+        listed = reader.strings(item, "measures", where) if "measures" in item else ()
+        scope = reader.get(item, "scope", where, str, None)
+        value = reader.get(item, "value", where, float, None)
+        if key is not None and region is not None:
+            examples.append(Example(key, region, listed, scope, value))
     settings = AnalysisSettings(
         partial_counts=partial,
         ratio_measures=tuple(ratios),
@@ -325,6 +400,18 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         if "scopes" in capacity
         else (),
         capacity_measures=tuple(measures),
+        capacity_people=reader.strings(capacity, "people", "capacity.")
+        if "people" in capacity
+        else (),
+        reported_growth=reported_growth,
+        growth_levels=reader.strings(doc, "growth_levels", "") if "growth_levels" in doc else (),
+        implied_rates=reader.strings(implied, "rates", "implied_denominators.")
+        if "rates" in implied
+        else (),
+        implied_counts=reader.strings(implied, "counts", "implied_denominators.")
+        if "counts" in implied
+        else (),
+        examples=tuple(examples),
         source=file,
     )
     return settings, reader.problems
@@ -356,7 +443,12 @@ def check_settings(
         for code in (*m.numerators, *m.denominators):
             need(f"{where}numerators/denominators", code, indicators, "code of indicators.csv")
         need(f"{where}unit_kind", m.unit_kind, unit_kinds, "unit kind of datapackage.json")
-    growth = {f"{i}{suffix}" for i in indicators for suffix in GROWTH_SUFFIXES}
+    # The growth measures the settings derive: <level>_growth_1y of a rate printed in
+    # reported_growth, <level>_cagr of a level in growth_levels. A package whose outcomes
+    # name others (one written before those parts existed) is told so, not left without.
+    one_year, compound = GROWTH_SUFFIXES
+    growth = {f"{level}{one_year}" for level in settings.reported_growth.values()}
+    growth |= {f"{level}{compound}" for level in settings.growth_levels}
     measures = indicators | ratio_names | growth
     for i, measure in enumerate(settings.coverage_measures):
         need(f"coverage_measures[{i}].measure", measure, indicators | ratio_names,
@@ -365,7 +457,8 @@ def check_settings(
         for outcome, wanted in getattr(settings, key).items():
             for measure in wanted:
                 need(f"{key}[{outcome}].measure", measure, measures,
-                     "indicator, ratio measure or growth measure (…_growth_1y, …_cagr)")
+                     "indicator, ratio measure or growth measure (<level>_growth_1y of "
+                     "reported_growth, <level>_cagr of growth_levels)")
     for outcome in settings.benchmark_measures:
         need(f"benchmark_measures[{outcome}].outcome", outcome, set(settings.outcomes),
              "an outcome of 'outcomes'")
@@ -385,6 +478,33 @@ def check_settings(
         need(f"capacity.scopes[{i}]", scope, scopes, "code of scopes.csv")
     for i, m in enumerate(settings.capacity_measures):
         need(f"capacity.measures[{i}].measure", m.measure, ratio_names, "a ratio measure")
+    for i, code in enumerate(settings.capacity_people):
+        need(f"capacity.people[{i}]", code, indicators, "code of indicators.csv")
+    for i, (rate, level) in enumerate(settings.reported_growth.items()):
+        need(f"reported_growth[{i}].indicator", rate, indicators, "code of indicators.csv")
+        need(f"reported_growth[{i}].level", level, indicators, "code of indicators.csv")
+    for key, codes in (
+        ("growth_levels", settings.growth_levels),
+        ("implied_denominators.rates", settings.implied_rates),
+        ("implied_denominators.counts", settings.implied_counts),
+    ):
+        for i, code in enumerate(codes):
+            need(f"{key}[{i}]", code, indicators, "code of indicators.csv")
+    keys: set[str] = set()
+    for i, e in enumerate(settings.examples):
+        where = f"examples[{i}]."
+        if e.key in keys:
+            problems.append(
+                Problem(file, None, f"{where}key", "a key not used before", repr(e.key))
+            )
+        keys.add(e.key)
+        need(f"{where}region_id", e.region_id, region_ids, "region id of regions.csv")
+        for measure in e.measures:
+            need(f"{where}measures", measure, measures,
+                 "indicator, ratio measure or growth measure (<level>_growth_1y of "
+                 "reported_growth, <level>_cagr of growth_levels)")
+        if e.scope is not None:
+            need(f"{where}scope", e.scope, scopes, "code of scopes.csv")
     return problems
 
 
@@ -403,15 +523,12 @@ def load_settings_document(package: DataPackage) -> tuple[AnalysisSettings, list
         return AnalysisSettings(), []
     name = path.name
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return AnalysisSettings(source=name), [
-            Problem(name, None, None, "the file named by the 'analysis' resource", "no file")
-        ]
-    except UnicodeDecodeError as exc:
-        return AnalysisSettings(source=name), [
-            Problem(name, None, None, "UTF-8 text", f"undecodable byte at {exc.start}")
-        ]
+        text = read_package_text(package.folder, str(path.relative_to(package.folder)),
+                                 "the file named by the 'analysis' resource")
+    except DataValidationError as exc:  # missing, not a regular file, not UTF-8
+        return AnalysisSettings(source=name), [replace(p, file=name) for p in exc.problems]
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return AnalysisSettings(source=name), [
             Problem(name, None, None, "valid JSON", f"{exc.msg} at line {exc.lineno}")
@@ -454,26 +571,3 @@ def read_analysis_settings(path: str | Path | None = None) -> AnalysisSettings:
             raise DataValidationError(str(package.folder), problems)
         _CACHE[key] = settings
     return _CACHE[key]
-
-
-def settings_for(
-    table: Any, settings: AnalysisSettings | None = None
-) -> AnalysisSettings:
-    """Return the settings for a table: ``settings`` if given, else its package's.
-
-    A table returned by the loaders carries its package folder in ``attrs["data_dir"]``.
-
-    Raises:
-        ValueError: no settings were given and the table does not say where it came from.
-
-    """
-    if settings is not None:
-        return settings
-    folder = getattr(table, "attrs", {}).get("data_dir")
-    if not folder:
-        raise ValueError(
-            "this table does not say which data package it comes from (no "
-            "attrs['data_dir']): load it with dj.load_figures(...) or pass "
-            "settings=read_analysis_settings(path)"
-        )
-    return read_analysis_settings(folder)

@@ -13,21 +13,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
-
-if TYPE_CHECKING:
-    from dangjian_analysis.package.schema import DataPackage
+from dangjian_analysis.package.schema import DataPackage, decode_package_text, read_package_text
 
 __all__ = [
     "EARLIEST_DATE",
     "LATEST_DATE",
     "Table",
     "csv_options",
-    "decode_utf8",
+    "decode_package_text",
     "read_table",
 ]
 
@@ -36,76 +33,72 @@ __all__ = [
 EARLIEST_DATE = dt.date(1677, 9, 22)
 LATEST_DATE = dt.date(2262, 4, 11)
 
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def decode_utf8(data: bytes, file: str, package: str) -> str:
-    """Return the text of a package file in UTF-8; a leading byte order mark is dropped.
-
-    ``file`` is the file's name within the package and ``package`` the package folder,
-    both used in the error.
-
-    Raises:
-        DataValidationError: naming the file, the line and the first byte that is not
-            UTF-8 (or saying that the file is UTF-16).
-
-    """
-    if data.startswith(_UTF16_BOMS):
-        mark = " ".join(f"{b:02X}" for b in data[:2])
-        raise DataValidationError(
-            package,
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "UTF-8 text",
-                    f"UTF-16 (byte order mark {mark}); save the file as UTF-8",
-                )
-            ],
-        )
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataValidationError(
-            package,
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "UTF-8 text",
-                    f"byte 0x{data[exc.start]:02X} at offset {exc.start}, which is not UTF-8 "
-                    "(GB18030 or Big5?); save the file as UTF-8",
-                    line=line,
-                )
-            ],
-        ) from None
-
-
-@dataclass
 class Table:
-    """A CSV file read as text: its header and its rows (dicts of column to string).
+    """A CSV file read as text: its header and its cells, column by column.
 
-    ``lines[i]`` is the physical line of the file (1-based) where ``rows[i]`` starts; it
-    differs from the row number plus one once a quoted cell has spanned several lines.
+    ``columns[name][i]`` is the cell of column ``name`` in data row ``i + 1``; equal cells
+    of one column share one string, so a table of 200,000 rows of repeated codes stays
+    small. :attr:`rows` gives the same cells as dicts, one per row (built on first use).
+    ``lines[i]`` is the physical line of the file (1-based) where data row ``i + 1``
+    starts; it differs from the row number plus one once a quoted cell has spanned
+    several lines.
     """
 
-    name: str
-    file: str
-    header: list[str]
-    rows: list[dict[str, str]] = field(default_factory=list)
-    key_field: str | None = None
-    lines: list[int] = field(default_factory=list)
+    def __init__(
+        self,
+        name: str,
+        file: str,
+        header: list[str],
+        rows: list[dict[str, str]] | None = None,
+        key_field: str | None = None,
+        lines: list[int] | None = None,
+    ) -> None:
+        """Make a table from its header and, optionally, rows as dicts."""
+        self.name = name
+        self.file = file
+        self.header = list(header)
+        self.key_field = key_field
+        self.columns: dict[str, list[str]] = {c: [] for c in self.header}
+        self.lines: list[int] = list(lines or [])
+        self._rows: list[dict[str, str]] | None = None
+        for row in rows or []:
+            for c in self.header:
+                self.columns[c].append(row[c])
+
+    def __len__(self) -> int:
+        """Return the number of data rows."""
+        return len(self.columns[self.header[0]]) if self.header else 0
+
+    def __repr__(self) -> str:
+        """Name the table and its size."""
+        return f"Table({self.name!r}, {self.file!r}, {len(self)} rows)"
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """The rows as dicts of column to cell (built once, on first use)."""
+        if self._rows is None or len(self._rows) != len(self):
+            cols = [self.columns[c] for c in self.header]
+            self._rows = [
+                dict(zip(self.header, cells, strict=True)) for cells in zip(*cols, strict=True)
+            ]
+        return self._rows
+
+    def row(self, number: int) -> dict[str, str]:
+        """Return data row ``number`` (1-based) as a dict."""
+        return {c: self.columns[c][number - 1] for c in self.header}
 
     def key(self, row: dict[str, str]) -> str | None:
         """Describe the row by its primary key, e.g. ``figure_id=ab-001``."""
         if self.key_field and row.get(self.key_field):
             return f"{self.key_field}={row[self.key_field]}"
+        return None
+
+    def key_of(self, number: int) -> str | None:
+        """Describe data row ``number`` (1-based) by its primary key."""
+        if self.key_field:
+            value = self.columns[self.key_field][number - 1]
+            if value:
+                return f"{self.key_field}={value}"
         return None
 
     def line(self, number: int) -> int | None:
@@ -115,6 +108,14 @@ class Table:
         if 1 <= number <= len(self.lines):
             return self.lines[number - 1]
         return None
+
+    def extend(self, rows: list[list[str]], lines: list[int]) -> None:
+        """Add data rows (lists of cells in header order) that start at ``lines``."""
+        if rows:
+            for column, cells in zip(self.columns.values(), zip(*rows, strict=True), strict=True):
+                column.extend(cells)
+        self.lines.extend(lines)
+        self._rows = None
 
 
 def csv_options(resource: dict[str, Any]) -> dict[str, Any]:
@@ -152,27 +153,18 @@ def read_table(package: DataPackage, name: str) -> Table:
     """Read resource ``name`` of ``package`` as text, in the dialect its descriptor declares.
 
     Raises:
-        DataValidationError: when the file is missing, not UTF-8, not valid CSV (a quote
-            left open), its header does not list the schema's fields in order, or a row is
-            empty or has the wrong number of cells; each problem names the file, the row
-            and the line where the row starts.
+        DataValidationError: when the file is missing, not a regular file inside the
+            package folder (a FIFO, a device, a link loop or out of the folder), not
+            UTF-8, not valid CSV (a quote left open), its header does not list the
+            schema's fields in order, or a row is empty or has the wrong number of
+            cells; each problem names the file, the row and the line where the row
+            starts.
 
     """
     resource = package.resource(name)
     file = str(resource["path"])
-    path = Path(package.folder) / file
     folder = str(package.folder)
-    if not path.is_file():
-        found = "a folder" if path.is_dir() else "no such file"
-        raise DataValidationError(folder, [Problem(file, None, None, f"the {name} table", found)])
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise DataValidationError(
-            folder, [Problem(file, None, None, f"the {name} table", f"unreadable: {reason}")]
-        ) from None
-    text = decode_utf8(data, file, folder)
+    text = read_package_text(Path(package.folder), file, f"the {name} table")
     reader = csv.reader(io.StringIO(text, newline=""), **csv_options(resource))
     expected = [f["name"] for f in resource["schema"]["fields"]]
     pk = resource["schema"].get("primaryKey") or []
@@ -182,6 +174,9 @@ def read_table(package: DataPackage, name: str) -> Table:
     table: Table | None = None
     number = 0
     end = 0
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    shared: dict[str, str] = {}
     while True:
         start = end + 1
         try:
@@ -216,11 +211,13 @@ def read_table(package: DataPackage, name: str) -> Table:
                     file, number, None, f"{len(header)} cells", f"{len(cells)} cells", line=start
                 )
             )
-        elif table is not None:
-            table.rows.append(dict(zip(header, cells, strict=True)))
-            table.lines.append(start)
+        else:  # equal cells share one string: a table of repeated codes stays small
+            rows.append(list(map(shared.setdefault, cells, cells)))
+            lines.append(start)
     if header is None and not problems:
         problems.append(Problem(file, 0, None, f"columns {expected}", "an empty file"))
     if problems or table is None:
         raise DataValidationError(folder, problems)
+    del shared
+    table.extend(rows, lines)
     return table

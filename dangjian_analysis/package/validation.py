@@ -1,40 +1,57 @@
 """Validate a data package against its schema and the package's own curation rules.
 
-Two layers of checks, both reported through
-:class:`~dangjian_analysis.package.errors.DataValidationError`:
+Validation is a list of named checks (:data:`~dangjian_analysis.package.checks.CHECKS`),
+one rule each, every problem reported through
+:class:`~dangjian_analysis.package.errors.DataValidationError` naming file, row, column,
+what was expected and what was found:
 
 1. What ``datapackage.json`` says: the header of every CSV, required values, types
    (string, number, integer, date), constraints (enum, pattern, length, range, unique),
-   primary keys and foreign keys (self-references without cycles).
+   primary keys and foreign keys (self-references without cycles), a ``unit`` on every
+   numeric field and a valid ``version``.
 2. What the curation rules in ``CURATION.md`` add: ``lower <= value <= upper``; ratio
-   indicators between 0 and 1; ``raw`` parses to the stored value, bounds and qualifier
-   with a unit that fits the indicator; reference periods that are ordered and consistent
-   with their kind and basis; ``see_also`` pointing at existing figures and listed back
-   by them (links go both ways); ``entity`` set
-   exactly for single-enterprise figures; a ``unit`` property on every numeric field; and
-   one definition per ratio code: two figures of a ratio indicator with the same region,
-   scope (and entity) and reference year but different values must be linked by
-   ``see_also`` (conflicting pages or a self-contradiction, explained in ``notes``), since
-   otherwise the table puts two definitions under one code.
+   indicators between 0 and 1; counts (unit kinds ``count``, ``persons``,
+   ``person_times``) non-negative whole numbers; ``raw`` parses to the stored value,
+   bounds and qualifier with a unit that fits the indicator; reference periods that are
+   ordered and consistent with their kind and basis; ``see_also`` pointing at existing
+   figures and listed back by them (links go both ways); ``entity`` set exactly for
+   single-enterprise figures; and one definition per ratio code: two figures of a ratio
+   indicator with the same region, scope (and entity) and reference year but different
+   values must be linked by ``see_also``.
+3. The analysis settings (``analysis.json``): well formed, every key known, every measure
+   and key listed once, factors finite and positive, and every code and id naming a row
+   of the tables.
 
 Files are read as text by :func:`~dangjian_analysis.package.tables.read_table`, the reader
 the loaders use too, so nothing is coerced before it is checked and what validates is what
 loads: numbers and dates are checked in the form the loaders read (ASCII digits, finite
 numbers, dates the ``datetime64[ns]`` columns can hold), and no cell holds control
 characters (``raw`` and ``locator``, the text as printed on one line, no line breaks either).
+
+A module that adds rules registers named checks with
+:func:`~dangjian_analysis.package.checks.named_check` and is listed in
+:data:`CHECK_MODULES`; :func:`check_names` lists every check with its rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from dangjian_analysis.package.checks import (
+    CHECKS,
+    DATE,
+    NUMBER,
+    CheckContext,
+    named_check,
+)
 from dangjian_analysis.package.errors import DataValidationError, Problem
 from dangjian_analysis.package.paths import DESCRIPTOR
 from dangjian_analysis.package.schema import (
@@ -49,16 +66,21 @@ from dangjian_analysis.package.settings import (
     settings_path,
 )
 from dangjian_analysis.package.tables import EARLIEST_DATE, LATEST_DATE, Table, read_table
-from dangjian_analysis.text.quantity import QuantityParseError, parse_quantity, unit_kind_compatible
+from dangjian_analysis.text.quantity import (
+    Quantity,
+    QuantityParseError,
+    parse_quantity,
+    unit_kind_compatible,
+)
 
 # read_table and Table live in dangjian_analysis.package.tables and are re-exported here.
-__all__ = ["Table", "read_table", "validate"]
+__all__ = ["CHECK_MODULES", "Table", "check_names", "read_table", "validate"]
 
-# ASCII digits only: Python reads full-width and Arabic-Indic digits as numbers, pandas
-# does not, and the loaders must read whatever validates.
-_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+#: Modules whose named checks join the built-in ones (imported by :func:`validate`).
+#: A module that adds rules appends its name here, one line.
+CHECK_MODULES: list[str] = []
+
 _INTEGER = re.compile(r"[-+]?[0-9]+")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT64 = 2**63
 # Cells of these columns hold text as printed on one line: no line break of any kind.
 _SINGLE_LINE = {"figures": ("raw", "locator")}
@@ -66,10 +88,14 @@ _SINGLE_LINE = {"figures": ("raw", "locator")}
 # never typed, only copied in by accident.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SINGLE_ENTERPRISE = "single_enterprise"
-
-
-def _rows(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
-    return enumerate(table.rows, start=1)
+#: Unit kinds whose figures count whole things: never negative, never fractional.
+COUNT_KINDS = ("count", "persons", "person_times")
+# A data version: major.minor.patch, optionally with a pre-release or build suffix
+# (Semantic Versioning), as the descriptor, the changelog and the notebooks write it.
+_VERSION = re.compile(
+    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+)
 
 
 def _ascii_digits(value: str) -> tuple[str, str] | None:
@@ -98,31 +124,24 @@ def _control_character(value: str, single_line: bool) -> tuple[str, str] | None:
     return expected, f"{value!r} (U+{ord(value[bad]):04X} at character {bad + 1})"
 
 
-def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
-    """Check one non-empty cell against its field type and constraints.
-
-    Returns ``(expected, found)`` for the first failed check, or ``None``.
-    """
+def _type_problem(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
+    """Check one non-empty cell against its field type; ``(expected, found)`` or ``None``."""
     ftype = fld.get("type", "string")
-    cons = fld.get("constraints", {})
-    number: float | None = None
     if ftype == "number":
-        if not _NUMBER.fullmatch(value):
+        if not NUMBER.fullmatch(value):
             return _ascii_digits(value) or (
                 "a number (digits, optional decimal point)",
                 repr(value),
             )
-        number = float(value)
-        if not math.isfinite(number):
+        if not math.isfinite(float(value)):
             return "a finite number", repr(value)
     elif ftype == "integer":
         if not _INTEGER.fullmatch(value):
             return _ascii_digits(value) or ("an integer", repr(value))
         if not -_INT64 <= int(value) < _INT64:
             return "an integer between -2**63 and 2**63 - 1", repr(value)
-        number = float(value)
     elif ftype == "date":
-        if not _DATE.fullmatch(value):
+        if not DATE.fullmatch(value):
             return _ascii_digits(value) or ("a date as YYYY-MM-DD", repr(value))
         try:
             day = dt.date.fromisoformat(value)
@@ -132,6 +151,12 @@ def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
             return f"a date between {EARLIEST_DATE} and {LATEST_DATE}", repr(value)
     if fld.get("format") == "uri" and not re.fullmatch(r"https?://\S+", value):
         return "an http(s) address", repr(value)
+    return None
+
+
+def _constraint_problem(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
+    """Check one non-empty cell of the right type against its field's constraints."""
+    cons = fld.get("constraints", {})
     if "enum" in cons and value not in cons["enum"]:
         return f"one of {cons['enum']}", repr(value)
     if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
@@ -140,179 +165,13 @@ def _check_value(fld: dict[str, Any], value: str) -> tuple[str, str] | None:
         return f"at least {cons['minLength']} characters", f"{len(value)} in {value!r}"
     if "maxLength" in cons and len(value) > cons["maxLength"]:
         return f"at most {cons['maxLength']} characters", f"{len(value)} in {value!r}"
-    if number is not None and "minimum" in cons and number < float(cons["minimum"]):
-        return f"a value >= {cons['minimum']}", value
-    if number is not None and "maximum" in cons and number > float(cons["maximum"]):
-        return f"a value <= {cons['maximum']}", value
+    if fld.get("type") in ("number", "integer"):
+        number = float(value)
+        if "minimum" in cons and number < float(cons["minimum"]):
+            return f"a value >= {cons['minimum']}", value
+        if "maximum" in cons and number > float(cons["maximum"]):
+            return f"a value <= {cons['maximum']}", value
     return None
-
-
-def _check_schema(package: DataPackage, table: Table) -> list[Problem]:
-    """Check required values, types, constraints and the primary key of one table."""
-    problems: list[Problem] = []
-    schema = package.resource(table.name)["schema"]
-    fields = schema["fields"]
-    pk = list(schema.get("primaryKey") or [])
-    single_line = _SINGLE_LINE.get(table.name, ())
-    seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields}
-    seen_keys: dict[tuple[str, ...], int] = {}
-    for number, row in _rows(table):
-        key = table.key(row)
-
-        def add(
-            column: str, expected: str, found: str, number: int = number, key: str | None = None
-        ) -> None:
-            problems.append(Problem(table.file, number, column, expected, found, key))
-
-        for fld in fields:
-            name = fld["name"]
-            value = row[name]
-            cons = fld.get("constraints", {})
-            if value == "":
-                if cons.get("required"):
-                    add(name, "a value", "an empty cell", key=key)
-                elif name in pk:
-                    add(name, "a value (part of the primary key)", "an empty cell", key=key)
-                continue
-            failed = _control_character(value, name in single_line)
-            if failed:
-                add(name, *failed, key=key)
-            elif value != value.strip():
-                add(name, "no leading or trailing spaces", repr(value), key=key)
-            failed = _check_value(fld, value)
-            if failed:
-                add(name, *failed, key=key)
-            if cons.get("unique") or pk == [name]:
-                first = seen[name].setdefault(value, number)
-                if first != number:
-                    add(name, "a unique value", f"{value!r}, already used in row {first}", key=key)
-        if len(pk) > 1 and all(row[c] for c in pk):
-            values = tuple(row[c] for c in pk)
-            first = seen_keys.setdefault(values, number)
-            if first != number:
-                add(
-                    pk[0],
-                    f"a unique primary key ({', '.join(pk)})",
-                    f"{values!r}, already used in row {first}",
-                )
-    return problems
-
-
-def _check_foreign_keys(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
-    problems: list[Problem] = []
-    for table in tables.values():
-        for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
-            cols = list(fk["fields"])
-            ref_table = tables[fk["reference"]["resource"] or table.name]
-            ref_cols = list(fk["reference"]["fields"])
-            allowed = {tuple(r[c] for c in ref_cols) for r in ref_table.rows}
-            for number, row in _rows(table):
-                values = tuple(row[c] for c in cols)
-                if all(values) and values not in allowed:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            number,
-                            cols[0],
-                            f"a {', '.join(ref_cols)} listed in {ref_table.file}",
-                            repr(values[0] if len(values) == 1 else values),
-                            table.key(row),
-                        )
-                    )
-    return problems
-
-
-def _check_hierarchies(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
-    """Self-referencing foreign keys (region parents, broader scopes) form no cycle."""
-    problems: list[Problem] = []
-    for table in tables.values():
-        for fk in package.resource(table.name)["schema"].get("foreignKeys", []):
-            if fk["reference"]["resource"]:
-                continue
-            cols = list(fk["fields"])
-            ref_cols = list(fk["reference"]["fields"])
-
-            def node_of(row: dict[str, str], columns: list[str]) -> str:
-                return ";".join(row[c] for c in columns) if all(row[c] for c in columns) else ""
-
-            parent = {node_of(r, ref_cols): node_of(r, cols) for r in table.rows}
-            parent.pop("", None)
-            for number, row in _rows(table):
-                here = node_of(row, ref_cols)
-                if not here:
-                    continue
-                seen = [here]
-                node = parent.get(here, "")
-                while node and node not in seen:
-                    seen.append(node)
-                    node = parent.get(node, "")
-                if node and node == here:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            number,
-                            cols[0],
-                            f"a {', '.join(cols)} chain that does not lead back to this row",
-                            " -> ".join([*seen, node]),
-                            table.key(row),
-                        )
-                    )
-    return problems
-
-
-def _check_units(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
-    """Every numeric field carries the ``unit`` property and every unit kind is defined."""
-    problems: list[Problem] = []
-    kinds = package.unit_kinds
-    for name in RESOURCE_NAMES:
-        for fld in package.fields(name):
-            if fld.get("type") not in ("number", "integer"):
-                continue
-            unit = fld.get(UNIT_PROPERTY)
-            where = f"resource {name!r} field {fld['name']!r}"
-            if unit is None:
-                problems.append(
-                    Problem(
-                        DESCRIPTOR, None, None, f"a {UNIT_PROPERTY!r} property on {where}", "none"
-                    )
-                )
-            elif isinstance(unit, dict):
-                ref = str(unit.get("unitKindFrom", ""))
-                if ref != "indicators.unit_kind" or unit.get("via") != "indicator":
-                    problems.append(
-                        Problem(
-                            DESCRIPTOR,
-                            None,
-                            None,
-                            f"{UNIT_PROPERTY!r} of {where} to resolve through "
-                            "indicators.unit_kind via indicator",
-                            repr(unit),
-                        )
-                    )
-    for number, row in _rows(tables["indicators"]):
-        if row["unit_kind"] and row["unit_kind"] not in kinds:
-            problems.append(
-                Problem(
-                    tables["indicators"].file,
-                    number,
-                    "unit_kind",
-                    f"a unit kind defined in unitKinds ({sorted(kinds)})",
-                    repr(row["unit_kind"]),
-                    tables["indicators"].key(row),
-                )
-            )
-    return problems
-
-
-def _float(value: str) -> float | None:
-    return float(value) if value and _NUMBER.fullmatch(value) else None
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if _DATE.fullmatch(value) else None
-    except ValueError:
-        return None
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -328,152 +187,748 @@ def _fmt(x: float | None) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
 
 
-def _check_sources(tables: dict[str, Table]) -> list[Problem]:
-    problems: list[Problem] = []
-    t = tables["sources"]
-    for number, row in _rows(t):
-        early, late, pub = (
-            _date(row["published_earliest"]),
-            _date(row["published_latest"]),
-            _date(row["published"]),
-        )
-        if early and late and early > late:
-            problems.append(
-                Problem(
-                    t.file,
-                    number,
-                    "published_latest",
-                    f"a date on or after published_earliest ({early})",
-                    str(late),
-                    t.key(row),
-                )
-            )
-        if pub and early and late and not (early <= pub <= late):
-            problems.append(
-                Problem(
-                    t.file,
-                    number,
-                    "published",
-                    f"a date between {early} and {late}",
-                    str(pub),
-                    t.key(row),
-                )
-            )
-    return problems
+# ---- cells: the schema, one rule per check -------------------------------------------------
 
 
-def _check_figures(tables: dict[str, Table]) -> list[Problem]:
-    """Check the curation rules that the schema language cannot express."""
-    problems: list[Problem] = []
-    t = tables["figures"]
-    kinds = {r["indicator"]: r["unit_kind"] for r in tables["indicators"].rows}
-    windows = {
-        r["source_id"]: (_date(r["published_earliest"]), _date(r["published_latest"]))
-        for r in tables["sources"].rows
-    }
-    ids = {r["figure_id"] for r in t.rows}
+def _fields(ctx: CheckContext, table: Table) -> list[dict[str, Any]]:
+    return list(ctx.package.resource(table.name)["schema"]["fields"])
 
-    def add(number: int, row: dict[str, str], column: str, expected: str, found: str) -> None:
-        problems.append(Problem(t.file, number, column, expected, found, t.key(row)))
 
-    for number, row in _rows(t):
-        value, lower, upper = _float(row["value"]), _float(row["lower"]), _float(row["upper"])
-        kind = kinds.get(row["indicator"])
-        if value is not None and lower is not None and lower > value:
-            add(number, row, "lower", f"a bound <= value ({_fmt(value)})", _fmt(lower))
-        if value is not None and upper is not None and upper < value:
-            add(number, row, "upper", f"a bound >= value ({_fmt(value)})", _fmt(upper))
-        if kind == "ratio":
-            for col, x in (("value", value), ("lower", lower), ("upper", upper)):
-                if x is not None and not 0 <= x <= 1:
-                    add(
-                        number,
-                        row,
-                        col,
-                        f"a ratio between 0 and 1 for ratio indicator {row['indicator']!r}",
-                        _fmt(x),
+def _distinct(ctx: CheckContext, table: Table, column: str) -> dict[str, None]:
+    """Return the distinct cells of a column, in order of first appearance (computed once)."""
+    return ctx.remember(
+        f"distinct:{table.name}:{column}", lambda: dict.fromkeys(table.columns[column])
+    )
+
+
+def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Problem]:
+    """Apply ``judge(table, field, cell)`` to each distinct non-empty cell of every column.
+
+    ``judge`` returns ``(expected, found)`` for a cell that breaks the rule; every row
+    holding that cell is reported. ``screen(table, field, cells)``, when given, looks at
+    a column's distinct cells at once and returns False when none can break the rule, so
+    that large columns are checked in one pass instead of cell by cell.
+    """
+    for table in ctx.tables.values():
+        for fld in _fields(ctx, table):
+            name = fld["name"]
+            cells = [c for c in _distinct(ctx, table, name) if c != ""]
+            if screen is not None and not screen(table, fld, cells):
+                continue
+            bad = {}
+            for cell in cells:
+                failed = judge(table, fld, cell)
+                if failed:
+                    bad[cell] = failed
+            if not bad:
+                continue
+            for number, cell in enumerate(table.columns[name], start=1):
+                if cell in bad:
+                    yield Problem(table.file, number, name, *bad[cell], table.key_of(number))
+
+
+def _single_line(table: Table, fld: dict[str, Any]) -> bool:
+    return fld["name"] in _SINGLE_LINE.get(table.name, ())
+
+
+def _may_hold_control(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    if _single_line(table, fld):
+        return not " ".join(cells).isprintable()
+    return _CONTROL.search("\n".join(cells)) is not None
+
+
+# A space at the start or end of a cell, the cells joined by NUL (never a space).
+_EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def _may_have_spaces(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    return _EDGE_SPACE.search("\x00".join(cells)) is not None
+
+
+_NUMBERS = re.compile(rf"(?:{NUMBER.pattern})(?:\n(?:{NUMBER.pattern}))*")
+_INTEGERS = re.compile(rf"(?:{_INTEGER.pattern})(?:\n(?:{_INTEGER.pattern}))*")
+
+
+def _may_break_type(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    ftype = fld.get("type", "string")
+    if not cells:
+        return False
+    if ftype == "number":
+        if not _NUMBERS.fullmatch("\n".join(cells)):
+            return True
+        return not all(map(math.isfinite, map(float, cells)))
+    if ftype == "integer":
+        return not _INTEGERS.fullmatch("\n".join(cells)) or max(map(len, cells)) > 18
+    return ftype != "string" or fld.get("format") == "uri"
+
+
+def _may_break_constraints(table: Table, fld: dict[str, Any], cells: list[str]) -> bool:
+    cons = fld.get("constraints", {})
+    checked = {"enum", "pattern", "minLength", "maxLength", "minimum", "maximum"} & set(cons)
+    if not cells or not checked:
+        return False
+    if checked == {"enum"}:
+        return not set(cells) <= set(cons["enum"])
+    return True
+
+
+@named_check("cell-required", "a required cell, or a cell of the primary key, is not empty")
+def _required(ctx: CheckContext) -> Iterator[Problem]:
+    for table in ctx.tables.values():
+        schema = ctx.package.resource(table.name)["schema"]
+        pk = list(schema.get("primaryKey") or [])
+        for fld in schema["fields"]:
+            name = fld["name"]
+            if fld.get("constraints", {}).get("required"):
+                expected = "a value"
+            elif name in pk:
+                expected = "a value (part of the primary key)"
+            else:
+                continue
+            if "" not in _distinct(ctx, table, name):
+                continue
+            for number, cell in enumerate(table.columns[name], start=1):
+                if cell == "":
+                    yield Problem(
+                        table.file, number, name, expected, "an empty cell", table.key_of(number)
                     )
-        problems.extend(_check_raw(t, number, row, kind, value, lower, upper))
 
-        early, late = _date(row["period_earliest"]), _date(row["period_latest"])
-        if early and late:
-            if early > late:
-                add(
+
+@named_check(
+    "cell-control-characters",
+    "a cell holds no control characters (raw and locator: no line breaks)",
+)
+def _control(ctx: CheckContext) -> Iterator[Problem]:
+    return _cell_rule(
+        ctx,
+        lambda table, fld, cell: _control_character(cell, _single_line(table, fld)),
+        _may_hold_control,
+    )
+
+
+@named_check("cell-no-surrounding-spaces", "a cell has no leading or trailing spaces")
+def _spaces(ctx: CheckContext) -> Iterator[Problem]:
+    return _cell_rule(
+        ctx,
+        lambda table, fld, cell: (
+            ("no leading or trailing spaces", repr(cell)) if cell != cell.strip() else None
+        ),
+        _may_have_spaces,
+    )
+
+
+@named_check("cell-type", "a cell holds its field's type: a number, an integer, a date, an address")
+def _types(ctx: CheckContext) -> Iterator[Problem]:
+    return _cell_rule(ctx, lambda table, fld, cell: _type_problem(fld, cell), _may_break_type)
+
+
+@named_check(
+    "cell-constraints", "a cell meets its field's constraints: enum, pattern, length, range"
+)
+def _constraints(ctx: CheckContext) -> Iterator[Problem]:
+    return _cell_rule(
+        ctx,
+        lambda table, fld, cell: (
+            None if _type_problem(fld, cell) else _constraint_problem(fld, cell)
+        ),
+        _may_break_constraints,
+    )
+
+
+@named_check("cell-unique", "a unique field (or a one-field primary key) holds no value twice")
+def _unique(ctx: CheckContext) -> Iterator[Problem]:
+    for table in ctx.tables.values():
+        schema = ctx.package.resource(table.name)["schema"]
+        pk = list(schema.get("primaryKey") or [])
+        for fld in schema["fields"]:
+            name = fld["name"]
+            if not (fld.get("constraints", {}).get("unique") or pk == [name]):
+                continue
+            column = table.columns[name]
+            distinct = _distinct(ctx, table, name)
+            if len(distinct) == len(column):
+                continue
+            first: dict[str, int] = {}
+            for number, cell in enumerate(column, start=1):
+                if cell == "":
+                    continue
+                seen = first.setdefault(cell, number)
+                if seen != number:
+                    yield Problem(
+                        table.file,
+                        number,
+                        name,
+                        "a unique value",
+                        f"{cell!r}, already used in row {seen}",
+                        table.key_of(number),
+                    )
+
+
+@named_check("primary-key-unique", "a primary key of several fields is unique")
+def _primary_key(ctx: CheckContext) -> Iterator[Problem]:
+    for table in ctx.tables.values():
+        pk = list(ctx.package.resource(table.name)["schema"].get("primaryKey") or [])
+        if len(pk) < 2:
+            continue
+        first: dict[tuple[str, ...], int] = {}
+        for number, values in enumerate(zip(*(table.columns[c] for c in pk), strict=True), start=1):
+            if not all(values):
+                continue
+            seen = first.setdefault(values, number)
+            if seen != number:
+                yield Problem(
+                    table.file,
                     number,
-                    row,
-                    "period_latest",
-                    f"a date on or after period_earliest ({early})",
-                    str(late),
+                    pk[0],
+                    f"a unique primary key ({', '.join(pk)})",
+                    f"{values!r}, already used in row {seen}",
+                    table.key_of(number),
                 )
-            if row["period_kind"] == "year" and (
-                (early.month, early.day) != (1, 1) or (late.month, late.day) != (12, 31)
+
+
+@named_check("foreign-keys", "a foreign key names a row of the table it refers to")
+def _foreign_keys(ctx: CheckContext) -> Iterator[Problem]:
+    tables = ctx.tables
+    for table in tables.values():
+        for fk in ctx.package.resource(table.name)["schema"].get("foreignKeys", []):
+            cols = list(fk["fields"])
+            ref_table = tables[fk["reference"]["resource"] or table.name]
+            ref_cols = list(fk["reference"]["fields"])
+            allowed = set(zip(*(ref_table.columns[c] for c in ref_cols), strict=True))
+            for number, values in enumerate(
+                zip(*(table.columns[c] for c in cols), strict=True), start=1
             ):
-                add(
-                    number,
-                    row,
-                    "period_earliest",
-                    "a calendar-year period (1 January to 31 December) for period_kind 'year'",
-                    f"{early} to {late}",
+                if all(values) and values not in allowed:
+                    yield Problem(
+                        table.file,
+                        number,
+                        cols[0],
+                        f"a {', '.join(ref_cols)} listed in {ref_table.file}",
+                        repr(values[0] if len(values) == 1 else values),
+                        table.key_of(number),
+                    )
+
+
+@named_check("hierarchies", "self-referencing keys (region parents, broader scopes) form no cycle")
+def _hierarchies(ctx: CheckContext) -> Iterator[Problem]:
+    for table in ctx.tables.values():
+        for fk in ctx.package.resource(table.name)["schema"].get("foreignKeys", []):
+            if fk["reference"]["resource"]:
+                continue
+            cols = list(fk["fields"])
+            ref_cols = list(fk["reference"]["fields"])
+
+            def nodes(columns: list[str], table: Table = table) -> list[str]:
+                return [
+                    ";".join(values) if all(values) else ""
+                    for values in zip(*(table.columns[c] for c in columns), strict=True)
+                ]
+
+            heres, parents = nodes(ref_cols), nodes(cols)
+            parent = dict(zip(heres, parents, strict=True))
+            parent.pop("", None)
+            for number, here in enumerate(heres, start=1):
+                if not here:
+                    continue
+                seen = [here]
+                node = parent.get(here, "")
+                while node and node not in seen:
+                    seen.append(node)
+                    node = parent.get(node, "")
+                if node and node == here:
+                    yield Problem(
+                        table.file,
+                        number,
+                        cols[0],
+                        f"a {', '.join(cols)} chain that does not lead back to this row",
+                        " -> ".join([*seen, node]),
+                        table.key_of(number),
+                    )
+
+
+# ---- the descriptor ------------------------------------------------------------------------
+
+
+@named_check(
+    "numeric-field-units", "every numeric field has a unit, and every unit kind is defined"
+)
+def _units(ctx: CheckContext) -> Iterator[Problem]:
+    package, tables = ctx.package, ctx.tables
+    kinds = package.unit_kinds
+    for name in RESOURCE_NAMES:
+        for fld in package.fields(name):
+            if fld.get("type") not in ("number", "integer"):
+                continue
+            unit = fld.get(UNIT_PROPERTY)
+            where = f"resource {name!r} field {fld['name']!r}"
+            if unit is None:
+                yield Problem(
+                    DESCRIPTOR, None, None, f"a {UNIT_PROPERTY!r} property on {where}", "none"
                 )
-            window = windows.get(row["source_id"])
-            if (
-                row["period_basis"] == "publication"
-                and row["period_kind"] == "as_of"
-                and window
-                and window != (early, late)
-            ):
-                add(
-                    number,
-                    row,
-                    "period_earliest",
-                    f"the source's publication window {window[0]} to {window[1]} "
-                    "for period_basis 'publication'",
-                    f"{early} to {late}",
-                )
-        for ref in filter(None, row["see_also"].split(";")):
-            if ref == row["figure_id"]:
-                add(number, row, "see_also", "ids of other figures", f"its own id {ref!r}")
-            elif ref not in ids:
-                add(number, row, "see_also", "ids of figures in figures.csv", repr(ref))
-        if (row["scope"] == _SINGLE_ENTERPRISE) != bool(row["entity"]):
-            add(
+            elif isinstance(unit, dict):
+                ref = str(unit.get("unitKindFrom", ""))
+                if ref != "indicators.unit_kind" or unit.get("via") != "indicator":
+                    yield Problem(
+                        DESCRIPTOR,
+                        None,
+                        None,
+                        f"{UNIT_PROPERTY!r} of {where} to resolve through "
+                        "indicators.unit_kind via indicator",
+                        repr(unit),
+                    )
+    indicators = tables["indicators"]
+    for number, kind in enumerate(indicators.columns["unit_kind"], start=1):
+        if kind and kind not in kinds:
+            yield Problem(
+                indicators.file,
                 number,
-                row,
+                "unit_kind",
+                f"a unit kind defined in unitKinds ({sorted(kinds)})",
+                repr(kind),
+                indicators.key_of(number),
+            )
+
+
+@named_check("descriptor-version", "the data version is a version number such as 1.4.0")
+def _version(ctx: CheckContext) -> Iterator[Problem]:
+    version = ctx.package.descriptor.get("version")
+    if isinstance(version, str) and not _VERSION.fullmatch(version):
+        yield Problem(
+            DESCRIPTOR,
+            None,
+            "version",
+            'a version number MAJOR.MINOR.PATCH such as "1.4.0"',
+            repr(version),
+        )
+
+
+# ---- sources -------------------------------------------------------------------------------
+
+
+@named_check(
+    "sources-publication-window-order", "published_earliest is on or before published_latest"
+)
+def _source_window(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["sources"]
+    early = ctx.dates("sources", "published_earliest")
+    late = ctx.dates("sources", "published_latest")
+    for number, (e, la) in enumerate(zip(early, late, strict=True), start=1):
+        if e and la and e > la:
+            yield Problem(
+                t.file,
+                number,
+                "published_latest",
+                f"a date on or after published_earliest ({e})",
+                str(la),
+                t.key_of(number),
+            )
+
+
+@named_check("sources-published-in-window", "published lies within the publication window")
+def _source_published(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["sources"]
+    early = ctx.dates("sources", "published_earliest")
+    late = ctx.dates("sources", "published_latest")
+    pub = ctx.dates("sources", "published")
+    for number, (e, la, p) in enumerate(zip(early, late, pub, strict=True), start=1):
+        if p and e and la and not (e <= p <= la):
+            yield Problem(
+                t.file,
+                number,
+                "published",
+                f"a date between {e} and {la}",
+                str(p),
+                t.key_of(number),
+            )
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+
+def _unit_kinds(ctx: CheckContext) -> list[str | None]:
+    """Return the unit kind of each figure's indicator (``None`` for an unknown indicator)."""
+
+    def compute() -> list[str | None]:
+        ind = ctx.tables["indicators"]
+        kinds = dict(zip(ind.columns["indicator"], ind.columns["unit_kind"], strict=True))
+        return [kinds.get(code) for code in ctx.tables["figures"].columns["indicator"]]
+
+    return ctx.remember("figure-unit-kinds", compute)
+
+
+def _numbers(ctx: CheckContext) -> Iterator[tuple[int, float | None, float | None, float | None]]:
+    return enumerate(
+        zip(
+            ctx.numbers("figures", "value"),
+            ctx.numbers("figures", "lower"),
+            ctx.numbers("figures", "upper"),
+            strict=True,
+        ),
+        start=1,
+    )
+
+
+@named_check("figures-bounds-order", "lower <= value <= upper")
+def _bounds_order(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    for number, (value, lower, upper) in _numbers(ctx):
+        if value is None:
+            continue
+        if lower is not None and lower > value:
+            yield Problem(
+                t.file,
+                number,
+                "lower",
+                f"a bound <= value ({_fmt(value)})",
+                _fmt(lower),
+                t.key_of(number),
+            )
+        if upper is not None and upper < value:
+            yield Problem(
+                t.file,
+                number,
+                "upper",
+                f"a bound >= value ({_fmt(value)})",
+                _fmt(upper),
+                t.key_of(number),
+            )
+
+
+@named_check(
+    "figures-ratio-between-0-and-1", "value and bounds of a ratio indicator lie between 0 and 1"
+)
+def _ratio_range(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    indicators = t.columns["indicator"]
+    for number, numbers in _numbers(ctx):
+        if kinds[number - 1] != "ratio":
+            continue
+        for col, x in zip(("value", "lower", "upper"), numbers, strict=True):
+            if x is not None and not 0 <= x <= 1:
+                yield Problem(
+                    t.file,
+                    number,
+                    col,
+                    f"a ratio between 0 and 1 for ratio indicator {indicators[number - 1]!r}",
+                    _fmt(x),
+                    t.key_of(number),
+                )
+
+
+@named_check(
+    "figures-counts-whole",
+    "value and bounds of a count (count, persons, person_times) are non-negative whole numbers",
+)
+def _counts_whole(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    indicators = t.columns["indicator"]
+    for number, numbers in _numbers(ctx):
+        kind = kinds[number - 1]
+        if kind not in COUNT_KINDS:
+            continue
+        bad = [
+            (col, x)
+            for col, x in zip(("value", "lower", "upper"), numbers, strict=True)
+            if x is not None and (x < 0 or not x.is_integer())
+        ]
+        if bad:
+            found = ", ".join(f"{col} {_fmt(x)}" for col, x in bad)
+            yield Problem(
+                t.file,
+                number,
+                bad[0][0],
+                f"a non-negative whole number for indicator {indicators[number - 1]!r} "
+                f"(unit kind {kind!r}: a count)",
+                found,
+                t.key_of(number),
+            )
+
+
+def _parsed(ctx: CheckContext) -> list[Quantity | str]:
+    """Each figure's ``raw`` as parsed, or the parser's message (each distinct raw once)."""
+
+    def compute() -> list[Quantity | str]:
+        out: dict[str, Quantity | str] = {}
+        for raw in _distinct(ctx, ctx.tables["figures"], "raw"):
+            try:
+                out[raw] = parse_quantity(raw)
+            except QuantityParseError as exc:
+                out[raw] = str(exc)
+        return [out[raw] for raw in ctx.tables["figures"].columns["raw"]]
+
+    return ctx.remember("figure-raw-parsed", compute)
+
+
+@named_check("figures-raw-parses", "raw is a quantity the parser reads")
+def _raw_parses(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    for number, q in enumerate(_parsed(ctx), start=1):
+        if isinstance(q, str):
+            yield Problem(t.file, number, "raw", "a quantity the parser reads", q, t.key_of(number))
+
+
+@named_check(
+    "figures-raw-matches-numbers", "value, lower and upper are the numbers parsed from raw"
+)
+def _raw_numbers(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    cells = {col: t.columns[col] for col in ("value", "lower", "upper", "raw")}
+    for (number, stored), q in zip(_numbers(ctx), _parsed(ctx), strict=True):
+        if isinstance(q, str):
+            continue
+        i = number - 1
+        for col, have, parsed in zip(
+            ("value", "lower", "upper"), stored, (q.value, q.lower, q.upper), strict=True
+        ):
+            if cells[col][i] and have is None:
+                continue  # a type problem, already reported by the cell checks
+            if not _same(have, parsed):
+                yield Problem(
+                    t.file,
+                    number,
+                    col,
+                    f"{_fmt(parsed)} as parsed from raw {cells['raw'][i]!r}",
+                    _fmt(have),
+                    t.key_of(number),
+                )
+
+
+@named_check("figures-raw-qualifier", "qualifier is the one the words of raw give")
+def _raw_qualifier(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    qualifiers, raws = t.columns["qualifier"], t.columns["raw"]
+    for number, q in enumerate(_parsed(ctx), start=1):
+        stored = qualifiers[number - 1]
+        if isinstance(q, str) or not stored or stored == q.qualifier:
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "qualifier",
+            f"{q.qualifier!r} as parsed from raw {raws[number - 1]!r}",
+            repr(stored),
+            t.key_of(number),
+        )
+
+
+@named_check("figures-raw-unit-fits", "the unit printed in raw fits the indicator's unit kind")
+def _raw_unit(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    indicators, raws = t.columns["indicator"], t.columns["raw"]
+    for number, q in enumerate(_parsed(ctx), start=1):
+        kind = kinds[number - 1]
+        if isinstance(q, str) or not kind or unit_kind_compatible(q.unit_kind, kind):
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "raw",
+            f"a unit fitting indicator {indicators[number - 1]!r} (unit kind {kind!r})",
+            f"{raws[number - 1]!r} (unit {q.unit or 'none'!r}, kind {q.unit_kind})",
+            t.key_of(number),
+        )
+
+
+#: Unit kinds of indicators that measure a change, under which a signed change may stand.
+CHANGE_KINDS = ("growth_rate", "percentage_points")
+
+
+@named_check(
+    "figures-raw-change-fits",
+    "a change printed in raw (下降5.2%, 减少12家) stands only under an indicator of change",
+)
+def _raw_change(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    indicators, raws = t.columns["indicator"], t.columns["raw"]
+    for number, q in enumerate(_parsed(ctx), start=1):
+        kind = kinds[number - 1]
+        if isinstance(q, str) or not q.change or not kind or kind in CHANGE_KINDS:
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "raw",
+            f"a level for indicator {indicators[number - 1]!r} (unit kind {kind!r}); a "
+            f"change belongs under an indicator of unit kind {' or '.join(CHANGE_KINDS)}",
+            f"{raws[number - 1]!r} (a {q.change})",
+            t.key_of(number),
+        )
+
+
+def _periods(ctx: CheckContext) -> Iterator[tuple[int, dt.date, dt.date]]:
+    for number, (early, late) in enumerate(
+        zip(
+            ctx.dates("figures", "period_earliest"),
+            ctx.dates("figures", "period_latest"),
+            strict=True,
+        ),
+        start=1,
+    ):
+        if early and late:
+            yield number, early, late
+
+
+@named_check("figures-period-order", "period_earliest is on or before period_latest")
+def _period_order(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    for number, early, late in _periods(ctx):
+        if early > late:
+            yield Problem(
+                t.file,
+                number,
+                "period_latest",
+                f"a date on or after period_earliest ({early})",
+                str(late),
+                t.key_of(number),
+            )
+
+
+@named_check(
+    "figures-period-year-shape", "a period of kind 'year' runs from 1 January to 31 December"
+)
+def _period_year(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    kinds = t.columns["period_kind"]
+    for number, early, late in _periods(ctx):
+        if kinds[number - 1] == "year" and (
+            (early.month, early.day) != (1, 1) or (late.month, late.day) != (12, 31)
+        ):
+            yield Problem(
+                t.file,
+                number,
+                "period_earliest",
+                "a calendar-year period (1 January to 31 December) for period_kind 'year'",
+                f"{early} to {late}",
+                t.key_of(number),
+            )
+
+
+@named_check(
+    "figures-publication-period",
+    "a period of basis 'publication' and kind 'as_of' is the source's publication window",
+)
+def _publication_period(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    sources = ctx.tables["sources"]
+    windows = dict(
+        zip(
+            sources.columns["source_id"],
+            zip(
+                ctx.dates("sources", "published_earliest"),
+                ctx.dates("sources", "published_latest"),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    basis, kinds, source_ids = (
+        t.columns["period_basis"],
+        t.columns["period_kind"],
+        t.columns["source_id"],
+    )
+    for number, early, late in _periods(ctx):
+        i = number - 1
+        window = windows.get(source_ids[i])
+        if basis[i] == "publication" and kinds[i] == "as_of" and window and window != (early, late):
+            yield Problem(
+                t.file,
+                number,
+                "period_earliest",
+                f"the source's publication window {window[0]} to {window[1]} "
+                "for period_basis 'publication'",
+                f"{early} to {late}",
+                t.key_of(number),
+            )
+
+
+def _links(ctx: CheckContext) -> list[list[str]]:
+    return ctx.remember(
+        "figure-links",
+        lambda: [
+            list(filter(None, s.split(";"))) for s in ctx.tables["figures"].columns["see_also"]
+        ],
+    )
+
+
+@named_check("figures-see-also-exists", "see_also names other figures of figures.csv")
+def _see_also_exists(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    id_column = t.columns["figure_id"]
+    ids = set(id_column)
+    for number, refs in enumerate(_links(ctx), start=1):
+        for ref in refs:
+            if ref == id_column[number - 1]:
+                yield Problem(
+                    t.file,
+                    number,
+                    "see_also",
+                    "ids of other figures",
+                    f"its own id {ref!r}",
+                    t.key_of(number),
+                )
+            elif ref not in ids:
+                yield Problem(
+                    t.file,
+                    number,
+                    "see_also",
+                    "ids of figures in figures.csv",
+                    repr(ref),
+                    t.key_of(number),
+                )
+
+
+@named_check("figures-see-also-both-ways", "a figure named in another's see_also names it back")
+def _see_also_both_ways(ctx: CheckContext) -> Iterator[Problem]:
+    """Repeats and contradictions concern both figures, so a reader finds either from the other.
+
+    Links to ids that do not exist are reported by ``figures-see-also-exists``.
+    """
+    t = ctx.tables["figures"]
+    ids = t.columns["figure_id"]
+    links = {fid: set(refs) for fid, refs in zip(ids, _links(ctx), strict=True) if refs}
+    for number, refs in enumerate(_links(ctx), start=1):
+        fid = ids[number - 1]
+        for ref in refs:
+            if ref in ids_set(ctx) and ref != fid and fid not in links.get(ref, set()):
+                yield Problem(
+                    t.file,
+                    number,
+                    "see_also",
+                    f"links that go both ways: {ref} listing {fid} in its see_also",
+                    f"{ref!r}, whose see_also does not list {fid}",
+                    t.key_of(number),
+                )
+
+
+def ids_set(ctx: CheckContext) -> set[str]:
+    """Return the figure ids of the package, as a set (computed once)."""
+    return ctx.remember("figure-ids", lambda: set(ctx.tables["figures"].columns["figure_id"]))
+
+
+@named_check(
+    "figures-entity-single-enterprise", "entity is set exactly when scope is 'single_enterprise'"
+)
+def _entity(ctx: CheckContext) -> Iterator[Problem]:
+    t = ctx.tables["figures"]
+    for number, (scope, entity) in enumerate(
+        zip(t.columns["scope"], t.columns["entity"], strict=True), start=1
+    ):
+        if (scope == _SINGLE_ENTERPRISE) != bool(entity):
+            yield Problem(
+                t.file,
+                number,
                 "entity",
                 "an entity name exactly when scope is 'single_enterprise'",
-                f"entity {row['entity']!r} with scope {row['scope']!r}",
+                f"entity {entity!r} with scope {scope!r}",
+                t.key_of(number),
             )
-    return problems
 
 
-def _check_see_also_both_ways(tables: dict[str, Table]) -> list[Problem]:
-    """Check that a figure named in another's ``see_also`` names that figure back.
-
-    Repeats and contradictions concern both figures, so a reader who starts from either
-    one finds the other. Links to ids that do not exist are reported by the figure checks.
-    """
-    problems: list[Problem] = []
-    t = tables["figures"]
-    links = {r["figure_id"]: set(filter(None, r["see_also"].split(";"))) for r in t.rows}
-    for number, row in _rows(t):
-        for ref in filter(None, row["see_also"].split(";")):
-            if ref in links and ref != row["figure_id"] and row["figure_id"] not in links[ref]:
-                problems.append(
-                    Problem(
-                        t.file,
-                        number,
-                        "see_also",
-                        f"links that go both ways: {ref} listing {row['figure_id']} "
-                        "in its see_also",
-                        f"{ref!r}, whose see_also does not list {row['figure_id']}",
-                        t.key(row),
-                    )
-                )
-    return problems
-
-
-def _years(row: dict[str, str]) -> tuple[int, int] | None:
-    early, late = _date(row["period_earliest"]), _date(row["period_latest"])
+def _years(early: dt.date | None, late: dt.date | None) -> tuple[int, int] | None:
     if early is None or late is None or early > late:
         return None
     return early.year, late.year
@@ -483,7 +938,11 @@ def _year_text(years: tuple[int, int]) -> str:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
 
 
-def _check_ratio_definitions(tables: dict[str, Table]) -> list[Problem]:
+@named_check(
+    "figures-one-definition-per-ratio-code",
+    "two differing figures of one ratio code, region, scope and year are linked by see_also",
+)
+def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
     """Reject two definitions of one ratio under one code in the same reference year.
 
     Two figures of an indicator of unit kind ``ratio`` with the same region, scope and
@@ -493,108 +952,98 @@ def _check_ratio_definitions(tables: dict[str, Table]) -> list[Problem]:
     Otherwise the problem names both figures and asks for distinct indicator codes when
     the definitions differ. Figures about different single enterprises never clash.
     """
-    problems: list[Problem] = []
-    t = tables["figures"]
-    ratio_codes = {
-        r["indicator"] for r in tables["indicators"].rows if r["unit_kind"] == "ratio"
-    }
-    links = {
-        r["figure_id"]: set(filter(None, r["see_also"].split(";"))) for r in t.rows
-    }
-    groups: dict[tuple[str, str, str, str], list[tuple[int, dict[str, str]]]] = {}
-    for number, row in _rows(t):
-        if row["indicator"] in ratio_codes and _float(row["value"]) is not None:
-            key = (row["region_id"], row["indicator"], row["scope"], row["entity"])
-            groups.setdefault(key, []).append((number, row))
+    t = ctx.tables["figures"]
+    kinds = _unit_kinds(ctx)
+    values = ctx.numbers("figures", "value")
+    early, late = ctx.dates("figures", "period_earliest"), ctx.dates("figures", "period_latest")
+    ids = t.columns["figure_id"]
+    links = dict(zip(ids, map(set, _links(ctx)), strict=True))
+    cols = [t.columns[c] for c in ("region_id", "indicator", "scope", "entity")]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, kind in enumerate(kinds):
+        if kind == "ratio" and values[i] is not None:
+            groups.setdefault(tuple(c[i] for c in cols), []).append(i)
     for (region, indicator, scope, _entity), members in groups.items():
-        for i, (first_no, first) in enumerate(members):
-            for number, row in members[i + 1 :]:
-                a, b = _years(first), _years(row)
+        for k, i in enumerate(members):
+            for j in members[k + 1 :]:
+                a, b = _years(early[i], late[i]), _years(early[j], late[j])
                 if a is None or b is None or a[1] < b[0] or b[1] < a[0]:
                     continue
-                if _same(_float(first["value"]), _float(row["value"])):
+                if _same(values[i], values[j]):
                     continue
-                one, other = first["figure_id"], row["figure_id"]
-                if other in links.get(one, set()) or one in links.get(row["figure_id"], set()):
+                one, other = ids[i], ids[j]
+                if other in links.get(one, set()) or one in links.get(other, set()):
                     continue
                 years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
-                problems.append(
-                    Problem(
-                        t.file,
-                        number,
-                        "indicator",
-                        "one definition per ratio code: a distinct indicator code for each "
-                        "definition (denominator) of the ratio, or see_also linking the two "
-                        "figures when they measure the same population (conflicting pages "
-                        "or a self-contradiction, explained in notes)",
-                        f"{other} = {_fmt(_float(row['value']))} and {one} (row {first_no}) "
-                        f"= {_fmt(_float(first['value']))} under indicator {indicator!r}, "
-                        f"region {region!r}, scope {scope!r}, reference year {years}, "
-                        "not linked by see_also",
-                        t.key(row),
-                    )
-                )
-    return problems
-
-
-def _check_raw(
-    t: Table,
-    number: int,
-    row: dict[str, str],
-    kind: str | None,
-    value: float | None,
-    lower: float | None,
-    upper: float | None,
-) -> list[Problem]:
-    """Cross-check the curated numbers against what the parser reads from ``raw``."""
-    out: list[Problem] = []
-    key = t.key(row)
-    try:
-        q = parse_quantity(row["raw"])
-    except QuantityParseError as exc:
-        return [Problem(t.file, number, "raw", "a quantity the parser reads", str(exc), key)]
-    checks = [
-        ("value", value, q.value),
-        ("lower", lower, q.lower),
-        ("upper", upper, q.upper),
-    ]
-    for col, stored, parsed in checks:
-        if row[col] and stored is None:
-            continue  # a type problem, already reported by the schema check
-        if not _same(stored, parsed):
-            out.append(
-                Problem(
+                yield Problem(
                     t.file,
-                    number,
-                    col,
-                    f"{_fmt(parsed)} as parsed from raw {row['raw']!r}",
-                    _fmt(stored),
-                    key,
+                    j + 1,
+                    "indicator",
+                    "one definition per ratio code: a distinct indicator code for each "
+                    "definition (denominator) of the ratio, or see_also linking the two "
+                    "figures when they measure the same population (conflicting pages "
+                    "or a self-contradiction, explained in notes)",
+                    f"{other} = {_fmt(values[j])} and {one} (row {i + 1}) "
+                    f"= {_fmt(values[i])} under indicator {indicator!r}, "
+                    f"region {region!r}, scope {scope!r}, reference year {years}, "
+                    "not linked by see_also",
+                    t.key_of(j + 1),
                 )
-            )
-    if row["qualifier"] and row["qualifier"] != q.qualifier:
-        out.append(
-            Problem(
-                t.file,
-                number,
-                "qualifier",
-                f"{q.qualifier!r} as parsed from raw {row['raw']!r}",
-                repr(row["qualifier"]),
-                key,
-            )
-        )
-    if kind and not unit_kind_compatible(q.unit_kind, kind):
-        out.append(
-            Problem(
-                t.file,
-                number,
-                "raw",
-                f"a unit fitting indicator {row['indicator']!r} (unit kind {kind!r})",
-                f"{row['raw']!r} (unit {q.unit or 'none'!r}, kind {q.unit_kind})",
-                key,
-            )
-        )
-    return out
+
+
+# ---- the analysis settings -----------------------------------------------------------------
+
+
+@named_check(
+    "analysis-settings",
+    "analysis.json is well formed, its keys known and unique, its factors finite and "
+    "positive, and every code and id in it names a row of the tables",
+)
+def _settings(ctx: CheckContext) -> list[Problem]:
+    package, tables = ctx.package, ctx.tables
+    if settings_path(package) is None:
+        return []
+    settings, problems = load_settings_document(package)
+    return problems + check_settings(
+        settings,
+        figure_ids=ids_set(ctx),
+        region_ids=set(tables["regions"].columns["region_id"]),
+        indicators=set(tables["indicators"].columns["indicator"]),
+        scopes=set(tables["scopes"].columns["scope"]),
+        unit_kinds=set(package.unit_kinds),
+        file=settings.source,
+    )
+
+
+# ---- running the checks --------------------------------------------------------------------
+
+
+def _load_check_modules() -> None:
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
+
+
+def check_names() -> list[tuple[str, str]]:
+    """Return every check validate runs, as ``(name, rule)``, in the order they run."""
+    _load_check_modules()
+    return [(c.name, c.rule) for c in CHECKS]
+
+
+def run_checks(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
+    """Run every named check on tables already read; return the problems, row by row.
+
+    Problems are grouped by file (in the order the files first appear), then by row, so
+    that the problems of one row stand together whatever check found them.
+    """
+    _load_check_modules()
+    ctx = CheckContext(package, tables)
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check.run(ctx))
+    rank: dict[str, int] = {}
+    for p in problems:
+        rank.setdefault(p.file, len(rank))
+    return sorted(problems, key=lambda p: (rank[p.file], -1 if p.row is None else p.row))
 
 
 def validate(path: str | Path | None = None) -> DataPackage:
@@ -618,38 +1067,13 @@ def validate(path: str | Path | None = None) -> DataPackage:
             problems.extend(exc.problems)
     if problems:  # cannot check rows of tables that could not be read
         raise DataValidationError(str(package.folder), problems)
-    for table in tables.values():
-        problems.extend(_check_schema(package, table))
-    problems.extend(_check_foreign_keys(package, tables))
-    problems.extend(_check_hierarchies(package, tables))
-    problems.extend(_check_units(package, tables))
-    problems.extend(_check_sources(tables))
-    problems.extend(_check_figures(tables))
-    problems.extend(_check_see_also_both_ways(tables))
-    problems.extend(_check_ratio_definitions(tables))
-    problems.extend(_check_settings(package, tables))
+    problems.extend(run_checks(package, tables))
     if problems:
         raise DataValidationError(str(package.folder), _with_lines(problems, tables))
     return package
 
 
-def _check_settings(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
-    """Check the analysis settings (``analysis.json``), when the package declares them."""
-    if settings_path(package) is None:
-        return []
-    settings, problems = load_settings_document(package)
-    return problems + check_settings(
-        settings,
-        figure_ids={row["figure_id"] for _, row in _rows(tables["figures"])},
-        region_ids={row["region_id"] for _, row in _rows(tables["regions"])},
-        indicators={row["indicator"] for _, row in _rows(tables["indicators"])},
-        scopes={row["scope"] for _, row in _rows(tables["scopes"])},
-        unit_kinds=set(package.unit_kinds),
-        file=settings.source,
-    )
-
-
-def _with_lines(problems: list[Problem], tables: dict[str, Table]) -> list[Problem]:
+def _with_lines(problems: Iterable[Problem], tables: dict[str, Table]) -> list[Problem]:
     """Give each row's problem the physical line where the row starts in its file."""
     by_file = {t.file: t for t in tables.values()}
     out = []

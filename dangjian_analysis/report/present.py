@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dangjian_analysis.analysis.formatting import format_interval
-from dangjian_analysis.package.settings import AnalysisSettings, settings_for
+from dangjian_analysis.package.settings import AnalysisSettings
 from dangjian_analysis.report.style import MARKER_SEQUENCE
 
 if TYPE_CHECKING:
@@ -31,31 +31,26 @@ __all__ = [
     "show_derived",
 ]
 
-def scatter_markers(
-    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
-) -> dict[str, str]:
+def scatter_markers(settings: AnalysisSettings) -> dict[str, str]:
     """Marker shape per coverage definition (the ``marker_group`` of :func:`scatter_table`).
 
     The definitions are the labels of the ``coverage_measures`` of the analysis settings
-    (``settings``, else those of the package ``figures`` came from), given the shapes of
+    (``settings``), given the shapes of
     :data:`~dangjian_analysis.report.style.MARKER_SEQUENCE` in their order of preference,
     so that every chart draws one definition with one shape.
     """
-    labels = settings_for(figures, settings).coverage_measures.values()
+    labels = settings.coverage_measures.values()
     return {
         label: MARKER_SEQUENCE[i % len(MARKER_SEQUENCE)] for i, label in enumerate(labels)
     }
 
 
-def capacity_measures(
-    figures: pd.DataFrame, *, settings: AnalysisSettings | None = None
-) -> dict[str, str]:
+def capacity_measures(settings: AnalysisSettings) -> dict[str, str]:
     """Return the derived measures of party-work capacity, in order, with their labels.
 
-    From the ``capacity`` part of the analysis settings (``settings``, else those of the
-    package ``figures`` came from).
+    From the ``capacity`` part of the package's analysis settings (``settings``).
     """
-    return {m.measure: m.label for m in settings_for(figures, settings).capacity_measures}
+    return {m.measure: m.label for m in settings.capacity_measures}
 
 
 def interval_columns(
@@ -223,25 +218,24 @@ def capacity_plot_table(
     regions: pd.DataFrame,
     scopes: pd.DataFrame,
     *,
-    settings: AnalysisSettings | None = None,
+    settings: AnalysisSettings,
 ) -> pd.DataFrame:
     """Turn derived values into the input of the capacity bar chart, one bar per region.
 
-    Takes a :func:`~dangjian_analysis.analysis.derived.derived_frame` and keeps the
-    capacity measures of the analysis settings (``settings``, else those of the package
-    ``scopes`` came from) whose scope reaches one of the settings' capacity scopes (in the
-    bundled package: firms and "two new" organizations, not, say, restructured or returnee
-    firms), and one value per region and measure: the one with the lowest input ids. Its
-    note gives the inputs, the flags and how many other values the table holds. Money per
-    enterprise is shown in the measure's money unit (亿元 or 万元).
+    Takes a :func:`~dangjian_analysis.analysis.derived.derived_frame` and keeps the capacity
+    measures of the package's analysis settings (``settings``) whose scope reaches one of
+    the settings' capacity scopes (in the bundled package: firms and "two new"
+    organizations, not, say, restructured or returnee firms), and one value per region and
+    measure: the one with the lowest input ids. Its note gives the inputs, the flags and how
+    many other values the table holds. Money per enterprise is shown in the measure's money
+    unit (亿元 or 万元).
     """
     import pandas as pd
 
     from dangjian_analysis.analysis.derived import scope_chain
 
-    chosen = settings_for(scopes, settings)
-    roots = set(chosen.capacity_scopes)
-    measures = {m.measure: m for m in chosen.capacity_measures}
+    roots = set(settings.capacity_scopes)
+    measures = {m.measure: m for m in settings.capacity_measures}
     rows = []
     keep = derived[derived["measure"].isin(list(measures))]
     keep = keep[[bool(roots & set(scope_chain(scopes, s))) for s in keep["scope"]]]

@@ -4,10 +4,9 @@ The analysis frames speak in codes (``nonpublic_enterprises_above_scale``, ``ab-
 carry every digit; a brief speaks in words and rounds for reading. This module turns one
 into the other:
 
-* :func:`reader_number` and :func:`reader_interval` format a value (and its bounds) the
-  way a report would print it: percentages with sensible digits, money in 万元 or 亿元
-  chosen by magnitude (325万元, never 0.0325亿元), ranges as "at least 86.4%",
-  "about 95%" or "nearly 1,000".
+* numbers and periods in words come from the one formatter,
+  :mod:`dangjian_analysis.analysis.formatting` (``reader_number``, ``reader_interval``,
+  ``period_words``).
 * :class:`Vocabulary` names regions, populations (scopes), indicators and derived measures
   in words.
 * :class:`ReaderTable` shows a table as HTML (a pandas Styler with a fixed id, so the same
@@ -22,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from dangjian_analysis.analysis.formatting import period_words, reader_interval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,9 +42,6 @@ __all__ = [
     "cross_section_table",
     "derived_table",
     "figures_table",
-    "period_words",
-    "reader_interval",
-    "reader_number",
     "reader_table",
     "source_names",
     "vocabulary",
@@ -52,163 +49,6 @@ __all__ = [
 
 #: Summary line of the collapsed block that keeps a table's codes and figure ids.
 DATA_SUMMARY = "Data: codes and figure ids of these rows"
-
-_MONEY = "yuan"
-_SHARES = ("ratio", "growth_rate")
-_COUNTS = ("count", "persons", "person_times")
-
-
-# --- numbers ----------------------------------------------------------------------------
-
-
-def _is_open(x: float) -> bool:
-    return math.isnan(x) or math.isinf(x)
-
-
-def _significant(x: float, digits: int) -> str:
-    """``x`` rounded to ``digits`` significant digits, without trailing zeros."""
-    if x == 0:
-        return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
-    text = f"{x:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _share(x: float) -> str:
-    """Format a ratio as a percentage with three significant digits.
-
-    More digits are kept when rounding would turn a share short of 100% (or above 0%) into
-    100% (or 0%).
-    """
-    pct = x * 100
-    for digits in (3, 4, 5):
-        text = _significant(pct, digits)
-        value = float(text.replace(",", ""))
-        if value not in (100.0, 0.0) or value == pct:
-            break
-    return f"{text}%"
-
-
-def _count(x: float) -> str:
-    """Format a count: below 10,000 as printed, larger ones in 万 with the English number."""
-    if abs(x) >= 1e4:
-        wan = _significant(x / 1e4, 3)
-        english = (
-            f"{_significant(x / 1e6, 3)} million" if abs(x) >= 1e6 else _significant(x, 3)
-        )
-        return f"{wan}万 ({english})"
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return _significant(x, 3)
-
-
-def _money(x: float) -> str:
-    """Yuan in 亿元 from 100 million, in 万元 from 10,000, else in yuan."""
-    if abs(x) >= 1e8:
-        return f"{_significant(x / 1e8, 3)}亿元"
-    if abs(x) >= 1e4:
-        return f"{_significant(x / 1e4, 3)}万元"
-    return f"{_significant(x, 3)} yuan"
-
-
-def reader_number(x: float, unit_kind: str) -> str:
-    """Format one number for reading.
-
-    Shares and growth rates as percentages with three significant digits (``86.4%``,
-    ``7.88%``; ``99.95%`` keeps its digits rather than print as 100%); money (``yuan``) in
-    亿元 or 万元 by magnitude (``2.21亿元``, ``325万元``); counts with thousands separators,
-    and from 10,000 in 万 with the English number (``14.7万 (147,000)``); other numbers
-    (per-firm ratios) with three significant digits. NaN prints as an empty string.
-    """
-    if math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "no limit"
-    if unit_kind in _SHARES:
-        return _share(x)
-    if unit_kind == _MONEY:
-        return _money(x)
-    if unit_kind in _COUNTS:
-        return _count(x)
-    return _significant(x, 3)
-
-
-_QUALIFIER_WORDS = {
-    "more than": "more than",
-    "at least": "at least",
-    "nearly": "nearly",
-    "about": "about",
-}
-
-
-def reader_interval(
-    value: float,
-    lower: float,
-    upper: float,
-    unit_kind: str,
-    *,
-    qualifier: str | None = None,
-) -> str:
-    """Format a value with the range it may take, in words.
-
-    A figure's ``qualifier`` (``more than``, ``at least``, ``nearly``, ``about``) is used as
-    printed: ``more than 70``, ``about 95%``, ``nearly 1,000``. Without one (derived
-    values), the bounds speak: ``at least 86.4%`` (open above), ``at most 5`` (open below),
-    ``86.4% to 87.1%`` (the value is a bound), ``10 (9.23 to 10.8)`` (inside its range).
-    Open bounds may be NaN or infinite.
-    """
-    if math.isnan(value):
-        return ""
-    number = reader_number(value, unit_kind)
-    if qualifier and qualifier in _QUALIFIER_WORDS:
-        return f"{_QUALIFIER_WORDS[qualifier]} {number}"
-    low_open, high_open = _is_open(lower), _is_open(upper)
-    if not low_open and not high_open and lower == upper == value:
-        return number
-    if low_open and high_open:
-        return f"{number} (range open on both sides)"
-    if high_open:
-        if lower == value:
-            return f"at least {number}"
-        return f"{number} (at least {reader_number(lower, unit_kind)})"
-    if low_open:
-        if upper == value:
-            return f"at most {number}"
-        return f"{number} (at most {reader_number(upper, unit_kind)})"
-    low, high = reader_number(lower, unit_kind), reader_number(upper, unit_kind)
-    if low == high:
-        return number
-    if lower == value:
-        return f"{number} to {high}"
-    if upper == value:
-        return f"{low} to {number}"
-    return f"{number} ({low} to {high})"
-
-
-def period_words(kind: str, earliest: Any, latest: Any) -> str:
-    """Say a reference period in words: ``as of 2015``, ``in 2010``, ``2005–2015, running total``.
-
-    ``earliest`` and ``latest`` are dates (or anything with a ``year``) or years; an
-    uncertain date reads ``as of 2013–2014``.
-    """
-    first = _year(earliest)
-    last = _year(latest)
-    years = first if first == last else f"{first}–{last}"
-    if kind == "as_of":
-        return f"as of {years}"
-    if kind == "year":
-        return f"in {years}"
-    if kind == "span":
-        return f"{years}, running total"
-    return years
-
-
-def _year(value: Any) -> str:
-    year = getattr(value, "year", value)
-    return str(year)
-
 
 # --- words for codes -------------------------------------------------------------------
 
@@ -291,17 +131,10 @@ def vocabulary(
     """Build a :class:`Vocabulary` from the package's regions, scopes and indicators.
 
     Derived measures (ratios such as ``members_per_org``) are named from the ratio measures
-    of the analysis settings (``settings``, else those of the package the first given table
-    came from; none when no table says where it came from). The national region (level
-    ``national``) is marked as such.
+    of the package's analysis settings (``settings``; without them derived measures keep
+    their codes). The national region (level ``national``) is marked as such.
     """
     from dangjian_analysis.package.levels import NATIONAL_LEVEL
-    from dangjian_analysis.package.settings import settings_for
-
-    tables = [t for t in (regions, scopes, indicators) if t is not None]
-    if settings is None:
-        sourced = [t for t in tables if t.attrs.get("data_dir")]
-        settings = settings_for(sourced[0]) if sourced else None
 
     region_names: dict[str, str] = {}
     if regions is not None:
