@@ -775,7 +775,7 @@ def build_briefs(
     notebooks: str | Path = "notebooks",
     data: str | Path | None = None,
     names: Sequence[str] = (),
-    progress: bool = True,
+    progress: bool | None = None,
     timeout: int = 600,
     jobs: int | None = None,
     language: str = "en",
@@ -792,7 +792,7 @@ def build_briefs(
             is validated first and injected as ``DATA_DIR`` after each notebook's
             ``parameters`` cell.
         names: notebooks to build, by stem or number prefix (default: all).
-        progress: show a progress bar on stderr.
+        progress: show a progress bar on stderr (default: when stderr is a terminal).
         timeout: seconds a single cell may run.
         jobs: notebooks executed at the same time, each in its own kernel (default: the
             number of CPUs).
@@ -834,6 +834,8 @@ def build_briefs(
             fragments=fragments,
             timeout=timeout,
         )
+        if progress is None:
+            progress = sys.stderr.isatty()
         briefs = _run_notebooks(job, loaded, workers=workers, progress=progress)
         _write_index(staging, briefs, build, fragments, language)
         _write_marker(staging, briefs, build)
