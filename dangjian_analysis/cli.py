@@ -220,7 +220,7 @@ def _cmd_briefs(args: argparse.Namespace) -> int:
             data=args.data,
             names=args.names,
             jobs=args.jobs,
-            progress=sys.stderr.isatty(),
+            progress=sys.stderr.isatty(),  # also build_briefs' default; said here for the CLI
         )
     except BriefBuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
