@@ -109,3 +109,29 @@ def test_briefs_show_a_progress_bar_only_on_a_terminal(monkeypatch, tmp_path, ca
     assert main(["briefs", "--out", str(tmp_path / "b")]) == 1
     assert [c["progress"] for c in calls] == [False, True]
     assert "error: stop here" in capsys.readouterr().err
+
+
+def test_build_briefs_shows_a_progress_bar_by_default_only_on_a_terminal(
+    mini_package, tmp_path, monkeypatch
+):
+    from dangjian_analysis.briefs import build
+
+    from conftest import ALPHA_CELLS, write_notebook
+
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    seen = []
+
+    def stop(job, loaded, *, workers, progress):
+        seen.append(progress)
+        raise build.BriefBuildError("stop before any kernel starts")
+
+    monkeypatch.setattr(build, "_run_notebooks", stop)
+    for tty in (False, True):
+        monkeypatch.setattr("sys.stderr.isatty", lambda tty=tty: tty, raising=False)
+        with pytest.raises(build.BriefBuildError):
+            build.build_briefs(tmp_path / "out", notebooks=notebooks, data=mini_package)
+    with pytest.raises(build.BriefBuildError):
+        build.build_briefs(tmp_path / "out", notebooks=notebooks, data=mini_package, progress=True)
+    assert seen == [False, True, True]
