@@ -125,6 +125,22 @@ def test_two_jobs_in_batches_of_two_give_the_table_of_one_job(corpus, tmp_path, 
     assert two.jobs == 2
 
 
+def test_a_small_corpus_goes_out_in_small_batches(corpus, tmp_path, monkeypatch):
+    # At least four batches a process: 7 articles for 2 processes make batches of one.
+    sent = []
+    real = ec._batches
+
+    def batches(articles, most=ec._BATCH_ARTICLES):
+        for batch in real(articles, most):
+            sent.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(ec, "_batches", batches)
+    extract_corpus([corpus], tmp_path / "two.csv", jobs=2)
+    assert sent == [1] * 7
+    assert [len(b) for b in real(ec.find_articles([corpus]), 3)] == [3, 3, 1]
+
+
 def test_batches_close_at_a_size_in_bytes(corpus, monkeypatch):
     monkeypatch.setattr(ec, "_BATCH_BYTES", 12)
     batches = list(ec._batches(ec.find_articles([corpus])))

@@ -668,9 +668,10 @@ _BATCH_BYTES = 256_000
 _BATCH_ARTICLES = 32
 
 
-def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
+def _batches(articles: Iterable[Article], most: int = _BATCH_ARTICLES) -> Iterator[list[Article]]:
     batch: list[Article] = []
     size = 0
+    most = max(1, min(most, _BATCH_ARTICLES))
     for article in articles:
         batch.append(article)
         if article.path is not None:
@@ -678,7 +679,7 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
                 size += article.path.stat().st_size
         else:
             size += len(article.text or "") * 3
-        if size >= _BATCH_BYTES or len(batch) >= _BATCH_ARTICLES:
+        if size >= _BATCH_BYTES or len(batch) >= most:
             yield batch
             batch, size = [], 0
     if batch:
@@ -686,9 +687,17 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
 
 
 def _results(
-    articles: Iterable[Article], jobs: int, source_id: str | None, region_id: str | None
+    articles: Iterable[Article],
+    jobs: int,
+    source_id: str | None,
+    region_id: str | None,
+    total: int = 0,
 ) -> Iterator[ArticleResult]:
-    """Yield the result of every article, in any order, ``jobs`` processes at a time."""
+    """Yield the result of every article, in any order, ``jobs`` processes at a time.
+
+    With several jobs, a corpus of ``total`` articles goes out in at least four batches a
+    process (fewer articles a batch for a small corpus), so that they finish together.
+    """
     if jobs == 1:
         for article in articles:
             yield extract_article(article, source_id=source_id, region_id=region_id)
@@ -696,7 +705,8 @@ def _results(
     pool = _pool(jobs)
     try:
         pending: set[Future[list[ArticleResult]]] = set()
-        for batch in _batches(articles):
+        most = total // (4 * jobs) if total else _BATCH_ARTICLES
+        for batch in _batches(articles, most):
             pending.add(pool.submit(_extract_batch, batch, source_id, region_id))
             if len(pending) >= 2 * jobs:  # a few batches in flight, not the whole corpus
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -802,7 +812,7 @@ def extract_corpus(
             disable=(not sys.stderr.isatty()) if progress is None else not progress,
             dynamic_ncols=True,
         ) as bar:
-            for result in _results(todo(), jobs, source_id, region_id):
+            for result in _results(todo(), jobs, source_id, region_id, total - state.resumed):
                 state.record(result)
                 report.candidates += result.rows
                 report.chars += result.chars
