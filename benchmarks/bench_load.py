@@ -1,4 +1,4 @@
-"""Print cold import times and load_figures() time, beside the cold import of pandas.
+"""Print cold import times, load_figures() and load_package() times, beside pandas' import.
 
 Each measurement runs in a fresh interpreter (so imports are cold) and is repeated;
 the median and the range are printed. Usage: python benchmarks/bench_load.py [--repeat N]
@@ -16,6 +16,9 @@ SNIPPETS = {
     "import dangjian_analysis": "import dangjian_analysis",
     "import dangjian_analysis + load_figures()": (
         "import dangjian_analysis as d; d.load_figures()"
+    ),
+    "import dangjian_analysis + load_package()": (
+        "import dangjian_analysis as d; d.load_package()"
     ),
 }
 

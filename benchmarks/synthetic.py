@@ -67,6 +67,10 @@ def make_package(folder: Path, *, regions: int = 1000, years: int = 20, seed: in
     descriptor = json.loads((bundled / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["name"] = "synthetic-benchmark-package"
     descriptor["title"] = "SYNTHETIC benchmark package (not real data)"
+    # Regional figures only: the optional published-estimate tables are left out.
+    descriptor["resources"] = [
+        r for r in descriptor["resources"] if r["name"] not in ("publications", "estimates")
+    ]
     (folder / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -1,6 +1,6 @@
-# The public API: the one list of exported names. ``__init__.py`` reads this file at
-# import time and loads each name from its module on first use; type checkers and IDEs
-# read it as the package's stub.
+# The public API: the one list of exported names. ``__init__.py`` hands this file to
+# ``lazy_loader.attach_stub``, which reads it at import time and loads each name from its
+# module on first use; type checkers and IDEs read it as the package's stub.
 
 from .analysis.benchmarks import (
     BENCHMARK_LEVELS,
@@ -69,6 +69,13 @@ from .analysis.power import (
     rank_test_power,
     required_n,
 )
+from .analysis.published import (
+    count_estimates,
+    estimate_intervals,
+    magnitude_groups,
+    publication_labels,
+    shared_samples,
+)
 from .analysis.sensitivity import (
     leave_one_out,
     open_bound_regions,
@@ -84,12 +91,15 @@ from .curate.extract import Candidate, Period, diff_candidates, extract_candidat
 from .curate.provenance import verify_sources
 from .curate.recall import extraction_recall
 from .package.errors import DataPackageNotFoundError, DataValidationError, Problem
+from .package.estimates import has_published_estimates, reported_significant
 from .package.levels import national_figures, regional_figures
 from .package.loaders import (
     LoadedPackage,
+    load_estimates,
     load_figures,
     load_indicators,
     load_package,
+    load_publications,
     load_regions,
     load_scopes,
     load_sources,
@@ -98,6 +108,7 @@ from .package.paths import default_data_dir, resolve_data_dir
 from .package.schema import data_version, read_datapackage
 from .package.settings import AnalysisSettings, read_analysis_settings
 from .package.validation import validate
+from .report.estimate_plots import estimate_grid, magnitude_panels
 from .report.findings import KeyFindings, key_findings, show_only_findings_unless
 from .report.plots import (
     capacity_bars,
@@ -121,6 +132,14 @@ from .report.present import (
     show_candidates,
     show_cross_section,
     show_derived,
+)
+from .report.published import (
+    counts_table,
+    designs_table,
+    estimate_plot_table,
+    estimates_table,
+    publication_sources,
+    shared_samples_table,
 )
 from .report.reader import (
     ReaderTable,

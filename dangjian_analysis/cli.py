@@ -18,7 +18,8 @@ Subcommands:
   notebooks and write one self-contained HTML brief per notebook plus an index.
 
 Errors print one line to stderr (one per problem for an invalid data package) and exit
-with status 1 (2 for usage errors); Ctrl-C prints one line and exits with status 130.
+with status 1 (2 for usage errors); Ctrl-C prints one line and exits with status 130; a
+reader of stdout that stops early (``| head``) ends the command with status 141.
 Every ``--help`` shows examples and the exit statuses of its command. Progress bars go to
 stderr, and only when it is a terminal.
 """
@@ -26,6 +27,7 @@ stderr, and only when it is a terminal.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,12 +39,11 @@ __all__ = ["main"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from dangjian_analysis.package.validation import read_table, validate
+    from dangjian_analysis.package.validation import validate_tables
 
-    package = validate(args.data)
+    package, tables = validate_tables(args.data)
     counts = ", ".join(
-        f"{len(read_table(package, name).rows)} {name}"
-        for name in ("sources", "regions", "indicators", "scopes", "figures")
+        f"{len(tables[name])} {name}" for name in package.resource_names if name in tables
     )
     print(f"valid: data package {package.folder} (data version {package.version}): {counts}")
     return 0
@@ -94,6 +95,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 _BUNDLED = "bundled"
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 _INTERRUPTED = 130
+#: Exit status when the reader of stdout went away (128 + SIGPIPE), as shells report it.
+_BROKEN_PIPE = 141
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -110,8 +113,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     data = None if args.diff in (None, _BUNDLED) else Path(args.diff)
     out = args.out
     if out is not None:
-        if out.is_dir():
+        from dangjian_analysis.text.files import check_output
+
+        if out.is_dir() and not out.is_symlink():
             raise IsADirectoryError(f"{out} is a folder; give --out the name of a file in it")
+        check_output(out, overwrite=True)  # a new path or a regular file, nothing else
         if out.exists() and out.resolve() == article.resolve():
             raise ValueError(f"--out {out} is the article itself")
         if out.exists() and not args.force:
@@ -405,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
                   "--force, an unknown --source-id"),
             _USAGE_STATUS,
             ("130", "interrupted with Ctrl-C; a corpus run continues with --resume"),
+            ("141", "the reader of stdout stopped early (| head); no rows are claimed"),
         ],
         help="list the figures printed in articles as candidate rows, ready to curate",
         description="Write one CSV row per quantity printed in ARTICLE, in the columns of "
@@ -550,6 +557,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of stdout stopped (dangjian extract ... | head): the output is cut
+        # short. Nothing more goes to stdout, not even at exit, and nothing claims rows.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        print("stopped: stdout was closed before the output was complete", file=sys.stderr)
+        return _BROKEN_PIPE
     except (DataPackageNotFoundError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

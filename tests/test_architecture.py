@@ -187,12 +187,16 @@ def test_the_documentation_check_reads_the_docs_pages():
     assert re.search(r"`load_figures\b", pages["docs/api.md"])
 
 
+#: Codes the curation rules themselves name (data/CURATION.md), which the validator checks.
+RULE_CODES = {"single_enterprise": "the scope of a figure about one named firm"}
+
+
 def _bundled_codes() -> dict[str, str]:
-    """The indicator and region codes of the bundled data, each with the file it is from.
+    """The indicator, region and scope codes of the bundled data, each with its file.
 
     A code that is also a value the schema itself lists (an ``enum`` constraint in
     ``datapackage.json``, such as the indicator topic ``enterprises``) is vocabulary of the
-    schema, which the code may name; it is left out.
+    schema, which the code may name; so are the codes of the curation rules (RULE_CODES).
     """
     import csv
 
@@ -204,10 +208,15 @@ def _bundled_codes() -> dict[str, str]:
         for value in field.get("constraints", {}).get("enum", [])
     }
     codes = {}
-    for file, column in (("indicators.csv", "indicator"), ("regions.csv", "region_id")):
+    for file, column in (
+        ("indicators.csv", "indicator"), ("regions.csv", "region_id"), ("scopes.csv", "scope")
+    ):
         with (ROOT / "data" / file).open(encoding="utf-8", newline="") as fh:
             codes.update({row[column]: file for row in csv.DictReader(fh)})
-    return {code: file for code, file in codes.items() if code not in schema_words}
+    return {
+        code: file for code, file in codes.items()
+        if code not in schema_words and code not in RULE_CODES
+    }
 
 
 def _string_constants(source: str) -> list[tuple[int, str]]:
@@ -234,9 +243,9 @@ def _code_cells(notebook: Path) -> list[tuple[int, str]]:
     ]
 
 
-def test_no_indicator_or_region_code_of_the_bundled_data_in_code_or_notebooks():
+def test_no_indicator_region_or_scope_code_of_the_bundled_data_in_code_or_notebooks():
     codes = _bundled_codes()
-    assert {"enterprises_with_party_org", "tongcheng"} <= set(codes)  # the codes were read
+    assert {"enterprises_with_party_org", "tongcheng", "park_enterprises"} <= set(codes)
     found = []
     for path in _modules():
         for line, value in _string_constants(path.read_text(encoding="utf-8")):

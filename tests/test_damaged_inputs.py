@@ -543,7 +543,8 @@ DESCRIPTOR_DAMAGE = {
             resource="region"
         ),
         f"datapackage.json, {FIGURES}.schema.foreignKeys[1].reference.resource: expected a "
-        "resource of this package (sources, regions, indicators, scopes, figures), "
+        "resource of this package (sources, regions, indicators, scopes, figures, publications, "
+        "estimates), "
         "found 'region'",
     ),
     "foreign key to an unknown field": (
@@ -631,7 +632,8 @@ DESCRIPTOR_DAMAGE = {
     "a table missing that another references": (
         lambda d: d["resources"].pop(3),
         "datapackage.json, resources[3] (figures).schema.foreignKeys[3].reference.resource: "
-        "expected a resource of this package (sources, regions, indicators, figures), "
+        "expected a resource of this package (sources, regions, indicators, figures, "
+        "publications, estimates), "
         "found 'scopes'",
     ),
     "a field the package reads, missing": (
@@ -834,7 +836,10 @@ def test_verify_sources_names_a_text_it_cannot_read(
     assert all(str(file) in c.detail and reason in c.detail for c in report.failures)
     code, out, err = cli(capsys, "verify-sources", "--corpus", mini_corpus, "--data", mini_package)
     assert (code, err) == (1, "")
-    assert f"  tc-001 (src_tongcheng): corpus file unreadable: article {file} " in out
+    # Once for the source, not once per figure.
+    assert out.count("corpus file unreadable: article") == 1
+    assert f"  src_tongcheng: corpus file unreadable: article {file} " in out
+    assert "(5 figures: tc-001–tc-005)" in out
 
 
 # --- the parser is given text ----------------------------------------------------------------

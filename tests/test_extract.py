@@ -414,5 +414,5 @@ def test_read_article_rejects_bad_input(tmp_path, content, message):
 def test_read_article_missing_or_folder(tmp_path):
     with pytest.raises(ArticleError, match="does not exist"):
         read_article(tmp_path / "nope.txt")
-    with pytest.raises(ArticleError, match="is not a file"):
+    with pytest.raises(ArticleError, match="is a folder, not a file"):
         read_article(tmp_path)

@@ -105,7 +105,9 @@ def test_load_package_reads_every_table_and_the_settings_once(mini_package):
         json.loads((mini_package / "datapackage.json").read_text("utf-8"))["name"],
         dj.data_version(mini_package),
     )
-    assert list(data.tables) == ["sources", "regions", "indicators", "scopes", "figures"]
+    assert list(data.tables) == [
+        "sources", "regions", "indicators", "scopes", "figures", "publications", "estimates",
+    ]
     assert len(data.figures) == 5 and "unit_kind" in data.figures
     assert data.settings == dj.read_analysis_settings(mini_package)
     assert data.regions is data.tables["regions"]

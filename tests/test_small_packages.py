@@ -35,6 +35,9 @@ def _package(folder: Path, region: str | None) -> Path:
     for row in regions:
         row["parent_region_id"] = ""
     write_csv(folder / "regions.csv", regions, list(read_csv(DATA / "regions.csv")[0]))
+    if region is None:  # no published estimates either
+        _keep(folder, "estimates.csv", lambda r: False)
+        _keep(folder, "publications.csv", lambda r: False)
     settings = json.loads((folder / "analysis.json").read_text(encoding="utf-8"))
     settings["partial_counts"] = []
     settings["benchmark_regions"] = []
@@ -57,9 +60,9 @@ def _headlines(out: Path) -> dict[str, str]:
 def test_every_brief_builds_on_an_empty_package(tmp_path):
     data = _package(tmp_path / "empty", None)
     result = dj.build_briefs(tmp_path / "out", notebooks=ROOT / "notebooks", data=data, jobs=2)
-    assert len(result.briefs) == 6
+    assert len(result.briefs) == 7
     headlines = _headlines(tmp_path / "out")
-    assert len(headlines) == 6
+    assert len(headlines) == 7
     for name, headline in headlines.items():
         assert "nothing to" in headline, (name, headline)
 
@@ -68,7 +71,8 @@ def test_every_brief_builds_on_an_empty_package(tmp_path):
 def test_every_brief_builds_on_a_one_region_package(tmp_path):
     data = _package(tmp_path / "tiny", "tongcheng")
     result = dj.build_briefs(tmp_path / "out", notebooks=ROOT / "notebooks", data=data, jobs=2)
-    assert len(result.briefs) == 6
+    assert len(result.briefs) == 7
     headlines = _headlines(tmp_path / "out")
     assert "Too few regions" in headlines["03"]  # one region cannot give a rank correlation
     assert "nothing to" not in headlines["01"]  # the overview has figures to show
+    assert "nothing to" not in headlines["07"]  # the published estimates are not regional

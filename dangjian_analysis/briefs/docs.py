@@ -86,7 +86,7 @@ def data_dictionary(path: str | Path | None = None) -> str:
         out.append(
             f"| `{kind}` | {_cell(spec.get('unit', ''))} | {_cell(spec.get('description', ''))} |"
         )
-    for name in RESOURCE_NAMES:
+    for name in package.resource_names:
         res = package.resource(name)
         schema = res["schema"]
         out += [

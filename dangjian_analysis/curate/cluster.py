@@ -18,10 +18,7 @@ again at that moment.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -39,6 +36,7 @@ from dangjian_analysis.curate.corpus import (
     find_articles,
     record_article,
 )
+from dangjian_analysis.text.files import atomic_output, check_output
 
 __all__ = ["connect", "extract_corpus_dask", "partitions"]
 
@@ -214,34 +212,33 @@ def extract_corpus_dask(
     for item in inputs:
         if not Path(item).exists():
             raise FileNotFoundError(f"{item} does not exist")
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; give --force to overwrite it")
+    check_output(out, overwrite=force, folder=True)  # never a device, a FIFO or a link
     parts = partitions(inputs, partition_size, block_size)
-    staging = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    staging.mkdir(parents=True)
     try:
-        futures = [
-            client.submit(_run_partition, part, str(staging), source_id, region_id, pure=False)
-            for part in parts
-        ]
-        results: dict[int, _Done] = {}
-        with tqdm(
-            total=len(parts),
-            unit="partition",
-            desc="extract (dask)",
-            file=sys.stderr,
-            disable=(not sys.stderr.isatty()) if progress is None else not progress,
-        ) as bar:
-            for future in as_completed(futures):
-                done = future.result()
-                results[done.index] = done
-                bar.update()
-        report = _gather(out, staging, parts, [results[p.index] for p in parts])
-        report.jobs = len(client.scheduler_info().get("workers", {})) or 1
-        report.seconds = time.perf_counter() - started
-        _swap_in(staging, out, force=force)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with atomic_output(out, overwrite=force, folder=True) as staging:
+            futures = [
+                client.submit(_run_partition, part, str(staging), source_id, region_id, pure=False)
+                for part in parts
+            ]
+            results: dict[int, _Done] = {}
+            with tqdm(
+                total=len(parts),
+                unit="partition",
+                desc="extract (dask)",
+                file=sys.stderr,
+                disable=(not sys.stderr.isatty()) if progress is None else not progress,
+            ) as bar:
+                for future in as_completed(futures):
+                    done = future.result()
+                    results[done.index] = done
+                    bar.update()
+            report = _gather(out, staging, parts, [results[p.index] for p in parts])
+            report.jobs = len(client.scheduler_info().get("workers", {})) or 1
+            report.seconds = time.perf_counter() - started
+    except FileExistsError:
+        raise FileExistsError(
+            f"{out} was created while extracting; give --force to overwrite it"
+        ) from None
     return report
 
 
@@ -293,24 +290,3 @@ def _renumber(text: str, path: str, number: int, line: int) -> str:
         f"line {number} of {path}", f"line {line} of {path}"
     )
 
-
-def _swap_in(staging: Path, out: Path, *, force: bool) -> None:
-    """Move the finished folder to ``out``; replace an existing one only with ``force``."""
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} was created while extracting; give --force to overwrite it")
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
-        os.replace(out, old)
-    try:
-        os.rename(staging, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        if old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                old.unlink()

@@ -17,21 +17,25 @@ found (folders sorted by path), candidates in the order of their article. An art
 cannot be read (empty, binary, undecodable, a malformed record) is skipped and reported.
 
 Work done is kept next to the output, in ``OUT.progress.jsonl`` (one line per finished
-article), so that an interrupted run can be resumed (``resume=True``) without extracting
-the finished articles again. The output is written to a temporary file in its own folder
-and moved into place only at the end; an existing file is replaced only with
-``force=True``, and this is checked again at that moment.
+article, with the article's size and SHA-256), so that an interrupted run can be resumed
+(``resume=True``) without extracting the finished articles again. A resumed run trusts
+nothing it has not checked: every line of the progress file must be an entry of this
+form (a forged or broken line stops the run, naming the line), and an article whose size
+or hash has changed since is extracted again. The output is written to a temporary file
+in its own folder and moved into place only at the end; it must be a new path or a
+regular file (never a device, a FIFO or a symbolic link, whatever ``force`` says), and an
+existing file is replaced only with ``force=True``, checked again at that moment.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
 import re
-import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +53,7 @@ from dangjian_analysis.text.articles import (
     has_unusual_characters,
     read_article,
 )
+from dangjian_analysis.text.files import atomic_output, check_output, path_kind, utf16_mark
 
 __all__ = [
     "ARTICLE_COLUMN",
@@ -83,6 +88,9 @@ _FLOAT_COLUMNS = ("value", "lower", "upper")
 _INT_COLUMNS = ("offset",)
 
 _PROGRESS_FORMAT = "dangjian-extract-progress"
+# Version 2 records each article's size and SHA-256, checked before its rows are reused.
+_PROGRESS_VERSION = 2
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 # ---- finding articles ---------------------------------------------------------------------
@@ -131,8 +139,7 @@ def find_articles(inputs: Sequence[str | Path]) -> Iterator[Article]:
 
     """
     for item in inputs:
-        if not Path(item).exists():
-            raise FileNotFoundError(f"{item} does not exist")
+        _check_input(item)
     seen: set[str] = set()
     for item in inputs:
         path = Path(item)
@@ -153,6 +160,15 @@ def find_articles(inputs: Sequence[str | Path]) -> Iterator[Article]:
             yield article
 
 
+def _check_input(item: str | Path) -> None:
+    """Refuse an input that is not there, naming a broken link or a link loop as such."""
+    kind = path_kind(item)
+    if kind == "no such file":
+        raise FileNotFoundError(f"{item} does not exist")
+    if kind in ("a broken symbolic link", "a symbolic link loop"):
+        raise FileNotFoundError(f"{item} is {kind}")
+
+
 def count_articles(inputs: Sequence[str | Path]) -> int:
     """Return how many articles :func:`find_articles` yields (records counted as lines)."""
     total = 0
@@ -169,12 +185,16 @@ def count_articles(inputs: Sequence[str | Path]) -> int:
 
 
 def _folder(folder: Path) -> list[Path]:
-    """Return the text and HTML files under ``folder``, sorted (symbolic links not followed)."""
+    """Return the text and HTML files under ``folder``, sorted (links to folders not followed).
+
+    A name of an article that is not a regular file (a FIFO, a device, a link loop) is
+    listed too, so that it is reported as what it is rather than passed over.
+    """
     found = []
     for root, _dirs, files in os.walk(folder):
         for name in files:
             path = Path(root) / name
-            if path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES and path.is_file():
+            if path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
                 found.append(path)
     return sorted(found)
 
@@ -292,12 +312,13 @@ def read_html(path: str | Path) -> tuple[str, str]:
 
     """
     path = Path(path)
-    if not path.is_file():
+    kind = path_kind(path)
+    if kind != "a regular file":
         raise ArticleError(
-            f"article {path} {'is not a file' if path.exists() else 'does not exist'}"
+            f"article {path} {'does not exist' if kind == 'no such file' else 'is ' + kind}"
         )
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16_mark(data):
         raise ArticleError(f"article {path} is UTF-16; save it as UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:
@@ -346,6 +367,23 @@ class ArticleResult:
     size: int = 0
     encoding: str = ""
     error: str = ""
+    digest: tuple[int, str] | None = None  # size and SHA-256 of the article as read
+
+
+def article_digest(article: Article) -> tuple[int, str] | None:
+    """Return the size in bytes and the SHA-256 of an article as it is now, if readable."""
+    if article.problem:
+        return None
+    if article.path is not None:
+        try:
+            data = article.path.read_bytes() if article.path.is_file() else None
+        except OSError:
+            return None
+        if data is None:
+            return None
+    else:
+        data = (article.text or "").encode("utf-8", "surrogatepass")
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def extract_article(
@@ -359,16 +397,17 @@ def extract_article(
     """
     if article.problem:
         return ArticleResult(article.id, error=article.problem)
+    digest = article_digest(article)
     try:
         if article.path is not None:
-            size = article.path.stat().st_size
             text, encoding = read_any(article.path)
+            size = article.path.stat().st_size
         else:
             text, encoding = article.text or "", "UTF-8"
             size = len(text.encode("utf-8", "surrogatepass"))
             check_plain_text(text, f"record {article.id!r}")
     except (ArticleError, OSError) as exc:
-        return ArticleResult(article.id, error=str(exc) or type(exc).__name__)
+        return ArticleResult(article.id, error=str(exc) or type(exc).__name__, digest=digest)
     try:
         candidates = extract_candidates(text, source_id=source_id, region_id=region_id)
     except Exception as exc:  # a bug met by one article should not stop a whole corpus
@@ -385,6 +424,7 @@ def extract_article(
         chars=len(text),
         size=size,
         encoding=encoding,
+        digest=digest,
     )
 
 
@@ -437,56 +477,32 @@ def candidates_table(rows: Iterable[Sequence[str]]) -> Any:
 # ---- writing ------------------------------------------------------------------------------
 
 
-def _temporary(out: Path) -> Path:
-    return out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-
-
 def write_atomic(
     out: str | Path, write: Callable[[IO[bytes]], None], *, force: bool, late: bool = False
 ) -> None:
     """Write ``out`` through a temporary file in its folder, moved into place at the end.
 
-    ``write`` receives the temporary file (binary). An existing ``out`` is replaced only
-    with ``force``; without it, a file that appeared while writing is left alone too (the
-    move refuses to replace it). ``late``: the caller checked before a long run, so a
-    file there now was created during it (the error says so).
+    ``write`` receives the temporary file (binary). ``out`` must be a new path or a
+    regular file (:func:`~dangjian_analysis.text.files.check_output`): a device, a FIFO
+    or a symbolic link is never replaced, with or without ``force``. An existing file is
+    replaced only with ``force``; without it, a file that appeared while writing is left
+    alone too. ``late``: the caller checked before a long run, so a file there now was
+    created during it (the error says so).
 
     Raises:
         IsADirectoryError: when ``out`` is a folder.
+        NotRegularFileError: when ``out`` is a device, a FIFO, a socket or a symbolic link.
         FileExistsError: when ``out`` exists and ``force`` is not given.
 
     """
     out = Path(out)
-    if out.is_dir():
-        raise IsADirectoryError(f"{out} is a folder; give --out the name of a file in it")
-    if out.exists() and not force:
-        raise FileExistsError(
-            _created(out) if late else f"{out} exists; give --force to overwrite it"
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary(out)
     try:
-        with tmp.open("xb") as fh:
+        with atomic_output(out, overwrite=force) as tmp, tmp.open("xb") as fh:
             write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _publish(tmp, out, force=force)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _publish(tmp: Path, out: Path, *, force: bool) -> None:
-    if force:
-        os.replace(tmp, out)
-        return
-    try:
-        os.link(tmp, out)  # fails if out exists, atomically
     except FileExistsError:
-        raise FileExistsError(_created(out)) from None
-    except OSError:  # no hard links here: check, then move
-        if out.exists():
+        if late:
             raise FileExistsError(_created(out)) from None
-        os.replace(tmp, out)
+        raise
 
 
 def _created(out: Path) -> str:
@@ -502,13 +518,27 @@ def progress_path(out: str | Path) -> Path:
     return out.with_name(out.name + ".progress.jsonl")
 
 
+class ProgressFileError(ValueError):
+    """A progress file that cannot be trusted: damaged, forged or of another version."""
+
+
 class _Progress:
-    """The finished articles of a run, one JSON line each, after a line of settings."""
+    """The finished articles of a run, one JSON line each, after a line of settings.
+
+    Each line records the article, its rows (CSV lines) or the reason it was skipped, and
+    the article's size and SHA-256. On resuming, every line is checked before it is
+    trusted (a JSON object of this form, CSV rows of the table's width naming their
+    article, as many as it says), and an article whose size or hash has changed since is
+    extracted again.
+    """
 
     def __init__(self, path: Path, settings: dict[str, Any], *, resume: bool, force: bool):
         self.path = path
-        self.index: dict[str, tuple[int, int]] = {}  # article -> (offset, length) of its line
+        # article -> (offset, length) of its line, and its size and hash when recorded
+        self.index: dict[str, tuple[int, int]] = {}
+        self.digests: dict[str, tuple[int, str]] = {}
         self.errors: dict[str, str] = {}
+        self.dropped = ""  # what was dropped at the end of the file (an interrupted line)
         if path.exists() and not resume:
             if not force:
                 raise FileExistsError(
@@ -520,9 +550,16 @@ class _Progress:
             self._load(settings)
         else:
             with path.open("x", encoding="utf-8") as fh:
-                fh.write(json.dumps({"format": _PROGRESS_FORMAT, **settings}) + "\n")
+                header = {"format": _PROGRESS_FORMAT, "version": _PROGRESS_VERSION, **settings}
+                fh.write(json.dumps(header) + "\n")
         self.resumed = len(self.index)
         self.fh = path.open("ab")
+
+    def _damaged(self, number: int, what: str) -> ProgressFileError:
+        return ProgressFileError(
+            f"{self.path}, line {number}: {what}; the progress file cannot be trusted: give "
+            "--force to start again"
+        )
 
     def _load(self, settings: dict[str, Any]) -> None:
         good = 0  # bytes up to the last complete line
@@ -530,43 +567,123 @@ class _Progress:
             header = fh.readline()
             try:
                 stored = json.loads(header)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, UnicodeDecodeError):
                 stored = None
             if not isinstance(stored, dict) or stored.get("format") != _PROGRESS_FORMAT:
-                raise ValueError(f"{self.path} is not a progress file of dangjian extract")
+                raise ProgressFileError(
+                    f"{self.path} is not a progress file of dangjian extract; give --force "
+                    "to start again"
+                )
+            if stored.get("version") != _PROGRESS_VERSION:
+                raise ProgressFileError(
+                    f"{self.path} was written by another version of dangjian extract (without "
+                    "the article hashes this one checks); give --force to start again"
+                )
             stored.pop("format")
+            stored.pop("version")
             if stored != settings:
                 raise ValueError(
                     f"{self.path} was written with other options ({_options(stored)}); "
                     "give the same options, or --force to start again"
                 )
             good = fh.tell()
+            number = 1
             while True:
                 offset = fh.tell()
                 line = fh.readline()
-                if not line.endswith(b"\n"):
-                    break  # end of file, or a line cut short by the interruption
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
+                number += 1
+                if not line:
                     break
-                self.index[entry["article"]] = (offset, len(line))
+                if not line.endswith(b"\n"):  # cut short by the interruption
+                    self.dropped = f"line {number}, cut short by the interruption"
+                    break
+                entry = self._entry(number, line)
+                article = entry["article"]
+                self.index[article] = (offset, len(line))
+                self.errors.pop(article, None)
+                self.digests.pop(article, None)
                 if entry.get("error"):
-                    self.errors[entry["article"]] = entry["error"]
+                    self.errors[article] = entry["error"]
+                if "sha256" in entry:
+                    self.digests[article] = (entry["size"], entry["sha256"])
                 good = fh.tell()
         with self.path.open("r+b") as fh:
             fh.truncate(good)
 
+    def _entry(self, number: int, line: bytes) -> dict[str, Any]:
+        """Return the entry of one complete line, checked; raise when it is not one."""
+        try:
+            entry = json.loads(line.decode("utf-8", "surrogatepass"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise self._damaged(number, f"not JSON ({exc})") from None
+        if not isinstance(entry, dict):
+            raise self._damaged(number, "not a JSON object")
+        article, rows = entry.get("article"), entry.get("rows")
+        if not isinstance(article, str) or not article:
+            raise self._damaged(number, "no article (a non-empty string)")
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+            raise self._damaged(number, f"rows of {article!r} is not a count ({rows!r})")
+        known = {"article", "rows", "csv", "error", "size", "sha256"}
+        if set(entry) - known:
+            raise self._damaged(number, f"unknown keys {sorted(set(entry) - known)}")
+        size, digest = entry.get("size"), entry.get("sha256")
+        if "sha256" in entry or "size" in entry:
+            if not (isinstance(digest, str) and _SHA256.fullmatch(digest)):
+                raise self._damaged(number, f"the sha256 of {article!r} is not a SHA-256")
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                raise self._damaged(number, f"the size of {article!r} is not a size in bytes")
+        if "error" in entry:
+            if not isinstance(entry["error"], str) or not entry["error"] or rows or "csv" in entry:
+                raise self._damaged(number, f"the skipped article {article!r} is malformed")
+            return entry
+        text = entry.get("csv")
+        if not isinstance(text, str):
+            raise self._damaged(number, f"no csv (a string) for {article!r}")
+        if "sha256" not in entry:
+            raise self._damaged(number, f"no size and sha256 for {article!r}")
+        cells = list(csv.reader(io.StringIO(text)))
+        if len(cells) != rows:
+            raise self._damaged(number, f"{len(cells)} CSV rows for {article!r}, which says {rows}")
+        for cells_of_row in cells:
+            if len(cells_of_row) != len(CORPUS_COLUMNS) or cells_of_row[0] != article:
+                raise self._damaged(
+                    number,
+                    f"a CSV row that is not a row of {article!r} with {len(CORPUS_COLUMNS)} "
+                    f"columns: {','.join(cells_of_row)[:60]!r}",
+                )
+        return entry
+
     def __contains__(self, article_id: str) -> bool:
         return article_id in self.index
 
+    def still_matches(self, article: Article) -> bool:
+        """Whether a finished article is unchanged since it was extracted (size and hash).
+
+        An article whose rows were kept but whose size or hash differs now, or can no
+        longer be read, is forgotten, to be extracted again.
+        """
+        if article.id not in self.index:
+            return False
+        if article.id in self.errors and article.id not in self.digests:
+            return True  # skipped without a readable text: nothing to compare
+        if self.digests.get(article.id) == article_digest(article):
+            return True
+        del self.index[article.id]
+        self.errors.pop(article.id, None)
+        self.digests.pop(article.id, None)
+        self.resumed -= 1
+        return False
+
     def record(self, result: ArticleResult) -> None:
-        entry = {"article": result.id, "rows": result.rows}
+        entry: dict[str, Any] = {"article": result.id, "rows": result.rows}
         if result.error:
             entry["error"] = result.error
             self.errors[result.id] = result.error
         else:
             entry["csv"] = result.csv
+        if result.digest is not None:
+            entry["size"], entry["sha256"] = result.digest
+            self.digests[result.id] = result.digest
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
         offset = self.fh.tell()
         self.fh.write(line)
@@ -609,6 +726,7 @@ class CorpusReport:
     seconds: float = 0.0
     jobs: int = 1
     resumed: int = 0  # articles already finished by the run resumed
+    changed: list[str] = field(default_factory=list)  # finished, then edited: extracted again
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -619,8 +737,14 @@ class CorpusReport:
     def summary(self) -> str:
         """Return a few lines for the terminal: counts, speed, skipped articles."""
         done = f"{self.articles} article{'s' if self.articles != 1 else ''}"
-        if self.resumed:
-            done += f" ({self.resumed} from the interrupted run)"
+        if self.resumed or self.changed:
+            done += f" ({self.resumed} from the interrupted run"
+            if self.changed:
+                done += (
+                    f"; {len(self.changed)} changed since and extracted again: "
+                    f"{', '.join(self.changed[:5])}{', ...' if len(self.changed) > 5 else ''}"
+                )
+            done += ")"
         where = "stdout" if self.out is None else str(self.out)
         lines = [
             f"extracted {self.candidates} candidates from {done}; "
@@ -772,16 +896,13 @@ def extract_corpus(
     if out is None and resume:
         raise ValueError("--resume needs --out (the progress file is kept beside it)")
     if out is not None:
-        if out.exists() and not force:
-            raise FileExistsError(f"{out} exists; give --force to overwrite it")
-        if out.is_dir():
-            raise IsADirectoryError(f"--out {out} is a folder")
+        check_output(out, overwrite=force)  # a new path or a regular file, nothing else
+        check_output(progress_path(out), overwrite=True)
         for item in inputs:
             if Path(item).exists() and Path(item).resolve() == out.resolve():
                 raise ValueError(f"--out {out} is one of the articles")
     for item in inputs:
-        if not Path(item).exists():
-            raise FileNotFoundError(f"{item} does not exist")
+        _check_input(item)
     total = count_articles(inputs)
     jobs = max(1, min(jobs, total))  # no more processes than articles
     settings = {"source_id": source_id or "", "region_id": region_id or ""}
@@ -802,6 +923,9 @@ def extract_corpus(
                 order.append(article.id)
                 if article.id not in state:
                     yield article
+                elif not state.still_matches(article):  # edited since the interruption
+                    report.changed.append(article.id)
+                    yield article
 
         with tqdm(
             total=total,
@@ -820,6 +944,7 @@ def extract_corpus(
                 bar.update()
                 elapsed = time.perf_counter() - started
                 bar.set_postfix_str(f"{report.size / 1e6 / elapsed:.2f} MB/s", refresh=False)
+        report.resumed = state.resumed
         report.seconds = time.perf_counter() - started
         done = [a for a in order if a in state]
         report.skipped = [(a, state.errors[a]) for a in done if a in state.errors]
@@ -843,6 +968,9 @@ class _Memory:
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self.done or article_id in self.errors
+
+    def still_matches(self, article: Article) -> bool:
+        return True  # articles of this run only
 
     def record(self, result: ArticleResult) -> None:
         if result.error:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from dangjian_analysis.package.validation import read_table, validate
 from dangjian_analysis.text.articles import ArticleError, read_article
+from dangjian_analysis.text.files import path_kind
 from dangjian_analysis.text.normalize import normalize_text
 
 __all__ = [
@@ -72,11 +73,20 @@ class FigureCheck:
         return self.status not in (VERIFIED, NOT_CHECKED)
 
 
+#: Failures of a whole source (its file), reported once for the source, not per figure.
+SOURCE_FAILURES = ("corpus file missing", "corpus file unreadable")
+
+
 @dataclass(frozen=True)
 class VerificationReport:
-    """All figure checks of a run, in the order of ``figures.csv``."""
+    """All figure checks of a run, in the order of ``figures.csv``.
+
+    ``hints`` maps a source to a hint about why its figures were not found (a text that
+    looks double-encoded), shown once beside its failures.
+    """
 
     checks: tuple[FigureCheck, ...]
+    hints: tuple[tuple[str, str], ...] = ()
 
     @property
     def failures(self) -> list[FigureCheck]:
@@ -121,8 +131,7 @@ class VerificationReport:
             parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
             noun = "figure" if total == 1 else "figures"
             lines.append(f"{source}: {total} {noun}: {parts}")
-        for c in self.failures:
-            lines.append(f"  {c.figure_id} ({c.source_id}): {c.status}: {c.detail}")
+        lines += self._failure_lines()
         verified: dict[str, list[str]] = {}
         for c in self.verified:
             verified.setdefault(c.source_id, []).append(c.figure_id)
@@ -140,6 +149,22 @@ class VerificationReport:
             f"{len(self.not_checked)} not checked of {len(self.checks)} figures"
         )
         return "\n".join(lines)
+
+
+    def _failure_lines(self) -> list[str]:
+        """One line per failed figure; one per source whose file failed or has a hint."""
+        lines: list[str] = []
+        whole: dict[str, tuple[str, str, list[str]]] = {}
+        for c in self.failures:
+            if c.status in SOURCE_FAILURES:
+                whole.setdefault(c.source_id, (c.status, c.detail, []))[2].append(c.figure_id)
+            else:
+                lines.append(f"  {c.figure_id} ({c.source_id}): {c.status}: {c.detail}")
+        for source, (status, detail, ids) in whole.items():
+            noun = "figure" if len(ids) == 1 else "figures"
+            lines.append(f"  {source}: {status}: {detail} ({len(ids)} {noun}: {id_ranges(ids)})")
+        lines += [f"  {source}: hint: {hint}" for source, hint in self.hints]
+        return lines
 
 
 def id_ranges(ids: list[str]) -> str:
@@ -237,6 +262,7 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
     sources = read_table(package, "sources").rows
     figures = read_table(package, "figures").rows
     texts: dict[str, str | None] = {}
+    raw_texts: dict[str, str] = {}
     status_of_source: dict[str, tuple[str, str]] = {}
     for src in sources:
         name = src["corpus_file"]
@@ -245,15 +271,18 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
             status_of_source[src["source_id"]] = (NOT_CHECKED, reason)
             continue
         file = corpus / name
-        if not file.is_file():
+        kind = path_kind(file)
+        if kind in ("no such file", "a broken symbolic link"):
             status_of_source[src["source_id"]] = ("corpus file missing", f"{file} not found")
             continue
         try:
             text, _encoding = read_article(file)
-        except ArticleError as exc:
-            status_of_source[src["source_id"]] = ("corpus file unreadable", str(exc))
+        except (ArticleError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, ArticleError) else f"{file}: {exc.strerror}"
+            status_of_source[src["source_id"]] = ("corpus file unreadable", reason)
             continue
         texts[src["source_id"]] = normalize_text(text)
+        raw_texts[src["source_id"]] = text
     checks = []
     for fig in figures:
         sid = fig["source_id"]
@@ -262,4 +291,62 @@ def verify_sources(corpus: str | Path, path: str | Path | None = None) -> Verifi
         else:
             status, detail = check_figure(texts[sid] or "", fig["raw"], fig["locator"])
         checks.append(FigureCheck(fig["figure_id"], sid, status, detail))
-    return VerificationReport(tuple(checks))
+    hints = []
+    for sid, text in raw_texts.items():
+        mine = [c for c in checks if c.source_id == sid]
+        missing = sum(c.status == "raw not found" for c in mine)
+        if mine and missing * 2 >= len(mine):  # most of its figures not found
+            hint = mojibake_hint(text)
+            if hint:
+                hints.append((sid, hint))
+    return VerificationReport(tuple(checks), tuple(hints))
+
+
+# Encodings whose misreading of UTF-8 bytes makes the usual mojibake of Chinese text.
+_MISREAD_AS = ("GB18030", "GBK", "cp1252", "latin-1")
+
+
+def mojibake_hint(text: str) -> str:
+    """Say how ``text`` was double-encoded, if it was: UTF-8 bytes read as another encoding.
+
+    Undoing the misreading (encoding the text back, reading the bytes as UTF-8) of a
+    double-encoded Chinese text gives common Chinese characters; undoing it on a real
+    text gives none. Returns ``""`` when no misreading of ``_MISREAD_AS`` fits.
+    """
+    if _common_share(text) >= 0.7:
+        return ""  # reads as ordinary Chinese
+    fits = []
+    for encoding in _MISREAD_AS:
+        fixed = text.encode(encoding, errors="replace").decode("utf-8", errors="replace")
+        cjk, lost = _cjk_count(fixed), fixed.count("\ufffd")
+        if cjk >= 10 and _common_share(fixed) >= 0.8 and lost < cjk:
+            fits.append((lost, encoding, fixed))
+    if not fits:
+        return ""
+    _, encoding, fixed = min(fits)  # the misreading undone with the fewest characters lost
+    if encoding in ("GB18030", "GBK"):
+        encoding = "GBK or GB18030"
+    start = "".join(ch for ch in fixed if ch.isprintable() and ch != "\ufffd")
+    return (
+        f"the text looks double-encoded (UTF-8 bytes read as {encoding} and saved again), "
+        "so its figures cannot be found; save the original file as UTF-8 again (undone, "
+        f"it would begin {start.strip()[:12]!r})"
+    )
+
+
+def _common_share(text: str) -> float:
+    """Return the share of Chinese characters in ``text`` that are common (GB2312 level 1)."""
+    chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not chars:
+        return 0.0
+    common = 0
+    for ch in chars:
+        try:
+            common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            pass
+    return common / len(chars)
+
+
+def _cjk_count(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)

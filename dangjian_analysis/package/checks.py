@@ -39,6 +39,7 @@ __all__ = ["CHECKS", "Check", "CheckContext", "date_of", "named_check", "number_
 # does not, and the loaders must read whatever validates.
 NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBERS = re.compile(rf"(?:{NUMBER.pattern})(?:\n(?:{NUMBER.pattern}))*")
 
 
 def number_of(value: str) -> float | None:
@@ -62,12 +63,24 @@ class CheckContext:
     tables: dict[str, Table]
     _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
+    def distinct(self, table: str, column: str) -> dict[str, None]:
+        """Return the distinct cells of a column, in order of first appearance, once."""
+        key = ("distinct", table, column)
+        if key not in self._cache:
+            self._cache[key] = dict.fromkeys(self.tables[table].columns[column])
+        return self._cache[key]
+
     def numbers(self, table: str, column: str) -> list[float | None]:
         """Return the cells of a column as numbers (``None`` where empty or not a number), once."""
         key = ("numbers", table, column)
         if key not in self._cache:
             cells = self.tables[table].columns[column]
-            seen = {c: number_of(c) for c in dict.fromkeys(cells)}
+            distinct = [c for c in self.distinct(table, column) if c]
+            if _NUMBERS.fullmatch("\n".join(distinct)):  # all numbers: convert in one pass
+                seen = dict(zip(distinct, map(float, distinct), strict=True))
+            else:
+                seen = {c: number_of(c) for c in distinct}
+            seen[""] = None
             self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 
@@ -76,7 +89,7 @@ class CheckContext:
         key = ("dates", table, column)
         if key not in self._cache:
             cells = self.tables[table].columns[column]
-            seen = {c: date_of(c) for c in dict.fromkeys(cells)}
+            seen = {c: date_of(c) for c in self.distinct(table, column)}
             self._cache[key] = list(map(seen.__getitem__, cells))
         return self._cache[key]
 

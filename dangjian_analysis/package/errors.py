@@ -23,6 +23,8 @@ class Problem:
             has a line but no row (a byte that is not UTF-8).
         location: where in a JSON file the problem is (``resources[4] (figures).schema``),
             for problems of the descriptor.
+        check: the name of the validation check that found the problem
+            (``figures-counts-whole``), when a named check found it.
 
     """
 
@@ -34,6 +36,7 @@ class Problem:
     key: str | None = None
     line: int | None = None
     location: str | None = None
+    check: str | None = None
 
     def __str__(self) -> str:
         """Render as ``file, row N (line L, id K), column 'C': expected E, found F``."""

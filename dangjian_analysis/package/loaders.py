@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LoadedPackage",
+    "load_estimates",
     "load_figures",
     "load_indicators",
     "load_package",
+    "load_publications",
     "load_regions",
     "load_scopes",
     "load_sources",
@@ -215,3 +217,35 @@ def load_package(path: str | Path | None = None, *, validate: bool = True) -> Lo
         settings=read_analysis_settings(package.folder),
         tables=tables,
     )
+
+
+def load_publications(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``publications.csv``: one row per publication with firm-level estimates.
+
+    ``year`` is ``Int64``. The table is optional
+    (:func:`~dangjian_analysis.package.estimates.has_published_estimates` tells whether a
+    package holds it).
+
+    Raises:
+        DataValidationError: when the package is invalid or does not declare the table.
+
+    """
+    return load_table("publications", path, validate=validate)
+
+
+def load_estimates(path: str | Path | None = None, *, validate: bool = True) -> pd.DataFrame:
+    """Load ``estimates.csv``: one row per published estimate.
+
+    ``value`` and ``se`` are ``float64`` (NaN where only a direction or no standard error
+    is printed), ``n_firms`` is ``Int64``, and ``significance_level`` becomes ``float64``
+    (0.01, 0.05, 0.1; NaN when no level is given). The table is optional, like
+    ``publications.csv``.
+
+    Raises:
+        DataValidationError: when the package is invalid or does not declare the table.
+
+    """
+    estimates = load_table("estimates", path, validate=validate)
+    level = estimates["significance_level"]
+    estimates["significance_level"] = level.where(level.notna(), None).astype("float64")
+    return estimates

@@ -20,17 +20,24 @@ from dangjian_analysis.text.files import (
 )
 
 __all__ = [
+    "OPTIONAL_RESOURCE_NAMES",
     "RESOURCE_NAMES",
     "UNIT_PROPERTY",
     "DataPackage",
     "data_version",
     "decode_package_text",
     "read_datapackage",
+    "read_package_bytes",
     "read_package_text",
 ]
 
 #: The tables every data package of this schema holds, in load order.
 RESOURCE_NAMES = ("sources", "regions", "indicators", "scopes", "figures")
+
+#: Tables a data package may hold: published firm-level estimates and their publications
+#: (:mod:`dangjian_analysis.package.estimates`). When present they are read and checked
+#: like the others.
+OPTIONAL_RESOURCE_NAMES = ("publications", "estimates")
 
 #: The custom field property that carries a numeric field's unit. The Frictionless standard
 #: has no unit property; this package uses this one, and only this one, everywhere.
@@ -101,8 +108,9 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
 
     The descriptor is UTF-8 JSON (a byte order mark is allowed, as in the tables). Its
     structure is checked first (:func:`~dangjian_analysis.package.descriptor.structure_problems`),
-    then the package's own rules: the five tables, each declaring at least the bundled
-    package's fields, types and keys (:func:`~dangjian_analysis.package.descriptor.rule_problems`).
+    then the package's own rules: the five tables (and the optional ones it declares), each
+    declaring at least the bundled package's fields, types and keys
+    (:func:`~dangjian_analysis.package.descriptor.rule_problems`).
 
     Raises:
         DataPackageNotFoundError: when there is no descriptor at ``path``.
@@ -118,7 +126,9 @@ def read_datapackage(path: str | Path | None = None) -> DataPackage:
         raise DataValidationError(str(folder), problems)
     descriptor = normalized(descriptor)
     reference = None if folder.resolve() == _bundled_folder() else _reference()
-    problems = rule_problems(descriptor, reference, RESOURCE_NAMES)
+    present = {res.get("name") for res in descriptor["resources"]}
+    optional = tuple(name for name in OPTIONAL_RESOURCE_NAMES if name in present)
+    problems = rule_problems(descriptor, reference, RESOURCE_NAMES + optional)
     if problems:
         raise DataValidationError(str(folder), problems)
     return DataPackage(folder, descriptor)
@@ -146,6 +156,14 @@ def decode_package_text(data: bytes, file: str, package: str) -> str:
 def read_package_text(folder: Path, file: str, what: str) -> str:
     """Read ``file`` of the package in ``folder`` as UTF-8 text (see :func:`decode_package_text`).
 
+    The file is read by :func:`read_package_bytes`, with its rules and errors.
+    """
+    return decode_package_text(read_package_bytes(folder, file, what), file, str(folder))
+
+
+def read_package_bytes(folder: Path, file: str, what: str) -> bytes:
+    """Return the bytes of ``file`` of the package in ``folder``.
+
     Only a regular file inside the package folder is read: a device, a FIFO, a socket or a
     symbolic link loop is named as what it is, and a symbolic link that leads out of the
     folder is refused without reading (or printing) what it points to.
@@ -153,8 +171,7 @@ def read_package_text(folder: Path, file: str, what: str) -> str:
     Raises:
         DataValidationError: ``expected <what>, found <what is there>``: no such file, a
             folder, a FIFO (named pipe), a character device, a symbolic link loop, a
-            symbolic link to a file outside the package folder, unreadable: <reason>; or
-            the decoding problems of :func:`decode_package_text`.
+            symbolic link to a file outside the package folder, unreadable: <reason>.
 
     """
     path = folder / file
@@ -174,7 +191,7 @@ def read_package_text(folder: Path, file: str, what: str) -> str:
         raise DataValidationError(
             str(folder), [Problem(file, None, None, what, f"unreadable: {reason}")]
         ) from None
-    return decode_package_text(data, file, str(folder))
+    return data
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
 from dangjian_analysis.package.schema import DataPackage, read_datapackage, read_package_text
+from dangjian_analysis.package.settings_document import document_problems
 
 __all__ = [
     "GROWTH_SUFFIXES",
@@ -192,6 +193,10 @@ class AnalysisSettings:
     implied_counts: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     source: str = ""
+    #: The parts the document holds, and every ratio measure it names (read or malformed),
+    #: so that checks of the codes do not report follow-ons of a malformed part.
+    parts: frozenset[str] = frozenset()
+    declared_measures: frozenset[str] = frozenset()
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts: compare, never hash
 
@@ -252,7 +257,10 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is str and not value.strip()):
-            self.problem(f"{where}{key}", f"a non-empty {kind.__name__}", value)
+            wanted = {float: "a number", bool: "true or false"}.get(
+                kind, f"a non-empty {kind.__name__}"
+            )
+            self.problem(f"{where}{key}", wanted, value)
             return None
         return value
 
@@ -268,13 +276,15 @@ class _Reader:
                 self.problem(f"{where}{key}[{i}]", "a non-empty string", item)
         return tuple(out)
 
-    def items(self, obj: Mapping[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
-        value = self.get(obj, key, "", list, [])
+    def items(
+        self, obj: Mapping[str, Any], key: str, *, report: bool = True
+    ) -> list[tuple[str, dict[str, Any]]]:
+        value = obj.get(key) if not report else self.get(obj, key, "", list, [])
         out = []
-        for i, item in enumerate(value or []):
+        for i, item in enumerate(value if isinstance(value, list) else []):
             if isinstance(item, dict):
                 out.append((f"{key}[{i}].", item))
-            else:
+            elif report:
                 self.problem(f"{key}[{i}]", "a JSON object", item)
         return out
 
@@ -413,8 +423,14 @@ def parse_settings(doc: Any, file: str = SETTINGS_FILE) -> tuple[AnalysisSetting
         else (),
         examples=tuple(examples),
         source=file,
+        parts=frozenset(doc),
+        declared_measures=frozenset(
+            item["measure"]
+            for _, item in reader.items(doc, "ratio_measures", report=False)
+            if isinstance(item.get("measure"), str) and item["measure"].strip()
+        ),
     )
-    return settings, reader.problems
+    return settings, reader.problems + document_problems(doc, file, parts=SETTINGS_PARTS)
 
 
 def check_settings(
@@ -436,10 +452,15 @@ def check_settings(
 
     for fid in settings.partial_counts:
         need("partial_counts.figure_id", fid, figure_ids, "figure id of figures.csv")
-    ratio_names = set()
+    ratio_names = set(settings.declared_measures)
     for i, m in enumerate(settings.ratio_measures):
         where = f"ratio_measures[{i}]."
         ratio_names.add(m.name)
+        if m.name in indicators:
+            problems.append(
+                Problem(file, None, f"{where}measure", "a name that is not an indicator code "
+                        "(a measure names one thing)", repr(m.name))
+            )
         for code in (*m.numerators, *m.denominators):
             need(f"{where}numerators/denominators", code, indicators, "code of indicators.csv")
         need(f"{where}unit_kind", m.unit_kind, unit_kinds, "unit kind of datapackage.json")
@@ -460,8 +481,14 @@ def check_settings(
                      "indicator, ratio measure or growth measure (<level>_growth_1y of "
                      "reported_growth, <level>_cagr of growth_levels)")
     for outcome in settings.benchmark_measures:
+        if settings.parts and "outcomes" not in settings.parts:
+            problems.append(
+                Problem(file, None, "outcomes", "the part 'outcomes' (benchmark_measures name "
+                        f"the outcome {outcome!r})", "<missing>")
+            )
+            break
         need(f"benchmark_measures[{outcome}].outcome", outcome, set(settings.outcomes),
-             "an outcome of 'outcomes'")
+             "outcome listed under 'outcomes'")
     for i, region in enumerate(settings.benchmark_regions):
         need(f"benchmark_regions[{i}]", region, region_ids, "region id of regions.csv")
     for i, scope in enumerate(settings.enterprise_scopes):

@@ -13,11 +13,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from pathlib import Path
 from typing import Any
 
 from dangjian_analysis.package.errors import DataValidationError, Problem
-from dangjian_analysis.package.schema import DataPackage, decode_package_text, read_package_text
+from dangjian_analysis.package.schema import (
+    DataPackage,
+    decode_package_text,
+    read_package_bytes,
+)
+from dangjian_analysis.text.files import utf16_mark
 
 __all__ = [
     "EARLIEST_DATE",
@@ -164,11 +170,87 @@ def read_table(package: DataPackage, name: str) -> Table:
     resource = package.resource(name)
     file = str(resource["path"])
     folder = str(package.folder)
-    text = read_package_text(Path(package.folder), file, f"the {name} table")
-    reader = csv.reader(io.StringIO(text, newline=""), **csv_options(resource))
+    data = read_package_bytes(Path(package.folder), file, f"the {name} table")
+    if utf16_mark(data):
+        decode_package_text(data, file, folder)  # raises, naming UTF-16
     expected = [f["name"] for f in resource["schema"]["fields"]]
     pk = resource["schema"].get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else pk
+    key_field = pk[0] if len(pk) == 1 else None
+    try:
+        table = _read_plain(data, resource, name, file, expected, key_field)
+        if table is not None:
+            return table
+        return _read_row_by_row(data, resource, name, file, folder, expected, key_field)
+    except UnicodeDecodeError:
+        decode_package_text(data, file, folder)  # raises, naming the line and the byte
+        raise
+
+
+def _text_stream(data: bytes) -> io.TextIOWrapper:
+    """Decode the bytes of a table as they are read (a byte order mark dropped)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+#: Rows read at a time by :func:`_read_plain`.
+_CHUNK = 16_384
+
+
+def _read_plain(
+    data: bytes,
+    resource: dict[str, Any],
+    name: str,
+    file: str,
+    expected: list[str],
+    key_field: str | None,
+) -> Table | None:
+    """Read a table whose rows are one line each, all of the header's width, in chunks.
+
+    Returns ``None`` for anything else (a cell spanning lines, a row of another width, an
+    empty line, a CSV error, a wrong header): :func:`_read_row_by_row` then reads the file
+    again and names every problem with its line.
+    """
+    reader = csv.reader(_text_stream(data), **csv_options(resource))
+    try:
+        header = next(reader, None)
+        if header != expected or reader.line_num != 1:
+            return None
+        width = len(header)
+        columns: list[list[str]] = [[] for _ in header]
+        shared: dict[str, str] = {}  # equal cells share one string
+        repeated: list[bool] = []  # columns whose cells repeat (codes, dates, units)
+        count = 0
+        while True:
+            chunk = list(itertools.islice(reader, _CHUNK))
+            if not chunk:
+                break
+            count += len(chunk)
+            if reader.line_num != count + 1 or any(len(row) != width for row in chunk):
+                return None
+            by_column = list(zip(*chunk, strict=True))
+            if not repeated:  # ids and numbers are mostly distinct: sharing saves nothing
+                repeated = [len(set(cells)) * 2 < len(cells) for cells in by_column]
+            for column, cells, share in zip(columns, by_column, repeated, strict=True):
+                column.extend(map(shared.setdefault, cells, cells) if share else cells)
+    except csv.Error:
+        return None
+    table = Table(name, file, header, key_field=key_field)
+    table.columns = dict(zip(header, columns, strict=True))
+    table.lines = range(2, count + 2)  # type: ignore[assignment]
+    return table
+
+
+def _read_row_by_row(
+    data: bytes,
+    resource: dict[str, Any],
+    name: str,
+    file: str,
+    folder: str,
+    expected: list[str],
+    key_field: str | None,
+) -> Table:
+    """Read a table row by row, keeping the line where each row starts; name every problem."""
+    reader = csv.reader(_text_stream(data), **csv_options(resource))
     problems: list[Problem] = []
     header: list[str] | None = None
     table: Table | None = None
@@ -200,7 +282,7 @@ def read_table(package: DataPackage, name: str) -> Table:
                 raise DataValidationError(
                     folder, [Problem(file, 0, None, f"columns {expected}", found, line=start)]
                 )
-            table = Table(name, file, header, key_field=pk[0] if len(pk) == 1 else None)
+            table = Table(name, file, header, key_field=key_field)
             continue
         number += 1
         if not cells:

@@ -36,6 +36,7 @@ A module that adds rules registers named checks with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import re
@@ -74,11 +75,19 @@ from dangjian_analysis.text.quantity import (
 )
 
 # read_table and Table live in dangjian_analysis.package.tables and are re-exported here.
-__all__ = ["CHECK_MODULES", "Table", "check_names", "read_table", "validate"]
+__all__ = [
+    "CHECK_MODULES",
+    "Table",
+    "check_names",
+    "read_table",
+    "run_checks",
+    "validate",
+    "validate_tables",
+]
 
 #: Modules whose named checks join the built-in ones (imported by :func:`validate`).
 #: A module that adds rules appends its name here, one line.
-CHECK_MODULES: list[str] = []
+CHECK_MODULES: list[str] = ["dangjian_analysis.package.estimates"]
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _INT64 = 2**63
@@ -175,8 +184,10 @@ def _constraint_problem(fld: dict[str, Any], value: str) -> tuple[str, str] | No
 
 
 def _same(a: float | None, b: float | None) -> bool:
+    if a == b:
+        return True
     if a is None or b is None:
-        return a is None and b is None
+        return False
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -196,9 +207,7 @@ def _fields(ctx: CheckContext, table: Table) -> list[dict[str, Any]]:
 
 def _distinct(ctx: CheckContext, table: Table, column: str) -> dict[str, None]:
     """Return the distinct cells of a column, in order of first appearance (computed once)."""
-    return ctx.remember(
-        f"distinct:{table.name}:{column}", lambda: dict.fromkeys(table.columns[column])
-    )
+    return ctx.distinct(table.name, column)
 
 
 def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Problem]:
@@ -212,7 +221,10 @@ def _cell_rule(ctx: CheckContext, judge: Any, screen: Any = None) -> Iterator[Pr
     for table in ctx.tables.values():
         for fld in _fields(ctx, table):
             name = fld["name"]
-            cells = [c for c in _distinct(ctx, table, name) if c != ""]
+            cells = ctx.remember(
+                f"filled:{table.name}:{name}",
+                lambda table=table, name=name: [c for c in _distinct(ctx, table, name) if c],
+            )
             if screen is not None and not screen(table, fld, cells):
                 continue
             bad = {}
@@ -267,9 +279,37 @@ def _may_break_constraints(table: Table, fld: dict[str, Any], cells: list[str]) 
     checked = {"enum", "pattern", "minLength", "maxLength", "minimum", "maximum"} & set(cons)
     if not cells or not checked:
         return False
-    if checked == {"enum"}:
-        return not set(cells) <= set(cons["enum"])
-    return True
+    if "enum" in cons and not set(cells) <= set(cons["enum"]):
+        return True
+    if "minLength" in cons and min(map(len, cells)) < cons["minLength"]:
+        return True
+    if "maxLength" in cons and max(map(len, cells)) > cons["maxLength"]:
+        return True
+    if "pattern" in cons:
+        joined = "\n".join(cells)
+        if joined.count("\n") != len(cells) - 1:  # a cell with a line break: one by one
+            return True
+        pattern = _column_pattern(cons["pattern"])
+        if pattern is None or not pattern.fullmatch(joined):
+            return True
+    if {"minimum", "maximum"} & checked:
+        if fld.get("type") not in ("number", "integer") or _may_break_type(table, fld, cells):
+            return True
+        numbers = list(map(float, cells))
+        if "minimum" in cons and min(numbers) < float(cons["minimum"]):
+            return True
+        if "maximum" in cons and max(numbers) > float(cons["maximum"]):
+            return True
+    return False
+
+
+@functools.cache
+def _column_pattern(pattern: str) -> re.Pattern[str] | None:
+    """Return a pattern matching a column's cells joined by line breaks, each in full."""
+    try:
+        return re.compile(rf"(?:{pattern})(?:\n(?:{pattern}))*", re.MULTILINE)
+    except re.error:
+        return None
 
 
 @named_check("cell-required", "a required cell, or a cell of the primary key, is not empty")
@@ -395,6 +435,8 @@ def _foreign_keys(ctx: CheckContext) -> Iterator[Problem]:
             ref_table = tables[fk["reference"]["resource"] or table.name]
             ref_cols = list(fk["reference"]["fields"])
             allowed = set(zip(*(ref_table.columns[c] for c in ref_cols), strict=True))
+            if len(cols) == 1 and {(c,) for c in ctx.distinct(table.name, cols[0]) if c} <= allowed:
+                continue  # every value is listed: nothing to report
             for number, values in enumerate(
                 zip(*(table.columns[c] for c in cols), strict=True), start=1
             ):
@@ -547,13 +589,17 @@ def _source_published(ctx: CheckContext) -> Iterator[Problem]:
 
 def _unit_kinds(ctx: CheckContext) -> list[str | None]:
     """Return the unit kind of each figure's indicator (``None`` for an unknown indicator)."""
+    kinds = _indicator_kinds(ctx)
+    return ctx.remember(
+        "figure-unit-kinds",
+        lambda: list(map(kinds.get, ctx.tables["figures"].columns["indicator"])),
+    )
 
-    def compute() -> list[str | None]:
-        ind = ctx.tables["indicators"]
-        kinds = dict(zip(ind.columns["indicator"], ind.columns["unit_kind"], strict=True))
-        return [kinds.get(code) for code in ctx.tables["figures"].columns["indicator"]]
 
-    return ctx.remember("figure-unit-kinds", compute)
+def _indicator_kinds(ctx: CheckContext) -> dict[str, str]:
+    """Return the unit kind of each indicator code of indicators.csv."""
+    ind = ctx.tables["indicators"]
+    return dict(zip(ind.columns["indicator"], ind.columns["unit_kind"], strict=True))
 
 
 def _numbers(ctx: CheckContext) -> Iterator[tuple[int, float | None, float | None, float | None]]:
@@ -648,17 +694,34 @@ def _counts_whole(ctx: CheckContext) -> Iterator[Problem]:
 
 def _parsed(ctx: CheckContext) -> list[Quantity | str]:
     """Each figure's ``raw`` as parsed, or the parser's message (each distinct raw once)."""
+    by_raw = _parsed_by_raw(ctx)
+    return ctx.remember(
+        "figure-raw-parsed",
+        lambda: list(map(by_raw.__getitem__, ctx.tables["figures"].columns["raw"])),
+    )
 
-    def compute() -> list[Quantity | str]:
+
+def _parsed_by_raw(ctx: CheckContext) -> dict[str, Quantity | str]:
+    """Return each distinct ``raw`` as parsed, or the parser's message."""
+
+    def compute() -> dict[str, Quantity | str]:
         out: dict[str, Quantity | str] = {}
         for raw in _distinct(ctx, ctx.tables["figures"], "raw"):
             try:
                 out[raw] = parse_quantity(raw)
             except QuantityParseError as exc:
                 out[raw] = str(exc)
-        return [out[raw] for raw in ctx.tables["figures"].columns["raw"]]
+        return out
 
-    return ctx.remember("figure-raw-parsed", compute)
+    return ctx.remember("figure-raw-by-raw", compute)
+
+
+def _all_pairs_fine(ctx: CheckContext, column: str, fine: Any) -> bool:
+    """Whether ``fine(parsed raw, cell)`` holds for every distinct (raw, cell) of figures."""
+    t = ctx.tables["figures"]
+    by_raw = _parsed_by_raw(ctx)
+    pairs = dict.fromkeys(zip(t.columns["raw"], t.columns[column], strict=True))
+    return all(isinstance(by_raw[raw], str) or fine(by_raw[raw], cell) for raw, cell in pairs)
 
 
 @named_check("figures-raw-parses", "raw is a quantity the parser reads")
@@ -676,7 +739,7 @@ def _raw_numbers(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     cells = {col: t.columns[col] for col in ("value", "lower", "upper", "raw")}
     for (number, stored), q in zip(_numbers(ctx), _parsed(ctx), strict=True):
-        if isinstance(q, str):
+        if isinstance(q, str) or stored == (q.value, q.lower, q.upper):
             continue
         i = number - 1
         for col, have, parsed in zip(
@@ -699,6 +762,8 @@ def _raw_numbers(ctx: CheckContext) -> Iterator[Problem]:
 def _raw_qualifier(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     qualifiers, raws = t.columns["qualifier"], t.columns["raw"]
+    if _all_pairs_fine(ctx, "qualifier", lambda q, cell: not cell or cell == q.qualifier):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         stored = qualifiers[number - 1]
         if isinstance(q, str) or not stored or stored == q.qualifier:
@@ -718,6 +783,13 @@ def _raw_unit(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     kinds = _unit_kinds(ctx)
     indicators, raws = t.columns["indicator"], t.columns["raw"]
+    kind_of = _indicator_kinds(ctx)
+    if _all_pairs_fine(
+        ctx,
+        "indicator",
+        lambda q, code: not kind_of.get(code) or unit_kind_compatible(q.unit_kind, kind_of[code]),
+    ):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         kind = kinds[number - 1]
         if isinstance(q, str) or not kind or unit_kind_compatible(q.unit_kind, kind):
@@ -744,6 +816,8 @@ def _raw_change(ctx: CheckContext) -> Iterator[Problem]:
     t = ctx.tables["figures"]
     kinds = _unit_kinds(ctx)
     indicators, raws = t.columns["indicator"], t.columns["raw"]
+    if not any(not isinstance(q, str) and q.change for q in _parsed_by_raw(ctx).values()):
+        return
     for number, q in enumerate(_parsed(ctx), start=1):
         kind = kinds[number - 1]
         if isinstance(q, str) or not q.change or not kind or kind in CHANGE_KINDS:
@@ -833,6 +907,8 @@ def _publication_period(ctx: CheckContext) -> Iterator[Problem]:
     for number, early, late in _periods(ctx):
         i = number - 1
         window = windows.get(source_ids[i])
+        if early > late:
+            continue  # reported by figures-period-order
         if basis[i] == "publication" and kinds[i] == "as_of" and window and window != (early, late):
             yield Problem(
                 t.file,
@@ -845,12 +921,18 @@ def _publication_period(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
+def _per_distinct(cells: list[str], compute: Any) -> list[Any]:
+    """Return ``compute(cell)`` for every cell, computed once per distinct cell."""
+    done = {cell: compute(cell) for cell in dict.fromkeys(cells)}
+    return list(map(done.__getitem__, cells))
+
+
 def _links(ctx: CheckContext) -> list[list[str]]:
     return ctx.remember(
         "figure-links",
-        lambda: [
-            list(filter(None, s.split(";"))) for s in ctx.tables["figures"].columns["see_also"]
-        ],
+        lambda: _per_distinct(
+            ctx.tables["figures"].columns["see_also"], lambda s: list(filter(None, s.split(";")))
+        ),
     )
 
 
@@ -928,6 +1010,41 @@ def _entity(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
+def _overlapping_pairs(
+    members: list[int],
+    early: list[dt.date | None],
+    late: list[dt.date | None],
+    values: list[float | None],
+) -> list[tuple[int, int]]:
+    """Return the pairs ``(i, j)``, ``i < j``, of figures sharing a year whose values differ.
+
+    Figures are put into a bucket per calendar year they cover and only figures of one
+    bucket with different values are paired, so the work grows with the figures and the
+    pairs found, not with the square of a long series.
+    """
+    buckets: dict[int, dict[float, list[int]]] = {}
+    for i in members:
+        years = _years(early[i], late[i])
+        if years is None:
+            continue
+        for year in range(years[0], years[1] + 1):
+            by_value = buckets.setdefault(year, {})
+            by_value.setdefault(values[i], []).append(i)  # type: ignore[arg-type]
+    pairs: set[tuple[int, int]] = set()
+    for by_value in buckets.values():
+        if len(by_value) < 2:
+            continue
+        groups = list(by_value.values())
+        for k, first in enumerate(groups):
+            for second in groups[k + 1 :]:
+                for i in first:
+                    for j in second:
+                        pair = (i, j) if i < j else (j, i)
+                        if pair not in pairs and not _same(values[i], values[j]):
+                            pairs.add(pair)
+    return sorted(pairs, key=lambda pair: (pair[0], pair[1]))
+
+
 def _years(early: dt.date | None, late: dt.date | None) -> tuple[int, int] | None:
     if early is None or late is None or early > late:
         return None
@@ -957,41 +1074,79 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
     values = ctx.numbers("figures", "value")
     early, late = ctx.dates("figures", "period_earliest"), ctx.dates("figures", "period_latest")
     ids = t.columns["figure_id"]
-    links = dict(zip(ids, map(set, _links(ctx)), strict=True))
+    all_links = _links(ctx)
     cols = [t.columns[c] for c in ("region_id", "indicator", "scope", "entity")]
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, kind in enumerate(kinds):
         if kind == "ratio" and values[i] is not None:
             groups.setdefault(tuple(c[i] for c in cols), []).append(i)
     for (region, indicator, scope, _entity), members in groups.items():
-        for k, i in enumerate(members):
-            for j in members[k + 1 :]:
-                a, b = _years(early[i], late[i]), _years(early[j], late[j])
-                if a is None or b is None or a[1] < b[0] or b[1] < a[0]:
-                    continue
-                if _same(values[i], values[j]):
-                    continue
-                one, other = ids[i], ids[j]
-                if other in links.get(one, set()) or one in links.get(other, set()):
-                    continue
-                years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
-                yield Problem(
-                    t.file,
-                    j + 1,
-                    "indicator",
-                    "one definition per ratio code: a distinct indicator code for each "
-                    "definition (denominator) of the ratio, or see_also linking the two "
-                    "figures when they measure the same population (conflicting pages "
-                    "or a self-contradiction, explained in notes)",
-                    f"{other} = {_fmt(values[j])} and {one} (row {i + 1}) "
-                    f"= {_fmt(values[i])} under indicator {indicator!r}, "
-                    f"region {region!r}, scope {scope!r}, reference year {years}, "
-                    "not linked by see_also",
-                    t.key_of(j + 1),
-                )
+        for i, j in _overlapping_pairs(members, early, late, values):
+            one, other = ids[i], ids[j]
+            if other in all_links[i] or one in all_links[j]:
+                continue
+            a, b = _years(early[i], late[i]), _years(early[j], late[j])
+            assert a is not None and b is not None
+            years = _year_text(a) if a == b else f"{_year_text(a)} and {_year_text(b)}"
+            yield Problem(
+                t.file,
+                j + 1,
+                "indicator",
+                "one definition per ratio code: a distinct indicator code for each "
+                "definition (denominator) of the ratio, or see_also linking the two "
+                "figures when they measure the same population (conflicting pages "
+                "or a self-contradiction, explained in notes)",
+                f"{other} = {_fmt(values[j])} and {one} (row {i + 1}) "
+                f"= {_fmt(values[i])} under indicator {indicator!r}, "
+                f"region {region!r}, scope {scope!r}, reference year {years}, "
+                "not linked by see_also",
+                t.key_of(j + 1),
+            )
 
 
 # ---- the analysis settings -----------------------------------------------------------------
+
+
+def _settings_document(ctx: CheckContext) -> tuple[Any, list[Problem]]:
+    """Return the package's settings and their structural problems (read once), or None."""
+
+    def compute() -> tuple[Any, list[Problem]]:
+        if settings_path(ctx.package) is None:
+            return None, []
+        return load_settings_document(ctx.package)
+
+    return ctx.remember("settings", compute)
+
+
+@named_check(
+    "figures-denominators-above-zero",
+    "a figure that a ratio measure of analysis.json divides by is above zero",
+)
+def _denominators(ctx: CheckContext) -> Iterator[Problem]:
+    settings, _ = _settings_document(ctx)
+    if settings is None:
+        return
+    divides: dict[str, str] = {}
+    for m in settings.ratio_measures:
+        for code in m.denominators:
+            divides.setdefault(code, m.name)
+    if not divides:
+        return
+    t = ctx.tables["figures"]
+    indicators = t.columns["indicator"]
+    for number, (value, _lower, _upper) in _numbers(ctx):
+        measure = divides.get(indicators[number - 1])
+        if measure is None or value is None or value > 0:
+            continue
+        yield Problem(
+            t.file,
+            number,
+            "value",
+            f"a number above 0: indicator {indicators[number - 1]!r} is a denominator of "
+            f"the ratio measure {measure!r} ({settings.source or 'analysis.json'})",
+            _fmt(value),
+            t.key_of(number),
+        )
 
 
 @named_check(
@@ -1001,9 +1156,9 @@ def _ratio_definitions(ctx: CheckContext) -> Iterator[Problem]:
 )
 def _settings(ctx: CheckContext) -> list[Problem]:
     package, tables = ctx.package, ctx.tables
-    if settings_path(package) is None:
+    settings, problems = _settings_document(ctx)
+    if settings is None:
         return []
-    settings, problems = load_settings_document(package)
     return problems + check_settings(
         settings,
         figure_ids=ids_set(ctx),
@@ -1013,6 +1168,30 @@ def _settings(ctx: CheckContext) -> list[Problem]:
         unit_kinds=set(package.unit_kinds),
         file=settings.source,
     )
+
+
+@named_check(
+    "analysis-coverage-is-a-share",
+    "a coverage measure that is a share of firms is a ratio (unit kind 'ratio')",
+)
+def _coverage_shares(ctx: CheckContext) -> Iterator[Problem]:
+    settings, _ = _settings_document(ctx)
+    if settings is None:
+        return
+    kinds = _indicator_kinds(ctx)
+    kinds.update({m.name: m.unit_kind for m in settings.ratio_measures})
+    for i, measure in enumerate(settings.coverage_measures):
+        kind = kinds.get(measure)
+        if measure in settings.not_shares_of_firms or kind in (None, "ratio"):
+            continue  # an unknown code is reported by the analysis-settings check
+        yield Problem(
+            settings.source or "analysis.json",
+            None,
+            f"coverage_measures[{i}].measure",
+            "a share (unit kind 'ratio'), or share_of_firms: false for a measure that is "
+            "not a share of firms",
+            f"{measure!r} of unit kind {kind!r}",
+        )
 
 
 # ---- running the checks --------------------------------------------------------------------
@@ -1039,7 +1218,9 @@ def run_checks(package: DataPackage, tables: dict[str, Table]) -> list[Problem]:
     ctx = CheckContext(package, tables)
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check.run(ctx))
+        problems.extend(
+            p if p.check else replace(p, check=check.name) for p in check.run(ctx)
+        )
     rank: dict[str, int] = {}
     for p in problems:
         rank.setdefault(p.file, len(rank))
@@ -1057,6 +1238,15 @@ def validate(path: str | Path | None = None) -> DataPackage:
             what was expected and what was found.
 
     """
+    return validate_tables(path)[0]
+
+
+def validate_tables(path: str | Path | None = None) -> tuple[DataPackage, dict[str, Table]]:
+    """Validate the package at ``path`` like :func:`validate`; return it and its tables.
+
+    The tables are the ones checked (cells as text), so a caller that needs them (to
+    count rows) does not read the files again.
+    """
     package = read_datapackage(path)
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -1070,7 +1260,7 @@ def validate(path: str | Path | None = None) -> DataPackage:
     problems.extend(run_checks(package, tables))
     if problems:
         raise DataValidationError(str(package.folder), _with_lines(problems, tables))
-    return package
+    return package, tables
 
 
 def _with_lines(problems: Iterable[Problem], tables: dict[str, Table]) -> list[Problem]:

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from dangjian_analysis.text.files import path_kind, utf16_mark
+
 __all__ = [
     "ENCODINGS",
     "ArticleError",
@@ -82,12 +84,13 @@ def read_article(path: str | Path) -> tuple[str, str]:
 
     """
     path = Path(path)
-    if not path.exists():
+    kind = path_kind(path)
+    if kind == "no such file":
         raise ArticleError(f"article {path} does not exist")
-    if not path.is_file():
-        raise ArticleError(f"article {path} is not a file")
+    if kind != "a regular file":
+        raise ArticleError(f"article {path} is {kind}, not a file")
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16_mark(data):
         raise ArticleError(f"article {path} is UTF-16; save it as UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:

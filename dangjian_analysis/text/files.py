@@ -27,6 +27,7 @@ import contextlib
 import errno
 import os
 import secrets
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,12 +174,14 @@ def decode_utf8(data: bytes) -> str:
 # ---- outputs ------------------------------------------------------------------------------
 
 
-def check_output(path: str | Path, *, overwrite: bool) -> Path:
+def check_output(path: str | Path, *, overwrite: bool, folder: bool = False) -> Path:
     """Check that ``path`` may be written as an output file; return it as a :class:`Path`.
 
     A new path is fine; a regular file is replaced only with ``overwrite``. Anything else
     is refused, whatever ``overwrite`` says: replacing a device (``/dev/null``), a FIFO, a
     socket or the file behind a symbolic link would break something that is not an output.
+    ``folder``: the output is a folder (of Parquet files), so an existing folder is
+    replaced (with ``overwrite``) like a file.
 
     Raises:
         IsADirectoryError: ``path`` is a folder.
@@ -193,15 +196,13 @@ def check_output(path: str | Path, *, overwrite: bool) -> Path:
         return path
     if stat.S_ISLNK(mode):
         raise NotRegularFileError(
-            errno.EINVAL,
             f"{path} is a symbolic link; give the path of a regular file or a new one "
             "(an output never replaces a link or writes through it)",
         )
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(mode) and not folder:
         raise IsADirectoryError(f"{path} is a folder; give the name of a file in it")
-    if not stat.S_ISREG(mode):
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise NotRegularFileError(
-            errno.EINVAL,
             f"{path} is {path_kind(path)}, not a regular file; an output is only ever "
             "written to a regular file or a new path",
         )
@@ -215,8 +216,14 @@ def _temporary(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
+def atomic_output(
+    path: str | Path, *, overwrite: bool = True, folder: bool = False
+) -> Iterator[Path]:
     """Yield a temporary path in ``path``'s folder; move it to ``path`` when the block ends.
+
+    ``folder``: the output is a folder (of Parquet files): the yielded path is an empty
+    folder, made here, and it replaces ``path`` (an existing folder or file, only with
+    ``overwrite``) by two renames, the old one deleted only once the new one is in place.
 
     Write the output to the yielded path. When the block ends without an exception the
     file is flushed to disk and moved into place in one step; on an exception (Ctrl-C
@@ -229,9 +236,17 @@ def atomic_output(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]
         IsADirectoryError, NotRegularFileError, FileExistsError: see :func:`check_output`.
 
     """
-    path = check_output(path, overwrite=overwrite)
+    path = check_output(path, overwrite=overwrite, folder=folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary(path)
+    if folder:
+        tmp.mkdir()
+        try:
+            yield tmp
+            _publish_folder(tmp, path, overwrite=overwrite)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     try:
         yield tmp
         if tmp.exists():
@@ -262,6 +277,29 @@ def _publish(tmp: Path, path: Path, *, overwrite: bool) -> None:
                 f"{path} was created meanwhile; give --force to overwrite it"
             ) from None
         os.replace(tmp, path)
+
+
+def _publish_folder(tmp: Path, path: Path, *, overwrite: bool) -> None:
+    """Move the finished folder ``tmp`` to ``path``, setting aside what is there."""
+    check_output(path, overwrite=overwrite, folder=True)
+    if os.path.lexists(path) and not overwrite:  # pragma: no cover (check_output refuses)
+        raise FileExistsError(f"{path} was created meanwhile; give --force to overwrite it")
+    old = None
+    if os.path.lexists(path):
+        old = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+        os.replace(path, old)
+    try:
+        os.rename(tmp, path)
+    except OSError:
+        if old is not None:
+            os.replace(old, path)
+        raise
+    if old is not None:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True) -> None:
