@@ -12,12 +12,13 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 UV := $(BIN)/uv
 UV_PIP := $(UV) pip install --quiet --python $(BIN)/python
 
-.PHONY: briefs test lint docs validate verify-sources extract-recall lab bench env rebaseline clean
+.PHONY: briefs test test-fast lint docs validate verify-sources extract-recall lab bench env rebaseline clean
 
 env: $(STAMP)
 
 $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required (set PYTHON=...)")'
+	@echo "setting up $(VENV): installing the packages pinned in requirements/lock.txt (once; about 20 s with uv) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	@test -x $(UV) \
 	  || $(PYTHON) -m pip --python $(BIN)/python install --quiet $$(grep '^uv==' requirements/bootstrap.txt) 2>/dev/null \
@@ -37,18 +38,28 @@ $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml
 	@touch $@
 
 ## Main job: validate the data, then execute every notebook into a self-contained HTML
-## brief in build/briefs/ (open build/briefs/index.html).
+## brief in build/briefs/ (open build/briefs/index.html). DATA=path/to/package runs the
+## notebooks on another data package.
+DATA ?=
+DATA_ARG = $(if $(DATA),--data $(DATA))
 briefs: $(STAMP)
-	$(BIN)/dangjian validate
-	$(BIN)/dangjian briefs
+	$(BIN)/dangjian validate $(DATA_ARG)
+	$(BIN)/dangjian briefs $(DATA_ARG)
 
-## The whole test suite: lint, layer contracts, generated-docs check, unit tests and
-## notebook validation.
+## The whole test suite: lint, layer contracts, generated-docs check, unit tests, notebook
+## validation and the browser tests, in parallel (TEST_JOBS processes, default one per core).
+TEST_JOBS ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/dangjian docs --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
+
+## Quick iteration: lint and every test but the slow ones (no notebooks, briefs of the
+## repository's notebooks, wheel builds or browser).
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow"
 
 ## Re-execute the notebooks in place, refreshing the outputs that nbval compares.
 rebaseline: $(STAMP)
@@ -71,10 +82,15 @@ verify-sources: $(STAMP)
 extract-recall: $(STAMP)
 	$(BIN)/dangjian extract-recall --corpus $(CORPUS)
 
-# JupyterLab refuses to run as root unless told to (containers often run as root).
+## JupyterLab on the notebooks, without opening a browser (the machine may have none): it
+## prints the address to open. LAB_ARGS=... passes more options (e.g. --port=8899).
+## JupyterLab refuses to run as root unless told to (containers often run as root).
+LAB_ARGS ?=
 lab: $(STAMP)
+	@test -x $(BIN)/jupyter-lab || echo "installing JupyterLab (requirements/lab.txt) into $(VENV) ..."
 	@$(UV_PIP) -r requirements/lab.txt 2>/dev/null || $(PIP) install --quiet -r requirements/lab.txt
-	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" -eq 0 && echo --allow-root)
+	@echo "starting JupyterLab on notebooks/: open the http://127.0.0.1:... address it prints below (Ctrl-C stops it)"
+	$(BIN)/jupyter lab notebooks/ --no-browser $$(test "$$(id -u)" -eq 0 && echo --allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py

@@ -5,8 +5,8 @@ Subcommands:
 - ``dangjian validate [--data DIR]``: validate a data package;
 - ``dangjian verify-sources --corpus DIR [--data DIR]``: check every figure's ``raw`` and
   ``locator`` against the source texts;
-- ``dangjian docs [--check] [--root DIR]``: regenerate the data dictionary and the
-  README's data tables from ``datapackage.json`` (or check that they are current);
+- ``dangjian docs [--check] [--root DIR]``: regenerate the data dictionary and the data
+  tables of ``docs/data.md`` from ``datapackage.json`` (or check that they are current);
 - ``dangjian info [--data DIR]``: print the package and data versions and where the data is;
 - ``dangjian extract ARTICLE [--source-id ID] [--region-id ID] [--out FILE] [--bom]
   [--diff [DATA_DIR]] [--new-only]``: list the figures printed in an article as candidate
@@ -20,6 +20,8 @@ Subcommands:
 Errors print one line to stderr (one per problem for an invalid data package) and exit
 with status 1 (2 for usage errors); Ctrl-C prints one line and exits with status 130; a
 reader of stdout that stops early (``| head``) ends the command with status 141.
+Every ``--help`` shows examples and the exit statuses of its command. Progress bars go to
+stderr, and only when it is a terminal.
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     data = root / "data"
     targets = {
         root / "docs" / "data-dictionary.md": docs.data_dictionary(data),
-        root / "README.md": docs.update_readme(
-            (root / "README.md").read_text(encoding="utf-8"), docs.readme_section(data)
+        root / "docs" / "data.md": docs.update_readme(
+            (root / "docs" / "data.md").read_text(encoding="utf-8"), docs.readme_section(data)
         ),
     }
     stale = [p for p, text in targets.items() if not p.is_file() or p.read_text("utf-8") != text]
@@ -269,36 +271,164 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wrap paragraphs as argparse does, but keep blocks laid out by hand (examples)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.split("\n\n"):
+            if "\n " in block:  # a heading over indented lines: keep them as written
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(super()._fill_text(block, width, indent))
+        return "\n\n".join(blocks)
+
+
+_USAGE_STATUS = ("2", "wrong usage: an unknown command or option, a missing argument")
+_INTERRUPTED_STATUS = ("130", "interrupted with Ctrl-C")
+
+
+def _epilog(examples: Sequence[tuple[str, str]], statuses: Sequence[tuple[str, str]]) -> str:
+    """Return the end of a --help: examples, each with what it does, and the exit statuses."""
+    import textwrap
+
+    lines = ["examples:"]
+    for command, what in examples:
+        lines += [f"  {command}", f"      {what}"]
+    lines += ["", "exit status:"]
+    for code, meaning in statuses:
+        lines += textwrap.wrap(
+            meaning, 78, initial_indent=f"  {code:>3}  ", subsequent_indent=" " * 7
+        )
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``dangjian`` command."""
     parser = argparse.ArgumentParser(
         prog="dangjian",
-        description="Curated data on party organizations in China's non-public enterprises.",
+        description="Curated data on party organizations in China's non-public enterprises: "
+        "validate a data package, build the HTML briefs, curate figures from articles. "
+        "'dangjian COMMAND --help' shows the options, examples and exit statuses of a "
+        "command.",
+        formatter_class=_HelpFormatter,
+        epilog=_epilog(
+            [
+                ("dangjian validate", "check the bundled data package"),
+                ("dangjian validate --data my/data", "check a data package of your own"),
+                ("dangjian briefs --data my/data", "build the briefs from it into build/briefs/"),
+                ("dangjian extract article.txt --out candidates.csv", "list an article's figures"),
+                ("dangjian info", "print the package and data versions"),
+            ],
+            [
+                ("0", "success"),
+                ("1", "an error, or a check that failed (one line each on stderr)"),
+                _USAGE_STATUS,
+                _INTERRUPTED_STATUS,
+            ],
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def command(name: str, examples, statuses, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, formatter_class=_HelpFormatter, epilog=_epilog(examples, statuses), **kwargs
+        )
+
     data_help = "data package folder (default: the bundled package)"
-    p = sub.add_parser("validate", help="validate a data package")
+    p = command(
+        "validate",
+        [
+            ("dangjian validate", "check the bundled data package"),
+            ("dangjian validate --data my/data", "check a data package of your own"),
+        ],
+        [
+            ("0", "the package is valid (a line with its tables' row counts)"),
+            ("1", "it is not: every problem on stderr, one line each, naming file, row and "
+                  "column; or there is no package at --data"),
+            _USAGE_STATUS,
+        ],
+        help="validate a data package",
+        description="Check a data package: its descriptor, its tables (types, constraints, "
+        "keys) and the curation rules. Every problem is reported at once.",
+    )
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("verify-sources", help="check figures against the source texts")
+    p = command(
+        "verify-sources",
+        [
+            ("dangjian verify-sources --corpus ../shared/seeds", "check the bundled figures"),
+            ("dangjian verify-sources --corpus texts/ --data my/data", "check your own"),
+        ],
+        [
+            ("0", "every figure with a local text was found in it"),
+            ("1", "a figure's raw or locator is not in its text (listed), or an error"),
+            _USAGE_STATUS,
+        ],
+        help="check figures against the source texts",
+        description="Check that every figure's raw number is printed in its source text "
+        "(the file named by corpus_file in sources.csv) with its locator within 40 "
+        "characters. Figures of web-page sources are listed as not checked.",
+    )
     p.add_argument("--corpus", type=Path, required=True, help="folder holding the source texts")
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.set_defaults(func=_cmd_verify)
 
-    p = sub.add_parser("docs", help="regenerate the data docs from datapackage.json")
+    p = command(
+        "docs",
+        [
+            ("dangjian docs", "rewrite docs/data-dictionary.md and the tables of docs/data.md"),
+            ("dangjian docs --check", "only check that they are current (make test does)"),
+        ],
+        [
+            ("0", "the docs were written, or are current"),
+            ("1", "with --check: a generated page is stale (named on stderr)"),
+            _USAGE_STATUS,
+        ],
+        help="regenerate the data docs from datapackage.json",
+        description="Regenerate docs/data-dictionary.md and the data tables of docs/data.md "
+        "from data/datapackage.json and the tables.",
+    )
     p.add_argument("--check", action="store_true", help="fail if the docs are stale")
     p.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     p.set_defaults(func=_cmd_docs)
 
-    p = sub.add_parser("info", help="print versions and the data location")
+    p = command(
+        "info",
+        [("dangjian info", "versions of the package and the bundled data, and where it is"),
+         ("dangjian info --data my/data", "the same for a package of your own")],
+        [("0", "printed"), ("1", "no data package at --data"), _USAGE_STATUS],
+        help="print versions and the data location",
+        description="Print the package version and the data version and folder.",
+    )
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.set_defaults(func=_cmd_info)
 
-    p = sub.add_parser(
+    p = command(
         "extract",
+        [
+            (
+                "dangjian extract article.txt --source-id src_x --region-id x "
+                "--out candidates.csv --bom",
+                "one article's figures as rows to curate, for a spreadsheet",
+            ),
+            ("dangjian extract article.txt --diff", "mark each candidate curated or new"),
+            ("dangjian extract corpus/ --out candidates.parquet -j 2",
+             "a whole folder into one table, two processes"),
+            ("dangjian extract corpus/ --out candidates.parquet --resume",
+             "finish an interrupted corpus run"),
+        ],
+        [
+            ("0", "the table was written (unreadable articles of a corpus are skipped and "
+                  "listed on stderr)"),
+            ("1", "an error: an input missing or unreadable, --out existing without "
+                  "--force, an unknown --source-id"),
+            _USAGE_STATUS,
+            ("130", "interrupted with Ctrl-C; a corpus run continues with --resume"),
+            ("141", "the reader of stdout stopped early (| head); no rows are claimed"),
+        ],
         help="list the figures printed in articles as candidate rows, ready to curate",
         description="Write one CSV row per quantity printed in ARTICLE, in the columns of "
         "figures.csv plus unit_kind, offset (0-based character offset in the article), "
@@ -364,16 +494,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_extract)
 
-    p = sub.add_parser(
-        "extract-recall", help="check that extract finds the curated figures in their sources"
+    p = command(
+        "extract-recall",
+        [("dangjian extract-recall --corpus ../shared/seeds", "the share found, at least 95%")],
+        [
+            ("0", "the recall is at least --min"),
+            ("1", "it is below --min, or an error"),
+            _USAGE_STATUS,
+        ],
+        help="check that extract finds the curated figures in their sources",
+        description="Run the extractor over every source text and print the share of the "
+        "curated figures it finds at their curated value and bounds.",
     )
     p.add_argument("--corpus", type=Path, required=True, help="folder holding the source texts")
     p.add_argument("--data", type=Path, default=None, help=data_help)
     p.add_argument("--min", type=float, default=None, help="fail below this recall (default: 0.95)")
     p.set_defaults(func=_cmd_extract_recall)
 
-    p = sub.add_parser(
+    p = command(
         "briefs",
+        [
+            ("dangjian briefs", "every notebook into build/briefs/ (open index.html)"),
+            ("dangjian briefs 01 03", "notebooks 01 and 03 only"),
+            ("dangjian briefs --data my/data", "the briefs of a data package of your own"),
+            ("dangjian briefs --out /srv/intranet/briefs -j 1", "elsewhere, one kernel"),
+        ],
+        [
+            ("0", "every brief was built and the output folder replaced"),
+            ("1", "a notebook failed or wrote to stderr (named with its cell), the data "
+                  "package is invalid, or the output folder cannot be replaced; the folder "
+                  "is left as it was"),
+            _USAGE_STATUS,
+            ("130", "interrupted with Ctrl-C; the output folder is left as it was"),
+        ],
         help="build self-contained HTML briefs from the notebooks",
         description=(
             "Execute every notebook afresh and write one self-contained HTML brief per "

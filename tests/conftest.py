@@ -1,18 +1,89 @@
-"""Shared fixtures: the repository's data folder and small packages made for the tests."""
+"""Shared fixtures: the repository's data folder and small packages made for the tests.
+
+The suite runs in parallel (``pytest -n``, pytest-xdist; ``make test``) and one process
+alone alike. What is expensive to make is made once per run, by whichever test process
+needs it first, and shared with the others through a folder guarded by a file lock
+(:func:`shared`): the briefs of the repository's notebooks on a copy of the bundled data,
+with the executed notebooks that ``tests/test_notebook_outputs.py`` validates
+(:func:`bundled_run`), and the briefs of two small notebooks (:func:`built_fixture_briefs`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import csv
 import json
+import os
+import pickle
 import shutil
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SEEDS = ROOT.parent / "shared" / "seeds"
+NOTEBOOKS = ROOT / "notebooks"
+# The source texts of the five regional reports (not in the repository; see the README):
+# the folder DANGJIAN_CORPUS names, else shared/seeds beside the checkout. The tests that
+# need them are skipped without them.
+SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or ROOT.parent / "shared" / "seeds").absolute()
+
+
+# --- running in parallel ------------------------------------------------------------------
+
+
+# Fixtures that execute notebooks: a test using one is slow, whether or not it says so.
+SLOW_FIXTURES = {"bundled_run", "built_fixture_briefs"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the tests marked ``slow`` (notebooks, briefs, wheels, browser) first.
+
+    In a parallel run no long test is then left for the end, when the other processes
+    have nothing more to do. The order of the other tests is kept. A test using one of
+    :data:`SLOW_FIXTURES` is marked ``slow`` here (``make test-fast`` leaves it out), and
+    the tests that pin the bundled data's results are marked ``bundled``.
+    """
+    _mark_bundled(items)
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # a stable sort
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Any]):
+    """Return ``make(folder)``, made once per test run and shared by the test processes.
+
+    The first process to ask makes it in a folder of the run's temporary folder, holding
+    a file lock meanwhile; the others wait for the lock and read the (pickled) result.
+    If making it fails, every process that asks fails with the first one's error.
+    """
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above the folders of the processes
+    folder = base / f"shared-{name}"
+    result, failure = folder / "result.pickle", folder / "failure.txt"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not result.exists() and not failure.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                value = make(folder)
+            except BaseException:
+                failure.write_text(traceback.format_exc(), encoding="utf-8")
+                raise
+            result.write_bytes(pickle.dumps(value))
+            return value
+    if failure.exists():
+        pytest.fail(f"making {name} failed in another test process:\n{failure.read_text()}")
+    return pickle.loads(result.read_bytes())
 
 def _figure_columns() -> list[str]:
     """The columns of figures.csv, as the bundled descriptor declares them."""
@@ -303,12 +374,9 @@ def copy_data(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def built_fixture_briefs(tmp_path_factory):
-    """Briefs built once from two small notebooks against the mini package."""
+def _build_fixture_briefs(root: Path):
     from dangjian_analysis.briefs.build import build_briefs
 
-    root = tmp_path_factory.mktemp("fixture-briefs")
     notebooks = root / "nbs"
     notebooks.mkdir()
     write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
@@ -316,6 +384,88 @@ def built_fixture_briefs(tmp_path_factory):
     data = copy_data(root / "data")
     result = build_briefs(root / "out", notebooks=notebooks, data=data, progress=False)
     return result, notebooks, data
+
+
+@pytest.fixture(scope="session")
+def built_fixture_briefs(tmp_path_factory):
+    """Briefs built once per run from two small notebooks against the mini package."""
+    return shared(tmp_path_factory, "fixture-briefs", _build_fixture_briefs)
+
+
+# --- the repository's notebooks, executed once per run ------------------------------------
+
+
+@dataclass(frozen=True)
+class BundledRun:
+    """The repository's notebooks executed on a copy of the bundled data, as briefs."""
+
+    result: Any  # the BuildResult of build_briefs
+    data: Path  # the copy of the bundled data package the notebooks ran on
+    executed: dict[str, Path]  # notebook file name -> the executed notebook, as run
+
+    def notebook(self, name: str) -> Any:
+        """The executed notebook ``name`` (e.g. ``01_data_overview.ipynb``)."""
+        import nbformat
+
+        return nbformat.read(self.executed[name], as_version=4)
+
+
+@contextlib.contextmanager
+def executed_notebooks(store: dict[str, Any]) -> Iterator[None]:
+    """Keep a copy of every notebook the brief builder executes, by file name.
+
+    The copy is taken as execution left it (the injected parameters cell included),
+    before the builder prepares it for the page.
+    """
+    from dangjian_analysis.briefs import build
+
+    # The one place that knows how the builder executes the notebooks: a function that
+    # returns the executed notebooks by stem, before any page is made from them.
+    execute_all = getattr(build, "_execute_all", None)
+    if execute_all is None:
+        raise RuntimeError(
+            "tests/conftest.py: the brief builder has no _execute_all(...) any more; "
+            "make executed_notebooks() keep a copy at its new execution step"
+        )
+
+    def keep(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        executed = execute_all(*args, **kwargs)
+        for stem, nb in executed.items():
+            store[f"{stem}.ipynb"] = copy.deepcopy(nb)
+        return executed
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "_execute_all", keep)
+        yield
+
+
+def _bundled_run(folder: Path) -> BundledRun:
+    import nbformat
+
+    from dangjian_analysis.briefs.build import build_briefs
+
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    store: dict[str, Any] = {}
+    with executed_notebooks(store):
+        result = build_briefs(folder / "briefs", notebooks=NOTEBOOKS, data=data, progress=False)
+    (folder / "executed").mkdir()
+    executed = {}
+    for name, nb in sorted(store.items()):
+        executed[name] = folder / "executed" / name
+        nbformat.write(nb, executed[name])
+    return BundledRun(result=result, data=data, executed=executed)
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory) -> BundledRun:
+    """Every notebook of the repository executed once per run, and its briefs.
+
+    The notebooks run as ``dangjian briefs`` runs them, on a copy of the bundled data in a
+    temporary folder; the browser tests open these briefs and
+    ``tests/test_notebook_outputs.py`` checks the executed notebooks' outputs.
+    """
+    return shared(tmp_path_factory, "bundled-run", _bundled_run)
 
 
 # The tests that pin results of the bundled data package (its figures, derived values and
@@ -327,11 +477,12 @@ BUNDLED_FIXTURES = frozenset({"figures", "scopes", "regions", "settings"})
 BUNDLED_TESTS = frozenset({
     "test_extract_recall.py::test_recall_on_the_source_texts",
     "test_notebooks.py",
+    "test_notebook_outputs.py::test_notebook_reproduces_its_checked_outputs",
     "test_provenance.py::test_every_bundled_figure_is_in_its_source",
 })
 
 
-def pytest_collection_modifyitems(config, items):
+def _mark_bundled(items: list[pytest.Item]) -> None:
     """Mark the tests that pin the bundled data's results (see BUNDLED_FIXTURES)."""
     for item in items:
         path = Path(str(item.path))

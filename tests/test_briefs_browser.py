@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 import dangjian_analysis
-from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB, build_briefs
+from dangjian_analysis.briefs.build import INDEX, LIMITS_HEADING, NOTEBOOK_GLOB
 from dangjian_analysis.briefs.render import CODE
 
 from conftest import ROOT
@@ -81,7 +81,7 @@ def find_chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one browser per test process, whatever the order of tests
 def browser():
     executable = find_chromium()
     if executable is None:
@@ -105,15 +105,18 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def real_briefs(tmp_path_factory):
+def real_briefs(bundled_run):
+    """The briefs of the repository's notebooks, built once per run (conftest.bundled_run).
+
+    DANGJIAN_BUILT_BRIEFS=DIR opens an existing build instead, for quick runs.
+    """
     prebuilt = os.environ.get("DANGJIAN_BUILT_BRIEFS")
     if prebuilt:
         import json
 
         marker = json.loads((Path(prebuilt) / ".dangjian-briefs.json").read_text("utf-8"))
         return Built(Path(prebuilt), marker["data_version"])
-    out = tmp_path_factory.mktemp("real-briefs") / "briefs"
-    result = build_briefs(out, notebooks=NOTEBOOKS, progress=False)
+    result = bundled_run.result
     return Built(result.out, result.build.data_version)
 
 

@@ -47,7 +47,8 @@ def test_verify_sources_requires_corpus(capsys):
 
 
 def test_docs_check_detects_stale_docs(tmp_path, capsys):
-    for name in ("README.md",):
+    (tmp_path / "docs").mkdir()
+    for name in ("docs/data.md",):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "data", tmp_path / "data")
     assert main(["docs", "--check", "--root", str(tmp_path)]) == 1
@@ -62,3 +63,75 @@ def test_info(capsys):
     out = capsys.readouterr().out
     assert out.startswith("dangjian-analysis ")
     assert "data version" in out
+
+
+COMMANDS = ["validate", "verify-sources", "docs", "info", "extract", "extract-recall", "briefs"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_shows_examples_and_exit_statuses(command, capsys):
+    argv = ["--help"] if command is None else [command, "--help"]
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    examples = out[out.index("\nexamples:\n") :]
+    shown = [line.split()[1] for line in examples.splitlines() if line.startswith("  dangjian ")]
+    assert shown, "no example"
+    assert set(shown) <= set(COMMANDS)
+    if command is not None:
+        assert set(shown) == {command}
+    statuses = out[out.index("\nexit status:\n") :].splitlines()[1:]
+    codes = [line.split()[0] for line in statuses if line[:5].strip().isdigit()]
+    assert codes[:2] == ["0", "1"] and "2" in codes
+
+
+def test_every_command_has_its_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert f"    {command}" in out
+
+
+def test_briefs_show_a_progress_bar_only_on_a_terminal(monkeypatch, tmp_path, capsys):
+    from dangjian_analysis.briefs import build
+
+    calls = []
+
+    def fake_build(out, **kwargs):
+        calls.append(kwargs)
+        raise build.BriefBuildError("stop here")
+
+    monkeypatch.setattr(build, "build_briefs", fake_build)
+    assert main(["briefs", "--out", str(tmp_path / "b")]) == 1
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["briefs", "--out", str(tmp_path / "b")]) == 1
+    assert [c["progress"] for c in calls] == [False, True]
+    assert "error: stop here" in capsys.readouterr().err
+
+
+def test_build_briefs_shows_a_progress_bar_by_default_only_on_a_terminal(
+    mini_package, tmp_path, monkeypatch
+):
+    from dangjian_analysis.briefs import build
+
+    from conftest import ALPHA_CELLS, write_notebook
+
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
+    seen = []
+
+    def stop(job, loaded, *, workers, progress):
+        seen.append(progress)
+        raise build.BriefBuildError("stop before any kernel starts")
+
+    monkeypatch.setattr(build, "_run_notebooks", stop)
+    for tty in (False, True):
+        monkeypatch.setattr("sys.stderr.isatty", lambda tty=tty: tty, raising=False)
+        with pytest.raises(build.BriefBuildError):
+            build.build_briefs(tmp_path / "out", notebooks=notebooks, data=mini_package)
+    with pytest.raises(build.BriefBuildError):
+        build.build_briefs(tmp_path / "out", notebooks=notebooks, data=mini_package, progress=True)
+    assert seen == [False, True, True]

@@ -9,9 +9,9 @@ from dangjian_analysis.briefs import docs
 from conftest import DATA, ROOT
 
 
-def test_readme_data_section_is_generated():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert docs.update_readme(readme, docs.readme_section(DATA)) == readme
+def test_data_page_tables_are_generated():
+    page = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert docs.update_readme(page, docs.readme_section(DATA)) == page
 
 
 def test_data_dictionary_is_generated():

@@ -111,6 +111,45 @@ def test_a_folder_gives_one_table_in_order_and_reports_what_it_skipped(corpus, t
     assert sorted(p.name for p in out.parent.iterdir()) == ["candidates.csv"]  # no temp file
 
 
+def test_two_jobs_in_batches_of_two_give_the_table_of_one_job(corpus, tmp_path, monkeypatch):
+    # The worker processes get the articles in batches; small batches split this corpus
+    # of 7 articles into 4, which may finish in any order.
+    monkeypatch.setattr(ec, "_BATCH_ARTICLES", 2)
+    batches = list(ec._batches(ec.find_articles([corpus])))
+    assert [len(b) for b in batches] == [2, 2, 2, 1]
+    one = extract_corpus([corpus], tmp_path / "one.csv", jobs=1)
+    two = extract_corpus([corpus], tmp_path / "two.csv", jobs=2)
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert (two.articles, two.candidates) == (one.articles, one.candidates)
+    assert two.skipped == one.skipped
+    assert two.jobs == 2
+
+
+def test_a_small_corpus_goes_out_in_small_batches(corpus, tmp_path, monkeypatch):
+    # At least four batches a process: 7 articles for 2 processes make batches of one.
+    sent = []
+    real = ec._batches
+
+    def batches(articles, most=ec._BATCH_ARTICLES):
+        for batch in real(articles, most):
+            sent.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(ec, "_batches", batches)
+    extract_corpus([corpus], tmp_path / "two.csv", jobs=2)
+    assert sent == [1] * 7
+    assert [len(b) for b in real(ec.find_articles([corpus]), 3)] == [3, 3, 1]
+
+
+def test_batches_close_at_a_size_in_bytes(corpus, monkeypatch):
+    monkeypatch.setattr(ec, "_BATCH_BYTES", 12)
+    batches = list(ec._batches(ec.find_articles([corpus])))
+    sizes = {str(p.relative_to(corpus)): p.stat().st_size for p in corpus.rglob("*.txt")}
+    assert sizes["b/d.txt"] > 12 and sizes["empty.txt"] == 0
+    # Every article but the empty one (the last) fills a batch by itself.
+    assert [len(b) for b in batches] == [1] * 7
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason=f"source texts not available at {SEEDS}")
 def test_the_source_texts_as_a_folder_give_what_single_runs_give(tmp_path, capsys):
     out = tmp_path / "all.csv"
@@ -347,6 +386,11 @@ def test_progress_bar_on_stderr(corpus, tmp_path, capsys):
     extract_corpus([corpus], tmp_path / "out.csv", jobs=1, progress=True)
     err = capsys.readouterr().err
     assert "7/7" in err and "article" in err and "MB/s" in err
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus, tmp_path, capsys):
+    extract_corpus([corpus], tmp_path / "out.csv", jobs=1)  # progress=None: stderr decides
+    assert capsys.readouterr().err == ""
 
 
 def test_an_extractor_error_skips_the_article_only(corpus, tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +22,9 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "fixtures" / "extract_golden.json"
-SEEDS = HERE.parent.parent / "shared" / "seeds"
+# As conftest.SEEDS (this file also runs as a script, without conftest).
+SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or HERE.parent.parent / "shared" / "seeds")
+SEEDS = SEEDS.absolute()
 
 
 def _digest(payload: str) -> str:

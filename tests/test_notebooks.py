@@ -1,4 +1,4 @@
-"""The notebook validation fails when the data behind a checked output changes."""
+"""The notebook validation (nbval) fails when the data behind a checked output changes."""
 
 from __future__ import annotations
 
@@ -37,12 +37,9 @@ def run_nbval(tmp_path, data_dir, notebook=NOTEBOOK):
     )
 
 
-@pytest.mark.slow
-def test_unchanged_copy_passes(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    result = run_nbval(tmp_path, data)
-    assert result.returncode == 0, result.stdout + result.stderr
+# Their control, that the notebooks pass on an unchanged copy of the data, is
+# tests/test_notebook_outputs.py: it checks every notebook, run once per test session on a
+# copy of the bundled data in a temporary folder.
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import pytest
 import dangjian_analysis
 from dangjian_analysis import default_data_dir
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, shared
 
 
 def test_source_tree_falls_back_to_top_level_data():
@@ -22,9 +22,7 @@ def test_source_tree_falls_back_to_top_level_data():
     assert default_data_dir() == DATA
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def _build_wheel(out: Path) -> Path:
     subprocess.run(
         [
             sys.executable,
@@ -43,6 +41,12 @@ def wheel(tmp_path_factory) -> Path:
     )
     (found,) = out.glob("dangjian_analysis-*.whl")
     return found
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The package's wheel, built once per run for the test processes (conftest.shared)."""
+    return shared(tmp_path_factory, "wheel", _build_wheel)
 
 
 @pytest.mark.slow

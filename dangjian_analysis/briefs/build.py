@@ -126,7 +126,7 @@ def build_briefs(
     notebooks: str | Path = "notebooks",
     data: str | Path | None = None,
     names: Sequence[str] = (),
-    progress: bool = True,
+    progress: bool | None = None,
     timeout: int = 600,
     jobs: int | None = None,
     language: str = "en",
@@ -143,7 +143,7 @@ def build_briefs(
             is validated first and injected as ``DATA_DIR`` after each notebook's
             ``parameters`` cell.
         names: notebooks to build, by stem or number prefix (default: all).
-        progress: show a progress bar on stderr.
+        progress: show a progress bar on stderr (default: when stderr is a terminal).
         timeout: seconds a single cell may run.
         jobs: notebooks executed at the same time, each in its own kernel (default: the
             number of CPUs).
@@ -169,6 +169,8 @@ def build_briefs(
     build = _build_info(package, data_dir, folder)
     out = output_path(out)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(loaded)))
+    if progress is None:
+        progress = sys.stderr.isatty()
     with sigterm_as_interrupt():
         staging = staging_folder(out)
         try:

@@ -1,7 +1,7 @@
 """Generate the data documentation from ``datapackage.json`` and the tables themselves.
 
 Hand-written copies of column lists drift from the CSVs; these functions are the only
-source of ``docs/data-dictionary.md`` and of the data section of ``README.md`` (between
+source of ``docs/data-dictionary.md`` and of the data tables in ``docs/data.md`` (between
 the markers :data:`BEGIN` and :data:`END`). ``dangjian docs`` writes both and
 ``dangjian docs --check`` fails when either is stale.
 """
@@ -153,7 +153,7 @@ def data_dictionary(path: str | Path | None = None) -> str:
 
 
 def readme_section(path: str | Path | None = None) -> str:
-    """Return the README's generated data section (without the markers)."""
+    """Return the generated data section of ``docs/data.md`` (without the markers)."""
     package = read_datapackage(path)
     out = [
         f"Data version **{package.version}** — {package.descriptor.get('title', '')}.",
@@ -187,7 +187,7 @@ def readme_section(path: str | Path | None = None) -> str:
         )
     out += [
         "",
-        "Column-by-column documentation: [docs/data-dictionary.md](docs/data-dictionary.md).",
+        "Column-by-column documentation: [data-dictionary.md](data-dictionary.md).",
     ]
     return "\n".join(out)
 
@@ -201,5 +201,5 @@ def update_readme(readme: str, section: str) -> str:
     """
     start, end = readme.find(BEGIN), readme.find(END)
     if start == -1 or end == -1 or end < start:
-        raise ValueError(f"README lacks the markers {BEGIN!r} and {END!r}")
+        raise ValueError(f"the page lacks the markers {BEGIN!r} and {END!r}")
     return readme[: start + len(BEGIN)] + "\n" + section + "\n" + readme[end:]

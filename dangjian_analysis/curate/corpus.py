@@ -766,10 +766,10 @@ def _worker_init() -> None:
     load_rules()
 
 
-def _extract_in_worker(
-    article: Article, source_id: str | None, region_id: str | None
-) -> ArticleResult:
-    return extract_article(article, source_id=source_id, region_id=region_id)
+def _extract_batch(
+    batch: list[Article], source_id: str | None, region_id: str | None
+) -> list[ArticleResult]:
+    return [extract_article(a, source_id=source_id, region_id=region_id) for a in batch]
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -785,33 +785,66 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
 
 
+# Articles go to the worker processes in batches of about this many bytes (and at most
+# _BATCH_ARTICLES articles): one message per article costs the main process as much as
+# the workers gain on articles of a few kilobytes.
+_BATCH_BYTES = 256_000
+_BATCH_ARTICLES = 32
+
+
+def _batches(articles: Iterable[Article], most: int = _BATCH_ARTICLES) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    size = 0
+    most = max(1, min(most, _BATCH_ARTICLES))
+    for article in articles:
+        batch.append(article)
+        if article.path is not None:
+            with contextlib.suppress(OSError):  # the worker reports what is wrong
+                size += article.path.stat().st_size
+        else:
+            size += len(article.text or "") * 3
+        if size >= _BATCH_BYTES or len(batch) >= most:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _results(
-    articles: Iterable[Article], jobs: int, source_id: str | None, region_id: str | None
+    articles: Iterable[Article],
+    jobs: int,
+    source_id: str | None,
+    region_id: str | None,
+    total: int = 0,
 ) -> Iterator[ArticleResult]:
-    """Yield the result of every article, in any order, ``jobs`` processes at a time."""
+    """Yield the result of every article, in any order, ``jobs`` processes at a time.
+
+    With several jobs, a corpus of ``total`` articles goes out in at least four batches a
+    process (fewer articles a batch for a small corpus), so that they finish together.
+    """
     if jobs == 1:
         for article in articles:
             yield extract_article(article, source_id=source_id, region_id=region_id)
         return
     pool = _pool(jobs)
     try:
-        pending: set[Future[ArticleResult]] = set()
-        for article in articles:
-            if article.problem:  # nothing to extract: no need to send it anywhere
-                yield ArticleResult(article.id, error=article.problem)
-                continue
-            pending.add(pool.submit(_extract_in_worker, article, source_id, region_id))
-            if len(pending) >= 4 * jobs:  # a few articles in flight, not the whole corpus
+        pending: set[Future[list[ArticleResult]]] = set()
+        most = total // (4 * jobs) if total else _BATCH_ARTICLES
+        for batch in _batches(articles, most):
+            pending.add(pool.submit(_extract_batch, batch, source_id, region_id))
+            if len(pending) >= 2 * jobs:  # a few batches in flight, not the whole corpus
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    yield future.result()
+                    yield from future.result()
         for future in _as_finished(pending):
-            yield future.result()
-    finally:  # on an interruption, drop the articles not started
+            yield from future.result()
+    finally:  # on an interruption, drop the batches not started
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _as_finished(pending: set[Future[ArticleResult]]) -> Iterator[Future[ArticleResult]]:
+def _as_finished(
+    pending: set[Future[list[ArticleResult]]],
+) -> Iterator[Future[list[ArticleResult]]]:
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         yield from finished
@@ -903,7 +936,7 @@ def extract_corpus(
             disable=(not sys.stderr.isatty()) if progress is None else not progress,
             dynamic_ncols=True,
         ) as bar:
-            for result in _results(todo(), jobs, source_id, region_id):
+            for result in _results(todo(), jobs, source_id, region_id, total - state.resumed):
                 state.record(result)
                 report.candidates += result.rows
                 report.chars += result.chars

@@ -1,0 +1,192 @@
+"""Every notebook runs without error and reproduces its checked outputs.
+
+This is the nbval check (``pytest --nbval-lax notebooks/``) on the notebooks executed once
+per test run for the briefs (``conftest.bundled_run``): each code cell ran without error
+(the brief builder stops at the first failing cell, naming it) and every cell marked
+``# NBVAL_CHECK_OUTPUT`` gives its stored outputs again, compared by nbval's own code with
+the substitutions of ``notebooks/nbval-sanitize.cfg``. The notebooks run on a copy of the
+bundled data in a temporary folder, so no checked output may depend on where the data is.
+
+To run nbval itself on one notebook while editing it:
+``.venv/bin/python -m pytest notebooks/NN_name.ipynb``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from nbval.plugin import (
+    IPyNbCell,
+    coalesce_streams,
+    find_comment_markers,
+    find_metadata_tags,
+    get_sanitize_patterns,
+    nocolors,
+)
+
+from dangjian_analysis.briefs.build import NOTEBOOK_GLOB
+
+from conftest import DATA, NOTEBOOKS
+
+INJECTED_TAG = "injected-parameters"
+SANITIZE = NOTEBOOKS / "nbval-sanitize.cfg"
+# What nbval leaves out of the comparison (lax mode, without --nbdime).
+SKIP_COMPARE = (
+    "metadata",
+    "traceback",
+    "prompt_number",
+    "output_type",
+    "name",
+    "execution_count",
+    "application/vnd.jupyter.widget-view+json",
+    "image/png",
+    "image/jpeg",
+)
+
+
+class _Comparison:
+    """nbval's comparison of a cell's outputs with the stored ones, without its kernel."""
+
+    compare_outputs = IPyNbCell.compare_outputs
+    sanitize = IPyNbCell.sanitize
+    format_output_compare = IPyNbCell.format_output_compare
+    colors = nocolors
+
+    def __init__(self, patterns: dict[str, str]) -> None:
+        self.parent = SimpleNamespace(sanitize_patterns=patterns, skip_compare=SKIP_COMPARE)
+        # format_output_compare asks pytest for an assertion explanation; without one it
+        # prints both outputs whole, which is what a reader of the failure wants.
+        self.ihook = SimpleNamespace(pytest_assertrepr_compare=lambda **kwargs: [])
+        self.config = None
+        self.comparison_traceback: list[str] = []
+
+
+def cell_options(cell) -> dict[str, bool]:
+    """nbval's options of a cell, from its tags and its comment markers."""
+    options = defaultdict(bool, find_metadata_tags(cell.metadata))
+    options.update(dict(find_comment_markers(cell.source)))
+    return options
+
+
+def output_problems(stored, executed, patterns: dict[str, str]) -> list[str]:
+    """What nbval --nbval-lax reports for ``executed``, a run of notebook ``stored``.
+
+    One entry per failing code cell, numbered from 0 as nbval numbers them; ``executed``
+    may hold the cell that ``dangjian briefs`` injects after the parameters cell.
+    """
+    ran = [
+        c
+        for c in executed.cells
+        if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])
+    ]
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    assert [c.source for c in ran] == [c.source for c in code], "the run is of another notebook"
+    problems = []
+    for number, (cell, run) in enumerate(zip(code, ran, strict=True)):
+        options = cell_options(cell)
+        if options["skip"]:
+            continue
+        errors = [o for o in run.outputs if o.output_type == "error"]
+        if errors and not options["check_exception"]:
+            problems.append(f"Cell {number}: Cell execution caused an exception: {errors[0].ename}")
+            continue
+        if cell.execution_count is None:
+            if cell.outputs:
+                problems.append(f"Cell {number}: Unrun reference cell has outputs")
+            continue
+        if not options["check"]:
+            continue
+        comparison = _Comparison(patterns)
+        if not comparison.compare_outputs(
+            coalesce_streams(list(run.outputs)), coalesce_streams(list(cell.outputs))
+        ):
+            detail = "\n".join(comparison.comparison_traceback)
+            problems.append(f"Cell {number}: Cell outputs differ\n{cell.source}\n{detail}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def patterns() -> dict[str, str]:
+    return dict(get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob(NOTEBOOK_GLOB)), ids=lambda p: p.stem)
+def test_notebook_reproduces_its_checked_outputs(path, bundled_run, patterns):
+    # The notebooks ran on an unchanged copy of the data, not on the bundled folder.
+    assert bundled_run.data != DATA
+    assert bundled_run.result.build.data_folder == bundled_run.data
+    stored = nbformat.read(path, as_version=4)
+    executed = bundled_run.notebook(path.name)
+    assert executed.metadata.get("kernelspec", {}).get("name") == "python3"
+    checked = [c for c in stored.cells if c.cell_type == "code" and cell_options(c)["check"]]
+    assert checked, f"{path.name} has no cell marked # NBVAL_CHECK_OUTPUT"
+    assert output_problems(stored, executed, patterns) == []
+
+
+# --- the check itself ---------------------------------------------------------------------
+
+
+def _notebook(*cells):
+    nb = nbformat.v4.new_notebook()
+    for number, (source, outputs, tags) in enumerate(cells, start=1):
+        cell = nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {})
+        cell.outputs = [nbformat.from_dict(o) for o in outputs]
+        cell.execution_count = number
+        nb.cells.append(cell)
+    return nb
+
+
+def _stream(text):
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+ERROR = {"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}
+
+
+def test_the_check_finds_what_nbval_finds(patterns):
+    stored = _notebook(
+        ("# NBVAL_CHECK_OUTPUT\nprint(x)", [_stream("12 regions at 0x7f00aa11bb22\n")], []),
+        ("print(y)", [_stream("not checked\n")], []),
+        ("DATA_DIR = None", [], ["parameters"]),
+        ("# NBVAL_CHECK_OUTPUT\nprint(z)", [_stream("a\n"), _stream("b\n")], []),
+    )
+    same = _notebook(
+        ("# NBVAL_CHECK_OUTPUT\nprint(x)", [_stream("12 regions at 0x55aa11bb22cc\n")], []),
+        ("print(y)", [_stream("anything\n")], []),
+        ("DATA_DIR = None", [], ["parameters"]),
+        ("DATA_DIR = '/tmp/x'", [], [INJECTED_TAG]),
+        ("# NBVAL_CHECK_OUTPUT\nprint(z)", [_stream("a\nb\n")], []),
+    )
+    # Addresses are sanitized, unchecked cells not compared, streams joined.
+    assert output_problems(stored, same, patterns) == []
+    other = _notebook(
+        ("# NBVAL_CHECK_OUTPUT\nprint(x)", [_stream("13 regions\n")], []),
+        ("print(y)", [ERROR], []),
+        ("DATA_DIR = None", [], ["parameters"]),
+        ("# NBVAL_CHECK_OUTPUT\nprint(z)", [], []),
+    )
+    problems = output_problems(stored, other, patterns)
+    assert [p.splitlines()[0] for p in problems] == [
+        "Cell 0: Cell outputs differ",
+        "Cell 1: Cell execution caused an exception: KeyError",
+        "Cell 3: Cell outputs differ",
+    ]
+    assert "12 regions at 0xADDRESS" in problems[0] and "13 regions" in problems[0]
+    assert "Missing output fields from running code: {'stdout'}" in problems[2]
+
+
+def test_an_unrun_reference_cell_with_outputs_fails(patterns):
+    stored = _notebook(("print(1)", [_stream("1\n")], []))
+    stored.cells[0].execution_count = None
+    assert output_problems(stored, stored, patterns) == [
+        "Cell 0: Unrun reference cell has outputs"
+    ]
+
+
+def test_a_run_of_another_notebook_is_refused(patterns):
+    with pytest.raises(AssertionError, match="another notebook"):
+        output_problems(_notebook(("a", [], [])), _notebook(("b", [], [])), patterns)
