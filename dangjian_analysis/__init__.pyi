@@ -148,6 +148,7 @@ from .report.published import (
     designs_table,
     estimate_plot_table,
     estimates_table,
+    firm_level_summary,
     publication_sources,
     shared_samples_table,
 )

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from published_package import published_package
 
+import dangjian_analysis as dj
 from dangjian_analysis import (
     count_estimates,
     estimate_intervals,
@@ -122,3 +123,13 @@ def test_intervals_only_where_a_standard_error_is_printed(tables):
     assert list(rows["significant"]) == [True, True, True, True, False]
     narrower = estimate_intervals(estimates, z=1.0).set_index("estimate_id")
     assert narrower.loc["est-004", "upper"] == pytest.approx(-0.021 + 0.007)
+
+
+def test_firm_level_summary_counts_directions_and_output_or_tax(tables):
+    estimates, _ = tables
+    assert dj.firm_level_summary(estimates) == (
+        "What firm-level studies report is set out in the brief “What firm-level studies "
+        "find”: 6 published estimates from 3 publications (3 higher, 2 lower, "
+        "1 no relationship found), 5 of them on output or tax."
+    )
+    assert dj.firm_level_summary(estimates.iloc[0:0]) == ""

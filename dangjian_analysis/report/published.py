@@ -373,3 +373,25 @@ def publication_sources(publications: pd.DataFrame, ids: Iterable[str] | None = 
         label = labels[pid]
         out.append(f"{label}, {outlet}" if outlet and not label.startswith(outlet) else label)
     return out
+
+
+def firm_level_summary(estimates: pd.DataFrame) -> str:
+    """One sentence on what firm-level studies report, for briefs that cannot answer alone.
+
+    The regional notebooks cannot relate coverage to output or tax; their key findings
+    point to the published firm-level estimates with this sentence, computed from the
+    rows of :func:`~dangjian_analysis.package.loaders.load_estimates` (the brief "What
+    firm-level studies find" shows them). Empty when there are no estimates.
+    """
+    from dangjian_analysis.analysis.published import count_estimates
+
+    if estimates.empty:
+        return ""
+    overall = count_estimates(estimates, None).iloc[0]
+    on_output_or_tax = int(estimates["outcome_family"].isin(["output_sales", "tax"]).sum())
+    return (
+        "What firm-level studies report is set out in the brief “What firm-level studies "
+        f"find”: {overall['total']} published estimates from {overall['publications']} "
+        f"publications ({overall['positive']} higher, {overall['negative']} lower, "
+        f"{overall['none']} no relationship found), {on_output_or_tax} of them on output or tax."
+    )
