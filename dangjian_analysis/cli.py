@@ -460,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         const=_BUNDLED,
         default=None,
         metavar="DATA_DIR",
-        help="add status (curated/new) and curated_as against a data package "
+        help="add match (curated/new) and curated_as against a data package "
         "(default: the bundled one); the source is --source-id or the one whose "
         "corpus_file is ARTICLE's file name",
     )

@@ -123,11 +123,11 @@ def test_build_briefs_shows_a_progress_bar_by_default_only_on_a_terminal(
     write_notebook(notebooks / "01_alpha.ipynb", ALPHA_CELLS)
     seen = []
 
-    def stop(job, loaded, *, workers, progress):
+    def stop(loaded, folder, data_dir, *, timeout, workers, progress):
         seen.append(progress)
         raise build.BriefBuildError("stop before any kernel starts")
 
-    monkeypatch.setattr(build, "_run_notebooks", stop)
+    monkeypatch.setattr(build, "_execute_all", stop)
     for tty in (False, True):
         monkeypatch.setattr("sys.stderr.isatty", lambda tty=tty: tty, raising=False)
         with pytest.raises(build.BriefBuildError):

@@ -346,7 +346,7 @@ def test_csv_has_the_figures_columns_then_the_extras():
     )
     for column in ("figure_id", "scope", "period_kind", "period_earliest", "period_latest"):
         assert first[column] == ""  # the curator's call
-    assert "status" not in first
+    assert "match" not in first
 
 
 def test_csv_with_status_columns(mini_package):
@@ -354,7 +354,7 @@ def test_csv_with_status_columns(mini_package):
         extract_candidates(MINI_ARTICLE), MINI_ARTICLE, source_id="src_tongcheng", data=mini_package
     )
     header = candidates_csv(found, status=True).splitlines()[0].split(",")
-    assert header[-2:] == ["status", "curated_as"]
+    assert header[-2:] == ["match", "curated_as"]
 
 
 # ---- reading articles ---------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_extract_diff_against_a_package(mini_package, mini_corpus, capsys):
     assert main(["extract", str(article), "--diff", str(mini_package)]) == 0
     out, err = capsys.readouterr()
     found = rows(out)
-    assert [(r["raw"], r["status"], r["curated_as"]) for r in found] == [
+    assert [(r["raw"], r["match"], r["curated_as"]) for r in found] == [
         ("500家", "curated", "tc-001"),
         ("７２．５２％", "curated", "tc-002"),
         ("12.7万余名", "curated", "tc-003"),
@@ -92,7 +92,7 @@ def test_extract_diff_against_a_package(mini_package, mini_corpus, capsys):
 def test_extract_diff_defaults_to_the_bundled_package(article, capsys):
     assert main(["extract", str(article), "--source-id", "src_tongcheng", "--diff"]) == 0
     found = rows(capsys.readouterr().out)
-    assert [r["status"] for r in found] == ["new", "new", "new"]
+    assert [r["match"] for r in found] == ["new", "new", "new"]
 
 
 @pytest.mark.parametrize(

@@ -194,6 +194,8 @@ def test_notebook_03_reports_the_flipped_sign(tmp_path) -> None:
     # With three regions, Pinghu above Yongchuan's 72.5% leaves Yongchuan's choice of
     # coverage figure deciding the sign: the headline says so.
     assert headline.startswith(
-        "The sign rests on one choice, the coverage figure for Yongchuan District: 72.5%"
+        "3 regions, each measured differently, cannot show whether more coverage goes with "
+        "faster output growth: the sign rests on one choice, the coverage figure for "
+        "Yongchuan District: 72.5%"
     )
     assert json.dumps(changed) != json.dumps(stored)

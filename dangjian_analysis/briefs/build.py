@@ -276,7 +276,7 @@ def _build_info(package: DataPackage, data_dir: Path, folder: Path) -> BuildInfo
         if isinstance(item, dict)
     )
     try:
-        bundled = data_dir.resolve() == default_data_dir().resolve()
+        bundled = _same_files(data_dir, default_data_dir())
     except OSError:  # no bundled package (DataPackageNotFoundError is an OSError)
         bundled = False
     return BuildInfo(
@@ -291,6 +291,28 @@ def _build_info(package: DataPackage, data_dir: Path, folder: Path) -> BuildInfo
         bundled=bundled,
         data_licence=licence or "no licence stated",
         base_url=os.environ.get("DANGJIAN_BRIEFS_URL", "") or str(descriptor.get("homepage", "")),
+    )
+
+
+def _same_files(folder: Path, bundled: Path) -> bool:
+    """Whether ``folder`` is the bundled data package or an unchanged copy of it.
+
+    A copy counts as the bundled package only when it holds the same files with the same
+    bytes; a single changed, added or missing file makes it another package.
+    """
+    if folder.resolve() == bundled.resolve():
+        return True
+
+    def files(root: Path) -> dict[str, Path]:
+        return {
+            p.relative_to(root).as_posix(): p
+            for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        }
+
+    ours, theirs = files(folder), files(bundled)
+    return ours.keys() == theirs.keys() and all(
+        ours[name].read_bytes() == theirs[name].read_bytes() for name in ours
     )
 
 

@@ -98,10 +98,11 @@ FIGURE_COLUMNS = (
     "raw",
     "locator",
     "see_also",
+    "status",
     "notes",
 )
 EXTRA_COLUMNS = ("unit_kind", "offset", "period_suggestion", "indicator_keyword")
-STATUS_COLUMNS = ("status", "curated_as")
+STATUS_COLUMNS = ("match", "curated_as")
 CANDIDATE_COLUMNS = FIGURE_COLUMNS + EXTRA_COLUMNS
 
 
@@ -169,7 +170,7 @@ class Candidate:
             offset=str(self.offset),
             period_suggestion=self.period_suggestion,
             indicator_keyword=self.indicator_keyword,
-            status=self.status,
+            match=self.status,
             curated_as=self.curated_as,
         )
         return cells
@@ -698,9 +699,11 @@ def write_candidates(
 ) -> None:
     """Write candidates as CSV (the columns of :data:`CANDIDATE_COLUMNS`) to ``out``.
 
-    With ``status`` the columns ``status`` and ``curated_as`` of :func:`diff_candidates`
-    follow. Lines end with a line feed; the caller picks the encoding (UTF-8, with a byte order
-    mark for spreadsheet programs that need one).
+    With ``status`` the columns ``match`` (the candidate's ``status``: ``curated`` or
+    ``new``) and ``curated_as`` of :func:`diff_candidates` follow; the figures' own
+    ``status`` column (``forecast``) is left for the curator. Lines end with a line feed;
+    the caller picks the encoding (UTF-8, with a byte order mark for spreadsheet programs
+    that need one).
     """
     columns = CANDIDATE_COLUMNS + (STATUS_COLUMNS if status else ())
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
