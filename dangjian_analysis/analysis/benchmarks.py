@@ -221,6 +221,14 @@ def _differences(d: Derived, own: Derived | None, scopes: pd.DataFrame) -> list[
     return out
 
 
+
+def _pairs_outcome(pairs: pd.DataFrame, outcome: str | None, settings: AnalysisSettings) -> str:
+    """Return the outcome asked for, else the pairs' own; it must be one of the settings'."""
+    outcome = outcome or pairs.attrs.get("outcome")
+    if outcome not in settings.outcomes:
+        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    return outcome
+
 def province_benchmarks(
     pairs: pd.DataFrame,
     figures: pd.DataFrame,
@@ -264,9 +272,7 @@ def province_benchmarks(
     """
     import pandas as pd
 
-    outcome = outcome or pairs.attrs.get("outcome")
-    if outcome not in settings.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    outcome = _pairs_outcome(pairs, outcome, settings)
     links = benchmark_regions(regions, levels=levels, settings=settings)
     by_region: dict[str, list[tuple[str, str, str]]] = {}
     for row in links.itertuples(index=False):
@@ -415,9 +421,7 @@ def benchmark_choice_signs(
 
     from dangjian_analysis.analysis.models import rank_statistic
 
-    outcome = outcome or pairs.attrs.get("outcome")
-    if outcome not in settings.outcomes:
-        raise ValueError(f"outcome must be one of {sorted(settings.outcomes)}, got {outcome!r}")
+    outcome = _pairs_outcome(pairs, outcome, settings)
     links = benchmark_regions(regions, levels=levels, settings=settings)
     pool, _, _ = _pool(figures, scopes, outcome, open_bounds, settings)
     used: list[dict[str, Any]] = []
