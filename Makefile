@@ -4,6 +4,12 @@
 # installed with uv (pinned in requirements/bootstrap.txt, itself installed with pip), or
 # with pip when uv cannot be installed or fails.
 
+# Python keeps the modules it compiles in __pycache__ folders. An environment that turns
+# this off (PYTHONDONTWRITEBYTECODE) makes every process compile pandas, scipy and
+# statsmodels again: about 3 s for each test process and each notebook kernel on two cores.
+# Every target here lets Python keep them.
+unexport PYTHONDONTWRITEBYTECODE
+
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
