@@ -110,3 +110,48 @@ def test_sigterm_during_a_build_says_so_and_leaves_no_temporary_folder(tmp_path)
     assert err == f"terminated: {out} holds the briefs of the last complete build\n"
     # (and no progress bar: stderr is not a terminal)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "nbs"]
+
+
+def test_ctrl_c_that_reaches_a_worker_thread_still_stops_the_build(monkeypatch, tmp_path):
+    """The kernel may hand Ctrl-C to any thread of the process. Python raises the
+    KeyboardInterrupt in the main thread, and only when that thread next runs: the builder
+    must not wait for the notebooks without a timeout."""
+    import threading
+
+    from dangjian_analysis.briefs import execute
+
+    running = threading.Event()
+    workers: list[int] = []
+    stopped: list[float] = []
+
+    def slow_notebook(nb, name, cwd, parameters, timeout, kernels):
+        workers.append(threading.get_ident())
+        running.set()
+        deadline = time.monotonic() + 60
+        while not kernels.stopping.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        stopped.append(time.monotonic())
+        return nb
+
+    monkeypatch.setattr(execute, "_execute_one", slow_notebook)
+
+    def interrupt_the_worker() -> None:
+        running.wait(30)
+        signal.pthread_kill(workers[0], signal.SIGINT)
+
+    sender = threading.Thread(target=interrupt_the_worker, daemon=True)
+    sender.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        execute.execute_notebooks(
+            [(tmp_path / "01_slow.ipynb", {})],
+            cwd=tmp_path,
+            parameters={},
+            timeout=600,
+            workers=1,
+            on_done=lambda path, nb: None,
+        )
+    sender.join(5)
+    # The interrupt stopped the kernels (here: the stand-in notebook) within seconds, not
+    # after the notebook's 60 s.
+    assert stopped and stopped[0] - started < 10

@@ -62,6 +62,8 @@ INJECTED_TAG = "injected-parameters"
 
 #: Seconds to wait for the kernels to end after an interrupt.
 _SHUTDOWN_SECONDS = 15.0
+#: Seconds between two looks at the running notebooks (and at a pending Ctrl-C).
+_POLL_SECONDS = 0.2
 _LIMITS = re.compile(
     r"^\s{0,3}#{1,6}\s+" + re.escape(LIMITS_HEADING) + r"\s*#*\s*$", re.IGNORECASE | re.MULTILINE
 )
@@ -323,12 +325,15 @@ def _execute_one(
             execution_timeout=timeout,
             # Given to nbclient: the kernel's working folder (papermill's own ``cwd``
             # changes the working folder of the whole process), a hook naming the running
-            # cell, the kernel managers the build can stop, and a kernel log kept quiet.
+            # cell, the kernel managers the build can stop, and a kernel log kept quiet:
+            # jupyter_client interrupts a kernel before shutting it down, which an idle
+            # kernel logs as an error ("KeyboardInterrupt caught in kernel") on the
+            # terminal. A failing cell is reported from its outputs, not from this log.
             resources={"metadata": {"path": str(cwd)}},
             on_cell_start=on_cell_start,
             kernel_manager_class=kernels.manager_class(),
             extra_arguments=[
-                "--IPKernelApp.log_level=ERROR",
+                "--IPKernelApp.log_level=CRITICAL",
                 "--InlineBackend.figure_formats=png",
                 "--InlineBackend.figure_formats=svg",
             ],
@@ -401,7 +406,12 @@ def execute_notebooks(
     )
     futures = [pool.submit(work, path, nb) for path, nb in loaded]
     try:
-        concurrent.futures.wait(futures)
+        # Waited for in short steps: Ctrl-C may reach a worker thread rather than the main
+        # thread, and Python raises KeyboardInterrupt in the main thread only when it next
+        # runs; a wait without a timeout would last until the running cells end.
+        pending = set(futures)
+        while pending:
+            _, pending = concurrent.futures.wait(pending, timeout=_POLL_SECONDS)
     except KeyboardInterrupt:
         # The kernels are killed on purpose: nbclient's "Kernel died" message (logged
         # through papermill's logger) would only repeat the interrupt.
