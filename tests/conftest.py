@@ -38,7 +38,7 @@ SEEDS = Path(os.environ.get("DANGJIAN_CORPUS") or ROOT.parent / "shared" / "seed
 
 
 # Fixtures that execute notebooks: a test using one is slow, whether or not it says so.
-SLOW_FIXTURES = {"bundled_run", "built_fixture_briefs"}
+SLOW_FIXTURES = {"bundled_run", "built_fixture_briefs", "flipped_sign_run"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -466,6 +466,55 @@ def bundled_run(tmp_path_factory) -> BundledRun:
     ``tests/test_notebook_outputs.py`` checks the executed notebooks' outputs.
     """
     return shared(tmp_path_factory, "bundled-run", _bundled_run)
+
+
+# --- notebook 03 on a package in which Pinghu has more organizations ----------------------
+
+#: The change: Pinghu's count of party organizations (figure ph-010, printed as 152个)
+#: becomes 1200, which puts its coverage above Yongchuan's and turns the rank correlation.
+FLIPPED_FIGURE = {"figure_id": "ph-010", "raw": "1200个", "value": "1200", "lower": "1200",
+                  "upper": "1200"}  # fmt: skip
+FLIPPED_NOTEBOOK = NOTEBOOKS / "03_coverage_vs_output_growth.ipynb"
+
+
+def _flipped_sign_run(folder: Path) -> Path:
+    import nbformat
+    from nbclient import NotebookClient
+
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    (row,) = [r for r in rows if r["figure_id"] == FLIPPED_FIGURE["figure_id"]]
+    assert row["raw"] == "152个", row["raw"]
+    row.update(FLIPPED_FIGURE)
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    nb = nbformat.read(FLIPPED_NOTEBOOK, as_version=4)
+    # The data folder goes in a cell after the parameters cell, as papermill injects it.
+    (index,) = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    injected = nbformat.v4.new_code_cell(
+        f"DATA_DIR = {str(data)!r}\n", metadata={"tags": ["injected-parameters"]}
+    )
+    nb.cells.insert(index + 1, injected)
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    ).execute()
+    executed = folder / FLIPPED_NOTEBOOK.name
+    nbformat.write(nb, executed)
+    return executed
+
+
+@pytest.fixture(scope="session")
+def flipped_sign_run(tmp_path_factory) -> Path:
+    """Notebook 03 executed once per run on a copy of the bundled data with FLIPPED_FIGURE.
+
+    Returns the executed notebook's file. tests/test_sensitivity.py reads its key findings;
+    tests/test_notebooks.py checks that its checked outputs no longer match.
+    """
+    return shared(tmp_path_factory, "flipped-sign-run", _flipped_sign_run)
 
 
 # The tests that pin results of the bundled data package (its figures, derived values and

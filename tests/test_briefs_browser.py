@@ -2,7 +2,8 @@
 
 Each page must open without console errors, failed requests or any request for something
 outside the file; every image must load; the cover must show the package and data
-versions. A full-page screenshot of each page is saved in the test's temporary folder.
+versions. A screenshot of its first screen is saved in the test's temporary folder (a
+full-page one took about 2 s a page; the print test renders every brief whole).
 
 What a reader sees is checked too, on a laptop (1280 px) and a phone (390 px) screen: the
 key findings on the first screen, one title, real tables, no text cut off on the right and
@@ -155,7 +156,7 @@ class Visit:
             "() => Array.from(document.images, i => "
             "({src: i.src.slice(0, 30), complete: i.complete, width: i.naturalWidth}))"
         )
-        page.screenshot(path=str(screenshot), full_page=True)
+        page.screenshot(path=str(screenshot))
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).inner_text()

@@ -13,104 +13,18 @@ To run nbval itself on one notebook while editing it:
 
 from __future__ import annotations
 
-from collections import defaultdict
-from types import SimpleNamespace
-
 import nbformat
 import pytest
-from nbval.plugin import (
-    IPyNbCell,
-    coalesce_streams,
-    find_comment_markers,
-    find_metadata_tags,
-    get_sanitize_patterns,
-    nocolors,
-)
+from nbval_compare import INJECTED_TAG, cell_options, output_problems, sanitize_patterns
 
 from dangjian_analysis.briefs.build import NOTEBOOK_GLOB
 
 from conftest import DATA, NOTEBOOKS
 
-INJECTED_TAG = "injected-parameters"
-SANITIZE = NOTEBOOKS / "nbval-sanitize.cfg"
-# What nbval leaves out of the comparison (lax mode, without --nbdime).
-SKIP_COMPARE = (
-    "metadata",
-    "traceback",
-    "prompt_number",
-    "output_type",
-    "name",
-    "execution_count",
-    "application/vnd.jupyter.widget-view+json",
-    "image/png",
-    "image/jpeg",
-)
-
-
-class _Comparison:
-    """nbval's comparison of a cell's outputs with the stored ones, without its kernel."""
-
-    compare_outputs = IPyNbCell.compare_outputs
-    sanitize = IPyNbCell.sanitize
-    format_output_compare = IPyNbCell.format_output_compare
-    colors = nocolors
-
-    def __init__(self, patterns: dict[str, str]) -> None:
-        self.parent = SimpleNamespace(sanitize_patterns=patterns, skip_compare=SKIP_COMPARE)
-        # format_output_compare asks pytest for an assertion explanation; without one it
-        # prints both outputs whole, which is what a reader of the failure wants.
-        self.ihook = SimpleNamespace(pytest_assertrepr_compare=lambda **kwargs: [])
-        self.config = None
-        self.comparison_traceback: list[str] = []
-
-
-def cell_options(cell) -> dict[str, bool]:
-    """nbval's options of a cell, from its tags and its comment markers."""
-    options = defaultdict(bool, find_metadata_tags(cell.metadata))
-    options.update(dict(find_comment_markers(cell.source)))
-    return options
-
-
-def output_problems(stored, executed, patterns: dict[str, str]) -> list[str]:
-    """What nbval --nbval-lax reports for ``executed``, a run of notebook ``stored``.
-
-    One entry per failing code cell, numbered from 0 as nbval numbers them; ``executed``
-    may hold the cell that ``dangjian briefs`` injects after the parameters cell.
-    """
-    ran = [
-        c
-        for c in executed.cells
-        if c.cell_type == "code" and INJECTED_TAG not in c.metadata.get("tags", [])
-    ]
-    code = [c for c in stored.cells if c.cell_type == "code"]
-    assert [c.source for c in ran] == [c.source for c in code], "the run is of another notebook"
-    problems = []
-    for number, (cell, run) in enumerate(zip(code, ran, strict=True)):
-        options = cell_options(cell)
-        if options["skip"]:
-            continue
-        errors = [o for o in run.outputs if o.output_type == "error"]
-        if errors and not options["check_exception"]:
-            problems.append(f"Cell {number}: Cell execution caused an exception: {errors[0].ename}")
-            continue
-        if cell.execution_count is None:
-            if cell.outputs:
-                problems.append(f"Cell {number}: Unrun reference cell has outputs")
-            continue
-        if not options["check"]:
-            continue
-        comparison = _Comparison(patterns)
-        if not comparison.compare_outputs(
-            coalesce_streams(list(run.outputs)), coalesce_streams(list(cell.outputs))
-        ):
-            detail = "\n".join(comparison.comparison_traceback)
-            problems.append(f"Cell {number}: Cell outputs differ\n{cell.source}\n{detail}")
-    return problems
-
 
 @pytest.fixture(scope="module")
 def patterns() -> dict[str, str]:
-    return dict(get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8")))
+    return sanitize_patterns()
 
 
 @pytest.mark.slow

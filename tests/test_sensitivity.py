@@ -155,39 +155,24 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path, settings) ->
     assert tips.loc[("pinghu", "coverage"), "text"] == "negative for coverage in (72.52%, 100%]"
 
 
-@pytest.mark.slow
-def test_notebook_03_reports_the_flipped_sign(tmp_path) -> None:
-    """Run notebook 03 on the copied package with more Pinghu organizations: its key
-    findings report a negative rank correlation and the choice that decides its sign."""
+def test_notebook_03_reports_the_flipped_sign(flipped_sign_run) -> None:
+    """Notebook 03 run on the copied package with more Pinghu organizations
+    (conftest.flipped_sign_run): its key findings report a negative rank correlation and
+    the choice that decides its sign."""
     import json
 
     import nbformat
-    from nbclient import NotebookClient
 
-    from conftest import ROOT
-
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    rows = read_csv(data / "figures.csv")
-    next(r for r in rows if r["figure_id"] == "ph-010").update(
-        raw="1200个", value="1200", lower="1200", upper="1200"
-    )
-    write_csv(data / "figures.csv", rows, list(rows[0]))
-    path = ROOT / "notebooks" / "03_coverage_vs_output_growth.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    (param,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    param.source = f"DATA_DIR = {str(data)!r}\n"
+    from conftest import FLIPPED_NOTEBOOK
 
     def findings(notebook) -> str:
         (cell,) = [c for c in notebook.cells if "key-findings" in c.metadata.get("tags", [])]
         (result,) = [o for o in cell.outputs if o.output_type == "execute_result"]
         return result.data["text/plain"]
 
-    stored = findings(nbformat.read(path, as_version=4))
+    stored = findings(nbformat.read(FLIPPED_NOTEBOOK, as_version=4))
     assert "Spearman's rho is +0.50" in stored and "Pinghu" in stored
-    NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    changed = findings(nb)
+    changed = findings(nbformat.read(flipped_sign_run, as_version=4))
     assert "Spearman's rho is -0.50" in changed
     headline = changed.splitlines()[0]
     assert headline != stored.splitlines()[0]
