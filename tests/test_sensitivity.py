@@ -118,7 +118,7 @@ def test_coverage_is_dated_at_or_after_the_growth_it_is_set_against(pairs) -> No
     table = timing(pairs).set_index("region_id")
     assert (table["order"] == "coverage at or after the end").all()
     assert table.loc["yongchuan", ["coverage_period", "outcome_period"]].tolist() == [
-        "2012-01-07..2012-12-31", "2011",
+        "7 Jan to 31 Dec 2012", "2011",
     ]
     early = pairs.assign(coverage_period=["2020", "2001", "2010", "nothing"])
     assert timing(early)["order"].tolist() == [
