@@ -596,7 +596,9 @@ def benchmark_table(
         ],
         "Period": list(rows["outcome_period"]),
     }
-    if "outcome_price_basis" in rows.columns:
+    if "outcome_price_basis" in rows.columns and rows["outcome_price_basis"].fillna("").astype(
+        "str"
+    ).str.strip().ne("").any():
         shown["Prices"] = list(rows["outcome_price_basis"])
     shown["Benchmark"] = benchmark
     shown["Difference"] = difference
