@@ -146,3 +146,25 @@ def test_derived_table_names_both_scopes_of_a_ratio_across_populations() -> None
     row = derived_table(derived, WORDS).table.iloc[0].to_dict()
     assert row["Population"] == "All firms / Above-scale firms"
     assert row["Caveats"] == "scopes differ: All firms / Above-scale firms"
+
+
+@pytest.mark.parametrize(
+    ("text", "chinese"),
+    [
+        ("宋宁华 (reporter), 林洁 (intern)", "宋宁华（记者），林洁（实习生）"),
+        ("梅永存, 項開來 (Xinhua reporters)", "梅永存，項開來（新华社记者）"),
+        ("黄仕良 (page planning); 柳栋梁, 董明金 (text and images)",
+         "黄仕良（版面策划）；柳栋梁，董明金（文字、图片）"),
+        ("人民网 (People's Daily Online)", "人民网"),
+        ("海峡网 (hxnews.com), from 福州日报", "海峡网（hxnews.com），转自福州日报"),
+        ("海峡网 (hxnews.com), 福州新闻 channel", "海峡网（hxnews.com），福州新闻频道"),
+        ("wotuzz.cn (copy of a 山西新闻网 / 山西日报 report)", "wotuzz.cn（山西新闻网、山西日报）"),
+        ("風傳媒 (Storm Media), citing 新華社", "風傳媒，援引新華社"),
+        ("China Daily (chinadaily.com.cn, English)", "China Daily（chinadaily.com.cn）"),
+        ("", ""),
+    ],
+)
+def test_chinese_source_words(text, chinese) -> None:
+    from dangjian_analysis.briefs.zh_sources import chinese_source_words
+
+    assert chinese_source_words(text) == chinese
