@@ -197,5 +197,5 @@ def test_notebook_03_reports_the_flipped_sign(tmp_path) -> None:
         "3 regions, each measured differently, cannot show whether more coverage goes with "
         "faster output growth: the sign rests on how Yongchuan District's coverage is read."
     )
-    assert "- The coverage figure for Yongchuan District decides the sign: 72.5%" in changed
+    assert "- The coverage figure for Yongchuan District decides the sign: 72.5%," in changed
     assert json.dumps(changed) != json.dumps(stored)
