@@ -273,7 +273,7 @@ def test_the_bundled_benchmarks(figures, scopes, regions, settings) -> None:
         "tongcheng": f"{NO_COMPARABLE} (湖北省 Hubei: nearest hb-008 has another scope "
         "(industrial_enterprises_above_scale), another period (2012))",
         "yongchuan": f"{NO_COMPARABLE} (重庆市 Chongqing: nearest cq-008 has another period "
-        "(2012-01-01..2012-03-31))",
+        "(1 Jan to 31 Mar 2012))",
     }
     assert bench.outcome_price_basis.to_dict() == {
         "pinghu": "nominal (from levels in current yuan)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ from dangjian_analysis.briefs.build import (
     write_marker,
 )
 from dangjian_analysis.briefs.buildinfo import UNVERSIONED, build_date, git_commit
+from dangjian_analysis.briefs.render import fold_coded_outputs
 from dangjian_analysis.briefs.sources import cited_sources, figure_ids_in_outputs
 from dangjian_analysis.cli import main
 from dangjian_analysis.package.schema import data_version
@@ -826,6 +828,25 @@ def test_repository_notebooks_can_become_briefs():
 # rewording them.
 NOTEBOOK_SPEAK_PENDING: set[str] = set()
 NOTEBOOK_SPEAK = re.compile(r"next cell|is a parameter|notebook version|DATA_DIR", re.I)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem
+)
+def test_no_stored_output_a_page_shows_needs_folding(path):
+    """Every output a brief or its annex shows is for readers: none shows an internal code
+    that the builder would fold into a "data as computed" block (those outputs sit in
+    cells tagged remove-cell, beside the reader tables)."""
+    nb = nbformat.read(path, as_version=4)
+    folded = []
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type != "code" or {"remove-cell", "remove-output"} & set(tags):
+            continue
+        alone = nbformat.v4.new_notebook(cells=[copy.deepcopy(cell)])
+        if fold_coded_outputs(alone):
+            folded.append(f"cell {index}: {cell.source.splitlines()[0][:60]}")
+    assert folded == []
 
 
 @pytest.mark.parametrize(

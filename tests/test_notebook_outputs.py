@@ -13,11 +13,14 @@ To run nbval itself on one notebook while editing it:
 
 from __future__ import annotations
 
+import html
+
 import nbformat
 import pytest
 from nbval_compare import INJECTED_TAG, cell_options, output_problems, sanitize_patterns
 
 from dangjian_analysis.briefs.build import NOTEBOOK_GLOB
+from dangjian_analysis.briefs.render import FOLDED_SUMMARY
 
 from conftest import DATA, NOTEBOOKS
 
@@ -39,6 +42,18 @@ def test_notebook_reproduces_its_checked_outputs(path, bundled_run, patterns):
     checked = [c for c in stored.cells if c.cell_type == "code" and cell_options(c)["check"]]
     assert checked, f"{path.name} has no cell marked # NBVAL_CHECK_OUTPUT"
     assert output_problems(stored, executed, patterns) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob(NOTEBOOK_GLOB)), ids=lambda p: p.stem)
+def test_bundled_annex_shows_reader_tables_not_folded_outputs(path, bundled_run):
+    """The annex is the whole analysis in reader tables: no output of a bundled notebook
+    shows codes, so the builder folds none into a "data as computed" block."""
+    page = (bundled_run.result.out / "annex" / f"{path.stem}.html").read_text("utf-8")
+    assert '<details class="brief-data brief-folded"' not in page
+    assert html.escape(FOLDED_SUMMARY) not in page
+    brief = (bundled_run.result.out / f"{path.stem}.html").read_text("utf-8")
+    assert '<details class="brief-data brief-folded"' not in brief
 
 
 # --- the check itself ---------------------------------------------------------------------

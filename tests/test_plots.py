@@ -510,3 +510,35 @@ def test_bars_with_long_labels_stack_panels_each_as_tall_as_its_regions():
     assert many.get_ylim() == (5.5, -0.5) and one.get_ylim() == (0.5, -0.5)
     assert many.get_position().height > 2 * one.get_position().height
     assert [t.get_text() for t in one.get_yticklabels()] == [f"{long} 0"]
+
+
+def test_bar_chart_texts_do_not_collide():
+    """Region labels, note marks, panel titles, ticks and axis titles of a capacity chart
+    with long labels, ranges and notes each take their own space."""
+    long = "鄂尔多斯高新技术产业开发区 Ordos High-tech Industrial Development Zone"
+    table = pd.DataFrame(
+        {
+            "label": [long, "丽水市 Lishui", "江苏省开发园区 Jiangsu development parks", long,
+                      "通城县 Tongcheng County"],
+            "metric": ["members per organization"] * 3 + ["instructors per 1,000 firms"] * 2,
+            "value": [260.0, 10.0, 6.0, 580.0, 40.0],
+            "lower": [260.0, 5.0, 5.0, 290.0, 40.0],
+            "upper": [260.0, 12.0, 7.0, 580.0, 40.0],
+            "note": ["one other value", "inputs of different dates", "a running total", "",
+                     "one other value"],
+        }
+    )
+    fig = draw(capacity_bars(table, value_label="每家企业 per firm", source="Test source, 2020"))
+    renderer = fig.canvas.get_renderer()
+    texts = [
+        t for t in fig.findobj(matplotlib.text.Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is fig
+    ]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    clashes = [
+        (a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+        if box_a.width and box_b.width and box_a.overlaps(box_b)
+    ]
+    assert clashes == []
+    marks = [t for t in texts if t.get_gid() == "note-mark"]
+    assert len(marks) == 4

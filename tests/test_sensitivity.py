@@ -118,7 +118,7 @@ def test_coverage_is_dated_at_or_after_the_growth_it_is_set_against(pairs) -> No
     table = timing(pairs).set_index("region_id")
     assert (table["order"] == "coverage at or after the end").all()
     assert table.loc["yongchuan", ["coverage_period", "outcome_period"]].tolist() == [
-        "2012-01-07..2012-12-31", "2011",
+        "7 Jan to 31 Dec 2012", "2011",
     ]
     early = pairs.assign(coverage_period=["2020", "2001", "2010", "nothing"])
     assert timing(early)["order"].tolist() == [
@@ -178,9 +178,9 @@ def test_notebook_03_reports_the_flipped_sign(flipped_sign_run) -> None:
     assert headline != stored.splitlines()[0]
     # With three regions, Pinghu above Yongchuan's 72.5% leaves Yongchuan's choice of
     # coverage figure deciding the sign: the headline says so.
-    assert headline.startswith(
+    assert headline == (
         "3 regions, each measured differently, cannot show whether more coverage goes with "
-        "faster output growth: the sign rests on one choice, the coverage figure for "
-        "Yongchuan District: 72.5%"
+        "faster output growth: the sign rests on how Yongchuan District's coverage is read."
     )
+    assert "- The coverage figure for Yongchuan District decides the sign: 72.5%," in changed
     assert json.dumps(changed) != json.dumps(stored)

@@ -4,8 +4,8 @@ Two registers, one set of rules for units and periods:
 
 * for analysis tables, short and stable with every digit that matters
   (:func:`format_number`, :func:`format_interval`, :func:`period_text`): ``86.4% [86.4%, ∞)``,
-  ``2.21亿元``, ``2011–2013``; the analysis uses them for the text columns it builds
-  (national matches), the report for every display table;
+  ``2.21亿元``, ``2011–2013``, ``7 Jan to 31 Dec 2012``; the analysis uses them for the text
+  columns it builds (national matches), the report for every display table;
 * for readers, rounded for reading and said in words (:func:`reader_number`,
   :func:`reader_interval`, :func:`period_words`): percentages with sensible digits, money
   in 万元 or 亿元 chosen by magnitude (325万元, never 0.0325亿元), ranges as "at least
@@ -76,7 +76,7 @@ def format_interval(
 def period_text(earliest: object, latest: object) -> str:
     """Write a reference period short: the one rule for periods in every table.
 
-    ``2012`` for a whole calendar year, ``2012-12-31`` for one day, ``2012-03-01..2012-06-30``
+    ``2012`` for a whole calendar year, ``2012-12-31`` for one day, ``1 Mar to 30 Jun 2012``
     for part of a year and ``2011–2013`` across years. Takes dates or ISO strings.
     """
     early = earliest.strftime("%Y-%m-%d") if hasattr(earliest, "strftime") else str(earliest)
@@ -84,8 +84,21 @@ def period_text(earliest: object, latest: object) -> str:
     if early == late:
         return early
     if early[:4] == late[:4]:
-        return early[:4] if (early[5:], late[5:]) == ("01-01", "12-31") else f"{early}..{late}"
+        if (early[5:], late[5:]) == ("01-01", "12-31"):
+            return early[:4]
+        return f"{_day_month(early)} to {_day_month(late)} {early[:4]}"
     return _years(early[:4], late[:4])
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day_month(iso: str) -> str:
+    """``7 Jan`` for ``2012-01-07``; raises ValueError for a string that is not a date."""
+    month, day = int(iso[5:7]), int(iso[8:10])
+    if not (len(iso) == 10 and 1 <= month <= 12 and 1 <= day <= 31):
+        raise ValueError(f"not an ISO date: {iso!r}")
+    return f"{day} {_MONTHS[month - 1]}"
 
 
 def _years(first: str, last: str) -> str:

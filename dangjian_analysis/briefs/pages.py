@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.briefs.sources import CitedSource
+from dangjian_analysis.briefs.zh_sources import chinese_source_words
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -160,9 +161,11 @@ def source_entries(
 ) -> list[dict[str, Any]]:
     """Describe each source for a reader who wants to find its figures.
 
-    Each entry has the source's row, its publication date and the figures of it the
-    brief draws on: the number as printed, the locator phrase printed beside it, the
-    region and what it counts (in ``language``). No id is shown.
+    Each entry has the source's row, its authors and outlet (on a Chinese page in Chinese,
+    :func:`~dangjian_analysis.briefs.zh_sources.chinese_source_words`), its publication
+    date and the figures of it the brief draws on: the number as printed, the locator
+    phrase printed beside it, the region and what it counts (in ``language``). No id is
+    shown.
     """
     by_id = {row["figure_id"]: row for row in rows}
     entries = []
@@ -183,7 +186,19 @@ def source_entries(
             latest = source.row.get("published_latest", "")
             if earliest and latest and earliest != latest:
                 published = f"原文未注明日期，应在{earliest}至{latest}之间"
-        entries.append({"row": source.row, "published": published, "figures": figures})
+        authors = str(source.row.get("authors") or "")
+        outlet = str(source.row.get("outlet") or "")
+        if language == "zh":
+            authors, outlet = chinese_source_words(authors), chinese_source_words(outlet)
+        entries.append(
+            {
+                "row": source.row,
+                "authors": authors,
+                "outlet": outlet,
+                "published": published,
+                "figures": figures,
+            }
+        )
     return entries
 
 

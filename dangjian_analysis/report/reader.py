@@ -37,11 +37,15 @@ __all__ = [
     "DATA_SUMMARY",
     "ReaderTable",
     "Vocabulary",
+    "benchmark_table",
     "candidates_table",
     "caveat_words",
+    "comparability_table",
     "cross_section_table",
     "derived_table",
     "figures_table",
+    "left_out_notes",
+    "power_tables",
     "reader_table",
     "source_names",
     "vocabulary",
@@ -93,13 +97,21 @@ class Vocabulary:
     #: Derived ratios that are not shares (organizations per enterprise): read "per 100",
     #: never as a percentage of anything.
     per_hundred: frozenset[str] = frozenset()
+    #: Words for the other codes of the analysis settings (outcomes and their measures,
+    #: benchmark measures), used when no region, scope, indicator or measure has the code.
+    others: Mapping[str, str] = field(default_factory=dict)
 
     def region(self, code: str) -> str:
         """``通城县 Tongcheng County`` for ``tongcheng`` (the code itself when unknown)."""
         return self.regions.get(code, code)
 
     def scope(self, code: str) -> str:
-        """Name the population of a scope, e.g. ``Above-designated-size non-public enterprises``."""
+        """Name the population of a scope, e.g. ``Above-designated-size non-public enterprises``.
+
+        Two scopes joined by `` / `` (a ratio of counts of two populations) are named each.
+        """
+        if " / " in code:
+            return " / ".join(self.scope(part.strip()) for part in code.split(" / "))
         return self.scopes.get(code, code)
 
     def measure(self, code: str) -> str:
@@ -108,6 +120,8 @@ class Vocabulary:
             return self.measures[code]
         if code in self.indicators:
             return self.indicators[code]
+        if code in self.others:
+            return self.others[code]
         if code.endswith("_cagr"):
             base = code.removesuffix("_cagr")
             return f"{self.measure(base)}: compound annual growth"
@@ -115,7 +129,7 @@ class Vocabulary:
 
     def words(self, text: str) -> str:
         """Replace every known code in ``text`` by its words."""
-        names = {**self.regions, **self.scopes, **self.indicators, **self.measures}
+        names = {**self.others, **self.regions, **self.scopes, **self.indicators, **self.measures}
 
         def name(match: re.Match[str]) -> str:
             code = match.group(0)
@@ -158,7 +172,14 @@ def vocabulary(
     ratios = settings.ratio_measures if settings is not None else ()
     measures = {m.name: m.label_en.replace(" (yuan)", "") for m in ratios}
     per_hundred = frozenset(m.name for m in ratios if m.unit_kind == "ratio" and not m.share)
-    return Vocabulary(region_names, scope_names, indicator_names, measures, per_hundred)
+    others: dict[str, str] = {}
+    if settings is not None:
+        for family in (settings.outcomes, settings.benchmark_measures):
+            for outcome, labels in family.items():
+                others.setdefault(outcome, outcome.replace("_", " "))
+                for measure, label in labels.items():
+                    others.setdefault(measure, label)
+    return Vocabulary(region_names, scope_names, indicator_names, measures, per_hundred, others)
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -393,7 +414,7 @@ def derived_table(
         }
     )
     if caveats:
-        shown["Caveats"] = [caveat_words(f) for f in rows["flags"]]
+        shown["Caveats"] = [words.words(caveat_words(f)) for f in rows["flags"]]
     codes = rows[["region_id", "measure", "scope", "inputs"]]
     return reader_table(shown, caption=caption, codes=codes, notes=notes, numeric=("Value",))
 
@@ -474,6 +495,173 @@ def cross_section_table(
         codes=rows[code_columns],
         notes=notes,
         numeric=("Coverage", "Outcome", "Span (years)"),
+    )
+
+
+# --- the analysis's own tables, in words -------------------------------------------------
+
+_NO_MEASURE = re.compile(r"no ([a-z][a-z0-9_]*) measure(?P<forecast> \(only forecasts\b.*\))?")
+_NEAREST = re.compile(r"nearest [a-z]{2,4}-\d+ has")
+
+
+def left_out_notes(missing: Mapping[str, str], words: Vocabulary) -> list[str]:
+    """Say which regions a cross-section left out and why, one note per reason.
+
+    ``missing`` is a cross-section's ``attrs["missing"]`` (region code: reason).
+    ``no output_growth measure`` reads ``Left out, no figure of output growth: <regions>``;
+    a region with only forecasts is said apart.
+    """
+    reasons: dict[str, list[str]] = {}
+    for region, reason in missing.items():
+        match = _NO_MEASURE.fullmatch(str(reason))
+        if match and match.group("forecast"):
+            text = f"only a forecast of {words.measure(match.group(1))} (expected, not a result)"
+        elif match:
+            text = f"no figure of {words.measure(match.group(1))}"
+        else:
+            text = words.words(str(reason))
+        reasons.setdefault(text, []).append(words.region(region))
+    return [f"Left out, {text}: {', '.join(names)}." for text, names in reasons.items()]
+
+
+def comparability_table(
+    summary: pd.DataFrame, words: Vocabulary, *, caption: str = "", notes: Iterable[str] = ()
+) -> ReaderTable:
+    """Show a :func:`comparability_summary` in words: each dimension, whether pairs differ.
+
+    Columns: what is compared, whether the pairs differ on it (yes or no) and the values
+    they take, populations and measures named in words.
+    """
+    import pandas as pd
+
+    rows = summary.reset_index(drop=True)
+    shown = pd.DataFrame(
+        {
+            "What": [str(d)[:1].upper() + str(d)[1:] for d in rows["dimension"]],
+            "Differs between pairs": ["yes" if bool(d) else "no" for d in rows["differs"]],
+            "Values": [
+                "; ".join(
+                    words.scope(v) if v in words.scopes else words.words(v)
+                    for v in str(values).split(" | ")
+                )
+                for values in rows["values"]
+            ],
+        }
+    )
+    return reader_table(shown, caption=caption, codes=rows, notes=notes)
+
+
+def _benchmark_words(note: str, words: Vocabulary) -> str:
+    """Say a benchmark note without figure ids, its codes in words."""
+    return words.words(_NEAREST.sub("the nearest figure has", str(note)))
+
+
+def benchmark_table(
+    bench: pd.DataFrame, words: Vocabulary, *, caption: str = "", notes: Iterable[str] = ()
+) -> ReaderTable:
+    """Show each region's outcome against its benchmark (a :func:`province_benchmarks`).
+
+    Columns: region, its outcome, the period, the price basis (when known), the benchmark
+    (or why there is none comparable) and the difference in percentage points.
+    """
+    import pandas as pd
+
+    from dangjian_analysis.analysis.formatting import format_interval
+
+    rows = bench.reset_index(drop=True)
+    kind = "growth_rate" if str(bench.attrs.get("outcome", "")).endswith("growth") else "ratio"
+    benchmark, difference = [], []
+    for row in rows.to_dict("records"):
+        if row.get("comparable"):
+            value = reader_interval(
+                row["benchmark_value"], row["benchmark_lower"], row["benchmark_upper"], kind
+            )
+            benchmark.append(f"{row['benchmark_name']}: {value} ({row['benchmark_period']})")
+            difference.append(
+                format_interval(
+                    row["difference_value"], row["difference_lower"], row["difference_upper"],
+                    "percentage_points", digits=3,
+                ).replace(" pp", " points")
+            )
+        else:
+            benchmark.append(_benchmark_words(row["note"], words))
+            difference.append("not computed")
+    shown = {
+        "Region": [words.region(r) for r in rows["region_id"]],
+        "Outcome": [
+            reader_interval(v, lo, hi, kind)
+            for v, lo, hi in zip(
+                rows["outcome_value"], rows["outcome_lower"], rows["outcome_upper"], strict=True
+            )
+        ],
+        "Period": list(rows["outcome_period"]),
+    }
+    if "outcome_price_basis" in rows.columns and rows["outcome_price_basis"].fillna("").astype(
+        "str"
+    ).str.strip().ne("").any():
+        shown["Prices"] = list(rows["outcome_price_basis"])
+    shown["Benchmark"] = benchmark
+    shown["Difference"] = difference
+    codes = rows[[c for c in ("region_id", "outcome_measure", "benchmark_region_id", "note")
+                  if c in rows.columns]]
+    return reader_table(
+        pd.DataFrame(shown), caption=caption, codes=codes, notes=notes,
+        numeric=("Outcome", "Difference"),
+    )
+
+
+def _p_words(text: str) -> str:
+    """Write a p-value for reading: ``below 0.001`` for ``5.51e-07``; other text as it is."""
+    try:
+        p = float(text)
+    except ValueError:
+        return str(text)
+    return "below 0.001" if p < 0.001 else f"{p:.3g}"
+
+
+def power_tables(
+    needed: pd.DataFrame, detectable: pd.DataFrame, *, alpha: float = 0.05, power: float = 0.8
+) -> tuple[ReaderTable, ReaderTable]:
+    """Show the two frames of :func:`power_table` as reader tables.
+
+    The first says how many regions the exact rank test needs to detect each correlation,
+    the second what each number of regions can detect; "none" reads as no correlation up to
+    0.99 being detected.
+    """
+    share = f"{power:.0%}"
+    regions = needed.rename(
+        columns={
+            "r": "True correlation",
+            "regions_needed": "Regions the exact rank test needs",
+            "fisher_z_pearson": "Fisher z approximation (Pearson)",
+        }
+    ).replace({"none": "more than any number tried"})
+    sizes = detectable.assign(
+        smallest_exact_p=[_p_words(p) for p in detectable["smallest_exact_p"]],
+        min_detectable_r=[
+            "none up to 0.99" if r == "none" else r for r in detectable["min_detectable_r"]
+        ],
+    ).rename(
+        columns={
+            "n": "Regions",
+            "min_detectable_r": f"Smallest correlation detected with {share} power",
+            "fisher_z_pearson": "Fisher z approximation (Pearson)",
+            "smallest_exact_p": "Smallest possible p-value",
+            "note": "Note",
+        }
+    )
+    return (
+        reader_table(
+            regions,
+            caption=f"Regions needed to detect a correlation with {share} power "
+            f"(two-sided, α = {alpha:g})",
+            numeric=regions.columns[:3],
+        ),
+        reader_table(
+            sizes,
+            caption=f"What a given number of regions can detect with {share} power",
+            numeric=sizes.columns[:4],
+        ),
     )
 
 
