@@ -2,14 +2,13 @@
 
 Each page must open without console errors, failed requests or any request for something
 outside the file; every image must load; the cover must show the package and data
-versions. A screenshot of its first screen is saved in the test's temporary folder (a
-full-page one took about 2 s a page; the print test renders every brief whole).
+versions.
 
 What a reader sees is checked too, on a laptop (1280 px) and a phone (390 px) screen: the
 key findings on the first screen, one title, real tables, no text cut off on the right and
 no sideways scrolling, no error output and no internal code outside the collapsed data
-blocks. A screenshot of the first screen of each page at each width is saved. Every brief,
-in English and in Chinese, is printed to A4 and must fit on at most four pages.
+blocks. Every brief, in English and in Chinese, is printed to A4 and must fit on at most
+four pages.
 
 The briefs themselves are checked as a policy reader meets them: no chart taller than two
 phone screens, no element wider than the phone's screen, a "Cite this" block naming the
@@ -18,7 +17,11 @@ mostly in Chinese and linking to its English twin (and back), and the whole-data
 holding every figure of the package.
 
 ``DANGJIAN_BUILT_BRIEFS=DIR`` points the tests at briefs built beforehand (from the
-bundled data) instead of building them, for quick iteration.
+bundled data) instead of building them, for quick iteration. ``DANGJIAN_SCREENSHOTS=DIR``
+saves a screenshot of the first screen of every page each test opens, to look at.
+
+The pages are opened in one browser tab per window size, reused from test to test
+(:class:`Tabs`): opening a tab takes longer than loading a brief into it.
 
 Debian's ``chromium`` is driven through the ``playwright`` package with the system
 executable (Playwright's own browser downloads are never used). Without Chromium the tests
@@ -32,6 +35,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,7 +110,7 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def real_briefs(bundled_run):
+def real_briefs(request):
     """The briefs of the repository's notebooks, built once per run (conftest.bundled_run).
 
     DANGJIAN_BUILT_BRIEFS=DIR opens an existing build instead, for quick runs.
@@ -117,58 +121,100 @@ def real_briefs(bundled_run):
 
         marker = json.loads((Path(prebuilt) / ".dangjian-briefs.json").read_text("utf-8"))
         return Built(Path(prebuilt), marker["data_version"])
-    result = bundled_run.result
+    result = request.getfixturevalue("bundled_run").result
     return Built(result.out, result.build.data_version)
 
 
+class Tabs:
+    """One browser tab per window size, reused by the tests of this module.
+
+    Each test loads its page into the tab (``goto`` replaces the previous page) and finds
+    it showing the screen, not print, media.
+    """
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.open: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+    def context(self, width: int = 1280, height: int = 720):
+        return self._tab(width, height)[0]
+
+    def page(self, width: int = 1280, height: int = 720):
+        page = self._tab(width, height)[1]
+        page.emulate_media(media="screen")
+        return page
+
+    def _tab(self, width: int, height: int) -> tuple[Any, Any]:
+        if (width, height) not in self.open:
+            context = self.browser.new_context(
+                offline=True, viewport={"width": width, "height": height}
+            )
+            self.open[(width, height)] = (context, context.new_page())
+        return self.open[(width, height)]
+
+    def close(self) -> None:
+        for context, _ in self.open.values():
+            context.close()
+        self.open.clear()
+
+
 @pytest.fixture(scope="module")
-def screenshots(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
+def tabs(browser):
+    reused = Tabs(browser)
+    yield reused
+    reused.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save the first screen of ``page`` in DANGJIAN_SCREENSHOTS, when that is set."""
+    folder = os.environ.get("DANGJIAN_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name.replace('/', '-')}.png"))
 
 
 class Visit:
     """One page opened offline, with what went wrong while it loaded."""
 
-    def __init__(self, browser, path: Path, screenshot: Path) -> None:
-        self.context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
-        self.page = self.context.new_page()
+    WIDTH, HEIGHT = 1100, 900
+
+    def __init__(self, tabs: Tabs, path: Path, name: str) -> None:
+        self.context = tabs.context(self.WIDTH, self.HEIGHT)
+        self.page = page = tabs.page(self.WIDTH, self.HEIGHT)
         self.problems: list[str] = []
         self.requests: list[str] = []
-        page = self.page
-        page.on(
-            "console",
-            lambda m: (
+        self.listeners = {
+            "console": lambda m: (
                 self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
             ),
-        )
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on(
-            "requestfailed", lambda r: self.problems.append(f"failed request: {r.url} {r.failure}")
-        )
-        page.on(
-            "request",
-            lambda r: (
+            "pageerror": lambda e: self.problems.append(f"page error: {e}"),
+            "requestfailed": lambda r: self.problems.append(
+                f"failed request: {r.url} {r.failure}"
+            ),
+            "request": lambda r: (
                 self.requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None
             ),
-        )
+        }
+        for event, listener in self.listeners.items():
+            page.on(event, listener)
         page.goto(path.as_uri(), wait_until="load")
         self.images = page.evaluate(
             "() => Array.from(document.images, i => "
             "({src: i.src.slice(0, 30), complete: i.complete, width: i.naturalWidth}))"
         )
-        page.screenshot(path=str(screenshot))
+        screenshot(page, name)
 
     def text(self, selector: str) -> str:
         return self.page.locator(selector).inner_text()
 
     def close(self) -> None:
-        self.context.close()
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_opens_offline_without_errors(browser, real_briefs, screenshots, name):
-    shot = screenshots / f"{name.replace('/', '-')}.png"
-    visit = Visit(browser, real_briefs.out / name, shot)
+def test_page_opens_offline_without_errors(tabs, real_briefs, name):
+    visit = Visit(tabs, real_briefs.out / name, name)
     try:
         assert visit.problems == []
         assert visit.requests == []
@@ -189,7 +235,6 @@ def test_page_opens_offline_without_errors(browser, real_briefs, screenshots, na
         elif name == INDEX:
             links = visit.page.locator(".brief-index-list a")
             assert links.count() == len(BRIEFS)
-        assert shot.stat().st_size > 0
     finally:
         visit.close()
 
@@ -201,11 +246,9 @@ def chinese_fonts_installed() -> bool:
     return bool(out.stdout.strip())
 
 
-def test_fixture_brief_image_loads_and_chinese_uses_a_cjk_font(
-    browser, built_fixture_briefs, screenshots
-):
+def test_fixture_brief_image_loads_and_chinese_uses_a_cjk_font(tabs, built_fixture_briefs):
     result, _, _ = built_fixture_briefs
-    visit = Visit(browser, result.out / "01_alpha.html", screenshots / "fixture-01_alpha.png")
+    visit = Visit(tabs, result.out / "01_alpha.html", "fixture-01_alpha.html")
     try:
         assert visit.problems == []
         assert visit.requests == []
@@ -272,27 +315,22 @@ READER_VIEW = """
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("name", [INDEX, f"zh/{INDEX}", *BRIEFS, *ZH_BRIEFS, *ANNEXES])
-def test_a_reader_sees_findings_tables_and_words(browser, real_briefs, screenshots, name, screen):
+def test_a_reader_sees_findings_tables_and_words(tabs, real_briefs, name, screen):
     width, height = SCREENS[screen]
-    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        stem = Path(name.replace("/", "-")).stem
-        page.screenshot(path=str(screenshots / f"first-screen-{stem}-{screen}.png"))
-        seen = page.evaluate(READER_VIEW, CODE.pattern)
-        assert seen["clipped"] == [], "text cut off on the right"
-        assert seen["pageWidth"] <= seen["viewWidth"], "the page scrolls sideways"
-        if name in ANNEXES:
-            assert seen["tables"] >= 1, "no HTML table"
-        assert seen["keyTop"] is not None, "no key findings"
-        assert 0 <= seen["keyTop"] < seen["screenHeight"]
-        assert seen["keyHeadlineBottom"] <= seen["screenHeight"], "headline below the first screen"
-        assert seen["h1"] == 1
-        assert seen["stderr"] == 0 and seen["errors"] == 0
-        assert seen["codes"] == [], "internal codes in the visible text"
-    finally:
-        context.close()
+    page = tabs.page(width, height)
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    screenshot(page, f"first-screen-{Path(name).stem}-{screen}")
+    seen = page.evaluate(READER_VIEW, CODE.pattern)
+    assert seen["clipped"] == [], "text cut off on the right"
+    assert seen["pageWidth"] <= seen["viewWidth"], "the page scrolls sideways"
+    if name in ANNEXES:
+        assert seen["tables"] >= 1, "no HTML table"
+    assert seen["keyTop"] is not None, "no key findings"
+    assert 0 <= seen["keyTop"] < seen["screenHeight"]
+    assert seen["keyHeadlineBottom"] <= seen["screenHeight"], "headline below the first screen"
+    assert seen["h1"] == 1
+    assert seen["stderr"] == 0 and seen["errors"] == 0
+    assert seen["codes"] == [], "internal codes in the visible text"
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -304,45 +342,37 @@ PRINTED: dict[str, int] = {}
 
 
 @pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS])
-def test_every_brief_prints_to_at_most_four_a4_pages(browser, real_briefs, tmp_path, name):
-    context = browser.new_context(offline=True)
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        rows = page.evaluate(
-            "() => Array.from(document.querySelectorAll('tr'), "
-            "r => getComputedStyle(r).breakInside)"
-        )
-        assert set(rows) <= {"avoid"}
-        wide = page.evaluate(
-            "() => Array.from(document.querySelectorAll('img, svg')).filter("
-            "i => i.getBoundingClientRect().width > document.body.clientWidth + 1).length"
-        )
-        assert wide == 0, "a chart is wider than the page"
-        pdf = page.pdf(format="A4", print_background=False)
-        (tmp_path / "brief.pdf").write_bytes(pdf)
-        PRINTED[name] = pdf_pages(pdf)
-        print(f"{name}: {PRINTED[name]} printed A4 pages")
-        assert 0 < PRINTED[name] <= MAX_PRINTED_PAGES
-    finally:
-        context.close()
+def test_every_brief_prints_to_at_most_four_a4_pages(tabs, real_briefs, tmp_path, name):
+    page = tabs.page()
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    rows = page.evaluate(
+        "() => Array.from(document.querySelectorAll('tr'), "
+        "r => getComputedStyle(r).breakInside)"
+    )
+    assert set(rows) <= {"avoid"}
+    wide = page.evaluate(
+        "() => Array.from(document.querySelectorAll('img, svg')).filter("
+        "i => i.getBoundingClientRect().width > document.body.clientWidth + 1).length"
+    )
+    assert wide == 0, "a chart is wider than the page"
+    pdf = page.pdf(format="A4", print_background=False)
+    (tmp_path / "brief.pdf").write_bytes(pdf)
+    PRINTED[name] = pdf_pages(pdf)
+    print(f"{name}: {PRINTED[name]} printed A4 pages")
+    assert 0 < PRINTED[name] <= MAX_PRINTED_PAGES
 
 
-def test_an_annex_prints_to_a4_without_splitting_table_rows(browser, real_briefs, tmp_path):
-    context = browser.new_context(offline=True)
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / ANNEXES[0]).as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        rows = page.evaluate(
-            "() => Array.from(document.querySelectorAll('tr'), "
-            "r => getComputedStyle(r).breakInside)"
-        )
-        assert rows and set(rows) == {"avoid"}
-        assert pdf_pages(page.pdf(format="A4", print_background=False)) > 0
-    finally:
-        context.close()
+def test_an_annex_prints_to_a4_without_splitting_table_rows(tabs, real_briefs, tmp_path):
+    page = tabs.page()
+    page.goto((real_briefs.out / ANNEXES[0]).as_uri(), wait_until="load")
+    page.emulate_media(media="print")
+    rows = page.evaluate(
+        "() => Array.from(document.querySelectorAll('tr'), "
+        "r => getComputedStyle(r).breakInside)"
+    )
+    assert rows and set(rows) == {"avoid"}
+    assert pdf_pages(page.pdf(format="A4", print_background=False)) > 0
 
 
 PHONE_VIEW = """
@@ -374,57 +404,45 @@ PHONE_VIEW = """
 
 
 @pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS, *ANNEXES, INDEX, f"zh/{INDEX}"])
-def test_charts_and_elements_fit_a_phone(browser, real_briefs, name):
+def test_charts_and_elements_fit_a_phone(tabs, real_briefs, name):
     width, height = SCREENS["phone"]
-    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        seen = page.evaluate(PHONE_VIEW)
-        assert seen["wide"] == [], "elements wider than the screen"
-        assert seen["pageWidth"] <= width
-        assert all(h <= 2 * seen["screen"] for h in seen["charts"]), seen["charts"]
-        if name in BRIEFS:  # the builder allows at most two cells tagged 'brief'
-            assert len(seen["charts"]) <= 2
-    finally:
-        context.close()
+    page = tabs.page(width, height)
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    seen = page.evaluate(PHONE_VIEW)
+    assert seen["wide"] == [], "elements wider than the screen"
+    assert seen["pageWidth"] <= width
+    assert all(h <= 2 * seen["screen"] for h in seen["charts"]), seen["charts"]
+    if name in BRIEFS:  # the builder allows at most two cells tagged 'brief'
+        assert len(seen["charts"]) <= 2
 
 
 @pytest.mark.parametrize("name", [*BRIEFS, *ZH_BRIEFS])
-def test_every_brief_says_how_to_cite_it(browser, real_briefs, name):
-    context = browser.new_context(offline=True)
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        cite = page.locator("#cite")
-        assert cite.count() == 1, "no #cite block"
-        text = cite.inner_text()
-        assert real_briefs.data_version in text
-        assert dangjian_analysis.__version__ in text
-        assert re.search(r"\d{4}-\d{2}-\d{2}", text), "no date"
-        assert name in text, "no address"
-        assert page.locator("#licence").is_visible()
-        annex = page.locator(f'a[href$="annex/{Path(name).name}"]')
-        assert annex.count() >= 1, "no link to the annex"
-    finally:
-        context.close()
+def test_every_brief_says_how_to_cite_it(tabs, real_briefs, name):
+    page = tabs.page()
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    cite = page.locator("#cite")
+    assert cite.count() == 1, "no #cite block"
+    text = cite.inner_text()
+    assert real_briefs.data_version in text
+    assert dangjian_analysis.__version__ in text
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text), "no date"
+    assert name in text, "no address"
+    assert page.locator("#licence").is_visible()
+    annex = page.locator(f'a[href$="annex/{Path(name).name}"]')
+    assert annex.count() >= 1, "no link to the annex"
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("name", [INDEX, f"zh/{INDEX}"])
-def test_the_index_answers_on_its_first_screen(browser, real_briefs, name, screen):
+def test_the_index_answers_on_its_first_screen(tabs, real_briefs, name, screen):
     width, height = SCREENS[screen]
-    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        box = page.locator("#answer").bounding_box()
-        assert box is not None, "no #answer"
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
-        title = page.locator("h1").inner_text()
-        assert "dangjian" not in title.lower(), "the title is the package name"
-    finally:
-        context.close()
+    page = tabs.page(width, height)
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    box = page.locator("#answer").bounding_box()
+    assert box is not None, "no #answer"
+    assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
+    title = page.locator("h1").inner_text()
+    assert "dangjian" not in title.lower(), "the title is the package name"
 
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -440,22 +458,18 @@ def chinese_share(text: str) -> float:
 @pytest.mark.parametrize(
     "name", [f"zh/{INDEX}", "zh/glossary.html", *ZH_BRIEFS, INDEX, "glossary.html", *BRIEFS]
 )
-def test_every_page_links_its_twin_and_chinese_pages_read_as_chinese(browser, real_briefs, name):
-    context = browser.new_context(offline=True)
-    try:
-        page = context.new_page()
-        page.goto((real_briefs.out / name).as_uri(), wait_until="load")
-        twin = page.locator("a.twin-link")
-        assert twin.count() == 1, "no link to the page in the other language"
-        href = twin.get_attribute("href")
-        target = (real_briefs.out / name).parent / href
-        expected = name[3:] if name.startswith("zh/") else f"zh/{name}"
-        assert target.resolve() == (real_briefs.out / expected).resolve()
-        if name.startswith("zh/"):
-            share = chinese_share(page.locator("body").inner_text())
-            assert share > 0.6, f"visible text only {share:.0%} Chinese"
-    finally:
-        context.close()
+def test_every_page_links_its_twin_and_chinese_pages_read_as_chinese(tabs, real_briefs, name):
+    page = tabs.page()
+    page.goto((real_briefs.out / name).as_uri(), wait_until="load")
+    twin = page.locator("a.twin-link")
+    assert twin.count() == 1, "no link to the page in the other language"
+    href = twin.get_attribute("href")
+    target = (real_briefs.out / name).parent / href
+    expected = name[3:] if name.startswith("zh/") else f"zh/{name}"
+    assert target.resolve() == (real_briefs.out / expected).resolve()
+    if name.startswith("zh/"):
+        share = chinese_share(page.locator("body").inner_text())
+        assert share > 0.6, f"visible text only {share:.0%} Chinese"
 
 
 def test_the_whole_data_download_holds_every_figure(browser, real_briefs):
