@@ -404,8 +404,10 @@ def execute_notebooks(
     pool = concurrent.futures.ThreadPoolExecutor(
         max_workers=max(1, workers), thread_name_prefix="briefs"
     )
-    futures = [pool.submit(work, path, nb) for path, nb in loaded]
+    futures: list[concurrent.futures.Future[None]] = []
     try:
+        for path, nb in loaded:  # within the try: an interrupt may come as they start
+            futures.append(pool.submit(work, path, nb))
         # Waited for in short steps: Ctrl-C may reach a worker thread rather than the main
         # thread, and Python raises KeyboardInterrupt in the main thread only when it next
         # runs; a wait without a timeout would last until the running cells end.
