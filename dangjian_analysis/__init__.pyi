@@ -65,7 +65,12 @@ from .analysis.national import (
     national_series_plot_table,
     national_sources,
 )
-from .analysis.overview import figures_by_topic, qualifier_counts, sources_overview
+from .analysis.overview import (
+    figures_by_topic,
+    linked_disagreements,
+    qualifier_counts,
+    sources_overview,
+)
 from .analysis.power import (
     critical_rank_correlation,
     fisher_z_min_detectable_r,

@@ -265,6 +265,27 @@ def test_no_indicator_region_or_scope_code_of_the_bundled_data_in_code_or_notebo
     assert found == [], "codes of the bundled data belong in analysis.json:\n" + "\n".join(found)
 
 
+def test_no_figure_id_of_the_bundled_data_in_code_or_notebooks():
+    """A notebook or module never looks a figure up by its id: the analysis settings name
+    the cases to show (``examples`` of analysis.json), so a researcher's own package runs."""
+    import csv
+
+    with (ROOT / "data" / "figures.csv").open(encoding="utf-8", newline="") as fh:
+        ids = {row["figure_id"] for row in csv.DictReader(fh)}
+    assert "tc-008" in ids
+    found = []
+    for path in _modules():
+        for line, value in _string_constants(path.read_text(encoding="utf-8")):
+            if value in ids:
+                found.append(f"{path.relative_to(ROOT)}:{line}: {value!r}")
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell, source in _code_cells(notebook):
+            for line, value in _string_constants(source):
+                if value in ids:
+                    found.append(f"{notebook.name} cell {cell}:{line}: {value!r}")
+    assert found == [], "figure ids of the bundled data in code:\n" + "\n".join(found)
+
+
 def test_the_code_check_finds_a_code_typed_in_a_cell():
     codes = _bundled_codes()
     source = 'CLAIMED = {"tongcheng": 1.0}\nlabel = f"{n} tongcheng firms"\n'

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
 from dangjian_analysis import load_figures, load_indicators, load_sources
 from dangjian_analysis.analysis.overview import (
     TOPICS,
@@ -62,3 +65,75 @@ def test_code_constants_match_the_schema_enums():
 
     assert enum("indicators", "topic") == TOPICS
     assert enum("figures", "qualifier") == QUALIFIERS
+
+
+def _linked_rows(**changes):
+    """Two figures of one source linked by see_also (73 and 52), with ``changes`` to the
+    second."""
+    base = {
+        "source_id": "src_a", "region_id": "r1", "entity": None, "indicator": "party_orgs",
+        "scope": "all", "period_earliest": pd.Timestamp("2013-01-01"),
+        "period_latest": pd.Timestamp("2014-12-31"), "unit_kind": "count",
+    }  # fmt: skip
+    first = {**base, "figure_id": "a-1", "value": 73.0, "see_also": "a-2"}
+    second = {**base, "figure_id": "a-2", "value": 52.0, "see_also": None, **changes}
+    return pd.DataFrame([first, second])
+
+
+def test_linked_disagreements_pairs_linked_figures_that_differ():
+    from dangjian_analysis import linked_disagreements
+
+    pairs = linked_disagreements(_linked_rows())
+    assert pairs[["first", "second", "first_value", "second_value"]].values.tolist() == [
+        ["a-1", "a-2", 73.0, 52.0]
+    ]
+    assert list(pairs.columns) == [
+        "source_id", "region_id", "indicator", "scope", "first", "second", "first_value",
+        "second_value", "unit_kind",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"value": 73.0},  # the same number twice
+        {"source_id": "src_b"},  # two sources disagreeing: not a self-contradiction
+        {"scope": "other"},
+        {"entity": "某公司"},
+        {
+            "period_earliest": pd.Timestamp("2015-01-01"),
+            "period_latest": pd.Timestamp("2015-12-31"),
+        },
+    ],
+    ids=["same value", "other source", "other scope", "other entity", "later period"],
+)
+def test_linked_disagreements_leaves_out_what_is_not_one_source_disagreeing(changes):
+    from dangjian_analysis import linked_disagreements
+
+    assert linked_disagreements(_linked_rows(**changes)).empty
+
+
+def test_linked_disagreements_needs_a_link_and_keeps_what_is_asked_for():
+    from dangjian_analysis import linked_disagreements
+
+    unlinked = _linked_rows()
+    unlinked["see_also"] = None
+    assert linked_disagreements(unlinked).empty
+    rows = _linked_rows()
+    assert len(linked_disagreements(rows, region_id="r1", indicators=["party_orgs"])) == 1
+    assert linked_disagreements(rows, region_id="r2").empty
+    assert linked_disagreements(rows, indicators=["party_members"]).empty
+    assert linked_disagreements(rows, scope="other").empty
+    assert list(linked_disagreements(rows.iloc[0:0]).columns)[:2] == ["source_id", "region_id"]
+
+
+def test_the_settings_name_tongchengs_contradiction(figures, settings):
+    from dangjian_analysis import linked_disagreements
+
+    case = settings.example("self_contradiction")
+    pairs = linked_disagreements(
+        figures, region_id=case.region_id, indicators=case.measures, scope=case.scope
+    )
+    assert pairs[["first", "second", "first_value", "second_value"]].values.tolist() == [
+        ["tc-008", "tc-034", 73.0, 52.0]
+    ]
