@@ -435,6 +435,34 @@ def test_outputs_that_show_codes_are_folded_into_a_data_block():
     assert "text/html" not in image.data
 
 
+def test_the_codes_under_reader_tables_stay_out_of_the_briefs():
+    import nbformat
+    import pandas as pd
+
+    import dangjian_analysis as dj
+    from dangjian_analysis.briefs.render import drop_table_codes
+
+    table = dj.reader_table(
+        pd.DataFrame({"Region": ["通城县 Tongcheng County"], "Coverage": ["100%"]}),
+        caption="Coverage",
+        codes=pd.DataFrame({"region_id": ["tongcheng"], "figure_id": ["tc-009"]}),
+    )
+    shown = table.to_html()
+    assert "tc-009" in shown  # JupyterLab shows the codes, collapsed
+    cell = nbformat.v4.new_code_cell("table")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": shown}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<details>kept</details>"}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert drop_table_codes(nb) == 1
+    page = cell.outputs[0].data["text/html"]
+    assert "tc-009" not in page and "tongcheng</td>" not in page
+    assert "通城县 Tongcheng County" in page and "Coverage" in page
+    assert cell.outputs[1].data["text/html"] == "<details>kept</details>"
+    assert drop_table_codes(nb) == 0
+
+
 def test_stderr_is_found_and_named_by_cell():
     from dangjian_analysis.briefs.render import RenderError, check_no_stderr
 

@@ -54,6 +54,8 @@ def test_bundled_annex_shows_reader_tables_not_folded_outputs(path, bundled_run)
     assert html.escape(FOLDED_SUMMARY) not in page
     brief = (bundled_run.result.out / f"{path.stem}.html").read_text("utf-8")
     assert '<details class="brief-data brief-folded"' not in brief
+    # Codes and figure ids stay in the data download, not under the tables.
+    assert "table-codes" not in page and "table-codes" not in brief
 
 
 # --- the check itself ---------------------------------------------------------------------

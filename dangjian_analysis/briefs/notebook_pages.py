@@ -39,6 +39,7 @@ from dangjian_analysis.briefs.render import (
     RenderError,
     check_no_stderr,
     describe_images,
+    drop_table_codes,
     exporter,
     fold_coded_outputs,
     fragments,
@@ -118,8 +119,9 @@ def prepare_notebook(
     """Check and reshape executed ``nb`` for its brief; return the key findings and subtitle.
 
     Fails when a cell wrote to stderr or the key findings are missing; lifts the key
-    findings out of the notebook, folds outputs that show internal codes into data blocks
-    and leaves one ``<h1>`` (the cover's).
+    findings out of the notebook, leaves out the codes kept under reader tables, folds
+    outputs that still show internal codes into data blocks and leaves one ``<h1>`` (the
+    cover's).
     """
     try:
         check_no_stderr(nb, name, injected)
@@ -128,6 +130,7 @@ def prepare_notebook(
         raise BriefBuildError(str(exc)) from None
     describe_images(nb)
     subtitle = split_title(nb, title)
+    drop_table_codes(nb)
     fold_coded_outputs(nb)
     return key, subtitle
 

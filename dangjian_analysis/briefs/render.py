@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dangjian_analysis.report.findings import KEY_FINDINGS_TAG
+from dangjian_analysis.report.reader import CODES_BLOCK_CLASS
 
 if TYPE_CHECKING:
     import jinja2
@@ -35,6 +36,7 @@ __all__ = [
     "RenderError",
     "check_no_stderr",
     "describe_images",
+    "drop_table_codes",
     "exporter",
     "fold_coded_outputs",
     "fragments",
@@ -57,6 +59,9 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _DETAILS = re.compile(r"<details\b.*?</details>", re.S | re.I)
 _STYLE = re.compile(r"<(style|script)\b.*?</\1>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
+_CODES_BLOCK = re.compile(
+    r'<details class="' + re.escape(CODES_BLOCK_CLASS) + r'">.*?</details>', re.S
+)
 _HEADLINE = re.compile(r'<p class="key-findings-headline">(.*?)</p>', re.S)
 
 
@@ -193,6 +198,26 @@ def _folded(inner_html: str) -> str:
         f'<details class="brief-data brief-folded"><summary>{html.escape(FOLDED_SUMMARY)}'
         f'</summary><div class="brief-folded-body">{inner_html}</div></details>'
     )
+
+
+def drop_table_codes(nb: NotebookNode) -> int:
+    """Leave out the collapsed block of codes and figure ids under each reader table.
+
+    A reader table (:class:`~dangjian_analysis.report.reader.ReaderTable`) keeps its rows'
+    codes in a ``<details>`` block for researchers in JupyterLab; a brief shows words only,
+    and the codes stay in the data download. Returns the number of blocks left out.
+    """
+    dropped = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" not in data:
+                continue
+            text, count = _CODES_BLOCK.subn("", _text(data["text/html"]))
+            if count:
+                data["text/html"] = text
+                dropped += count
+    return dropped
 
 
 def fold_coded_outputs(nb: NotebookNode) -> int:

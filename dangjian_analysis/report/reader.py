@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from dangjian_analysis.package.settings import AnalysisSettings
 
 __all__ = [
+    "CODES_BLOCK_CLASS",
     "DATA_SUMMARY",
     "ReaderTable",
     "Vocabulary",
@@ -53,6 +54,8 @@ __all__ = [
 
 #: Summary line of the collapsed block that keeps a table's codes and figure ids.
 DATA_SUMMARY = "Data: codes and figure ids of these rows"
+#: Class of that block: the briefs leave it out (codes and ids stay in the data download).
+CODES_BLOCK_CLASS = "brief-data table-codes"
 
 # --- words for codes -------------------------------------------------------------------
 
@@ -230,7 +233,8 @@ class ReaderTable:
         """Render the table as HTML.
 
         A ``<figure class="reader-table">`` holds a scrollable box with the table, the
-        notes, and a collapsed ``<details class="brief-data">`` with the codes.
+        notes, and a collapsed ``<details class="brief-data table-codes">`` with the codes
+        (shown in JupyterLab; the briefs leave it out).
         """
         table = self.table
         uuid = _uuid(self.caption, table.to_csv(index=False))
@@ -273,7 +277,8 @@ class ReaderTable:
         if self.codes is not None and not self.codes.empty:
             codes = self.codes.to_html(index=False, border=0, na_rep="", classes="codes-table")
             parts.append(
-                f'<details class="brief-data"><summary>{html.escape(DATA_SUMMARY)}</summary>'
+                f'<details class="{CODES_BLOCK_CLASS}">'
+                f"<summary>{html.escape(DATA_SUMMARY)}</summary>"
                 f'<div class="reader-table-box">{codes}</div></details>'
             )
         parts.append("</figure>")
