@@ -131,6 +131,13 @@ def test_power_tables_read_without_codes() -> None:
     assert second.table["Smallest correlation detected with 80% power"].tolist() == [
         "none up to 0.99", "0.82",
     ]
+    assert second.table["Note"].tolist() == [
+        "no ordering of 3 reaches p ≤ 0.05",
+        "significant when Spearman's rho is 0.648 or more, either way",
+    ]
+    assert second.table["Fisher z approximation (Pearson)"].tolist() == [
+        "not defined for 3 regions or fewer", "0.79",
+    ]
 
 
 def test_derived_table_names_both_scopes_of_a_ratio_across_populations() -> None:

@@ -624,6 +624,19 @@ def _p_words(text: str) -> str:
     return "below 0.001" if p < 0.001 else f"{p:.3g}"
 
 
+_SIGNIFICANT_FROM = re.compile(r"significant from \|(\w+)\| ≥ ([0-9.]+)")
+_STATISTIC_NAMES = {"spearman": "Spearman's rho", "kendall": "Kendall's tau"}
+
+
+def _note_words(note: str) -> str:
+    """``significant from |spearman| ≥ 0.648`` as words (other notes are words already)."""
+    match = _SIGNIFICANT_FROM.fullmatch(note.strip())
+    if match is None:
+        return note
+    name = _STATISTIC_NAMES.get(match.group(1), match.group(1))
+    return f"significant when {name} is {match.group(2)} or more, either way"
+
+
 def power_tables(
     needed: pd.DataFrame, detectable: pd.DataFrame, *, alpha: float = 0.05, power: float = 0.8
 ) -> tuple[ReaderTable, ReaderTable]:
@@ -643,6 +656,11 @@ def power_tables(
     ).replace({"none": "more than any number tried"})
     sizes = detectable.assign(
         smallest_exact_p=[_p_words(p) for p in detectable["smallest_exact_p"]],
+        fisher_z_pearson=[
+            str(z) if str(z).strip() else "not defined for 3 regions or fewer"
+            for z in detectable["fisher_z_pearson"]
+        ],
+        note=[_note_words(str(n)) for n in detectable["note"]],
         min_detectable_r=[
             "none up to 0.99" if r == "none" else r for r in detectable["min_detectable_r"]
         ],
