@@ -284,3 +284,18 @@ def test_scatter_notes_name_scopes_in_words(settings) -> None:
         labelled["note"]
     )
     assert "_" not in " ".join(plain["note"])
+
+
+@pytest.mark.parametrize(
+    ("value", "unit_kind", "shown"),
+    [
+        (1_885_000, "count", "189万 (1.89 million)"),  # 万 and million from one rounding
+        (2_385_000, "count", "239万 (2.39 million)"),  # halves round up, not to even
+        (238_500, "count", "23.9万 (239,000)"),
+        (0.0235, "ratio", "2.35%"),
+        (0.02345, "ratio", "2.35%"),
+        (2.125e8, "yuan", "2.13亿元"),
+    ],
+)
+def test_reader_numbers_round_halves_up_and_agree_with_themselves(value, unit_kind, shown):
+    assert reader_number(value, unit_kind) == shown

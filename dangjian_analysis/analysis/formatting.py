@@ -15,6 +15,7 @@ Two registers, one set of rules for units and periods:
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
@@ -113,12 +114,26 @@ def _is_open(x: float) -> bool:
     return math.isnan(x) or math.isinf(x)
 
 
-def _significant(x: float, digits: int) -> str:
+def _rounded(x: float | Decimal, digits: int) -> Decimal:
+    """``x`` rounded to ``digits`` significant digits, halves away from zero.
+
+    The number is rounded as written in decimal (``repr``): 1,885,000 to three digits is
+    1,890,000 and 238.5 is 239, never the binary float's nearer neighbour or the even one.
+    """
+    value = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    if value == 0:
+        return Decimal(0)
+    step = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _significant(x: float | Decimal, digits: int) -> str:
     """``x`` rounded to ``digits`` significant digits, without trailing zeros."""
     if x == 0:
         return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
-    text = f"{x:,.{decimals}f}"
+    value = _rounded(x, digits)
+    decimals = max(0, digits - 1 - value.adjusted())
+    text = f"{value:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -130,7 +145,7 @@ def _share(x: float) -> str:
     More digits are kept when rounding would turn a share short of 100% (or above 0%) into
     100% (or 0%).
     """
-    pct = x * 100
+    pct = Decimal(repr(float(x))) * 100  # 0.02345 is 2.345%, not 2.3449999999999998%
     for digits in (3, 4, 5):
         text = _significant(pct, digits)
         value = float(text.replace(",", ""))
@@ -140,11 +155,17 @@ def _share(x: float) -> str:
 
 
 def _count(x: float) -> str:
-    """Format a count: below 10,000 as printed, larger ones in 万 with the English number."""
+    """Format a count: below 10,000 as printed, larger ones in 万 with the English number.
+
+    Both are written from one rounded number, so they always agree (189万, 1.89 million).
+    """
     if abs(x) >= 1e4:
-        wan = _significant(x / 1e4, 3)
+        rounded = float(_rounded(x, 3))
+        wan = _significant(rounded / 1e4, 3)
         english = (
-            f"{_significant(x / 1e6, 3)} million" if abs(x) >= 1e6 else _significant(x, 3)
+            f"{_significant(rounded / 1e6, 3)} million"
+            if abs(rounded) >= 1e6
+            else _significant(rounded, 3)
         )
         return f"{wan}万 ({english})"
     if float(x).is_integer():
