@@ -75,8 +75,10 @@ def _linked_rows(**changes):
         "scope": "all", "period_earliest": pd.Timestamp("2013-01-01"),
         "period_latest": pd.Timestamp("2014-12-31"), "unit_kind": "count",
     }  # fmt: skip
-    first = {**base, "figure_id": "a-1", "value": 73.0, "see_also": "a-2"}
-    second = {**base, "figure_id": "a-2", "value": 52.0, "see_also": None, **changes}
+    first = {**base, "figure_id": "a-1", "value": 73.0, "lower": 73.0, "upper": 73.0,
+             "see_also": "a-2"}  # fmt: skip
+    second = {**base, "figure_id": "a-2", "value": 52.0, "lower": 52.0, "upper": 52.0,
+              "see_also": None, **changes}  # fmt: skip
     return pd.DataFrame([first, second])
 
 
@@ -96,7 +98,7 @@ def test_linked_disagreements_pairs_linked_figures_that_differ():
 @pytest.mark.parametrize(
     "changes",
     [
-        {"value": 73.0},  # the same number twice
+        {"value": 73.0, "lower": 73.0, "upper": 73.0},  # the same number twice
         {"source_id": "src_b"},  # two sources disagreeing: not a self-contradiction
         {"scope": "other"},
         {"entity": "某公司"},
@@ -137,3 +139,16 @@ def test_the_settings_name_tongchengs_contradiction(figures, settings):
     assert pairs[["first", "second", "first_value", "second_value"]].values.tolist() == [
         ["tc-008", "tc-034", 73.0, 52.0]
     ]
+
+
+def test_linked_disagreements_compares_bounds_and_counts_missing_values_as_equal():
+    from dangjian_analysis import linked_disagreements
+
+    nan = float("nan")
+    # "70余" (at least 70, no upper bound) against "70": a pair.
+    open_upper = _linked_rows(value=73.0, lower=73.0, upper=nan)
+    assert len(linked_disagreements(open_upper)) == 1
+    # Two figures without a value (missing on both sides): no disagreement.
+    both_missing = _linked_rows()
+    both_missing[["value", "lower", "upper"]] = nan
+    assert linked_disagreements(both_missing).empty

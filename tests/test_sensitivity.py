@@ -155,6 +155,32 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path, settings) ->
     assert tips.loc[("pinghu", "coverage"), "text"] == "negative for coverage in (72.52%, 100%]"
 
 
+def test_a_higher_growth_figure_changes_the_rank_correlation(tmp_path, settings) -> None:
+    """Tongcheng's output growth (tc-022) printed as 25.4% instead of 15.4% puts it above
+    Yongchuan's 21.8%: the three regions then rank alike on both, and rho is +1, not +0.5.
+    (Notebook 03's checked outputs show rho; tests/test_notebooks.py checks that they catch
+    a changed figure.)"""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    rows = read_csv(data / "figures.csv")
+    row = next(r for r in rows if r["figure_id"] == "tc-022")
+    assert row["raw"] == "15.4%"
+    row.update(raw="25.4%", value="0.254", lower="0.254", upper="0.254")
+    write_csv(data / "figures.csv", rows, list(rows[0]))
+    before = preferred_pairs(
+        cross_section(dj.load_figures(DATA), dj.load_scopes(DATA), "output_growth",
+                      settings=settings)
+    )
+    after = preferred_pairs(
+        cross_section(dj.load_figures(data), dj.load_scopes(data), "output_growth",
+                      settings=settings)
+    )
+    assert after.set_index("region_id").loc["tongcheng", "outcome_value"] == pytest.approx(0.254)
+    rho = [dj.rank_correlation(p.coverage_value, p.outcome_value).statistic
+           for p in (before, after)]  # fmt: skip
+    assert rho == [pytest.approx(0.5), pytest.approx(1.0)]
+
+
 def test_notebook_03_reports_the_flipped_sign(flipped_sign_run) -> None:
     """Notebook 03 run on the copied package with more Pinghu organizations
     (conftest.flipped_sign_run): its key findings report a negative rank correlation and

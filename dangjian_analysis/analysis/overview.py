@@ -97,7 +97,8 @@ def linked_disagreements(
 
     Two figures are a pair when one names the other in ``see_also`` and they share the
     source, region, entity, indicator and scope, their reference periods overlap and their
-    values differ. ``see_also`` links related figures: such a pair is a self-contradiction
+    values or bounds differ ("70余" against "70" is a pair; two missing values are equal).
+    ``see_also`` links related figures: such a pair is a self-contradiction
     of the source (both figures kept) or counts of overlapping groups, and the figures'
     ``notes`` say which; the analysis settings name a contradiction to show as the example
     ``self_contradiction``. ``region_id``, ``indicators`` and ``scope`` keep the pairs of
@@ -133,7 +134,7 @@ def linked_disagreements(
                     for c in ("source_id", "region_id", "entity", "indicator", "scope"))
                 and a["period_earliest"] <= b["period_latest"]
                 and b["period_earliest"] <= a["period_latest"]
-                and a["value"] != b["value"]
+                and not all(_same(a.get(c), b.get(c)) for c in ("value", "lower", "upper"))
             ):  # fmt: skip
                 found[(a["figure_id"], b["figure_id"])] = [
                     a["source_id"], a["region_id"], a["indicator"], a["scope"], a["figure_id"],
