@@ -345,6 +345,33 @@ def test_index_opens_with_the_bottom_line_of_every_brief(built_fixture_briefs):
     assert index.index("Alpha shows the coverage rate") < index.index("Beta cites nothing.")
 
 
+def test_the_answer_counts_the_published_estimates_it_is_given():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from dangjian_analysis.briefs.front import answer_html
+
+    briefs = [SimpleNamespace(name=n, file=f"{n}.html") for n in ("03_a", "07_b", "08_c")]
+    estimates = pd.DataFrame(
+        {
+            "publication_id": ["p1", "p1", "p2"],
+            "direction": ["+", "-", "none"],
+            "outcome_family": ["tax", "performance", "other"],
+            "design": ["cross_section", "did", "cross_section"],
+        }
+    )
+    english = answer_html(briefs, "en", estimates)
+    assert (
+        "of 3 estimates in 2 publications, 1 find higher outcomes in firms with a party "
+        "organization, 1 lower and 1 no relationship; only 1 are on output or tax, and 2 "
+        "compare firms at one point in time"
+    ) in english
+    chinese = answer_html(briefs, "zh", estimates)
+    assert "2篇文献的3个估计中，1个发现有党组织的企业相应指标更高，1个更低" in chinese
+    assert not re.search(r"\d+ estimates", answer_html(briefs, "en", estimates.iloc[0:0]))
+
+
 def test_a_cell_that_writes_to_stderr_fails_the_build(tmp_path):
     notebooks = tmp_path / "nbs"
     notebooks.mkdir()

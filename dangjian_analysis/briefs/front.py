@@ -3,8 +3,9 @@
 The index and the glossary exist in English and in Chinese (``zh/``).
 
 The index answers the project's question on its first screen (``id="answer"``): what
-regional reports can and cannot say, and where the firm-level evidence is. The answer
-states no number: the numbers are in the briefs it links to, computed by their notebooks.
+regional reports can and cannot say, and what firm-level studies report. Its only numbers
+are the counts of the package's published estimates, computed from the rows; the other
+numbers are in the briefs it links to, computed by their notebooks.
 
 The download is one zip file beside the index, ``<package name>-<version>.zip``: every
 table of the data package as CSV, its ``datapackage.json``, its Markdown documents and a
@@ -108,20 +109,49 @@ def _link(briefs: Sequence[Any], prefix: str, text: str) -> str:
     return ""
 
 
-def answer_html(briefs: Sequence[Any], language: str) -> str:
+def _studies_counts(estimates: Any) -> dict[str, int] | None:
+    """Count the published estimates for the answer; None without any."""
+    if estimates is None or estimates.empty:
+        return None
+    from dangjian_analysis.analysis.published import count_estimates
+
+    overall = count_estimates(estimates, None).iloc[0]
+    return {
+        "total": int(overall["total"]),
+        "publications": int(overall["publications"]),
+        "higher": int(overall["positive"]),
+        "lower": int(overall["negative"]),
+        "none": int(overall["none"]),
+        "output_or_tax": int(estimates["outcome_family"].isin(["output_sales", "tax"]).sum()),
+        "cross_section": int((estimates["design"] == "cross_section").sum()),
+    }
+
+
+def answer_html(briefs: Sequence[Any], language: str, estimates: Any = None) -> str:
     """Return the index's answer paragraph (inner HTML) in ``language``.
 
     It links brief 03 (coverage against growth) and brief 07 (what firm-level studies
-    find) when the build has them, and states no number.
+    find) when the build has them. With the package's published estimates (``estimates``,
+    rows of :func:`~dangjian_analysis.package.loaders.load_estimates`) it says in one
+    clause what they report, counted from the rows.
     """
+    counts = _studies_counts(estimates)
     regional = _link(briefs, "03", "brief 03" if language == "en" else "简报03")
     firm = _link(briefs, "07", "brief 07" if language == "en" else "简报07")
     design = _link(briefs, "08", "brief 08" if language == "en" else "简报08")
     if language == "zh":
         see = f"（见{regional}）" if regional else ""
         if firm:
+            found = (
+                f"：{counts['publications']}篇文献的{counts['total']}个估计中，"
+                f"{counts['higher']}个发现有党组织的企业相应指标更高，{counts['lower']}个更低，"
+                f"{counts['none']}个未发现关系，涉及产值或税收的只有{counts['output_or_tax']}个，"
+                f"{counts['cross_section']}个只是同一时点的横截面比较"
+                if counts
+                else ""
+            )
             studies = (
-                f"已发表的企业层面研究做的正是这种比较，其发现、研究设计与局限见{firm}"
+                f"已发表的企业层面研究做的正是这种比较{found}。其发现、研究设计与局限见{firm}"
                 + (f"，一套可用自有企业数据运行的设计见{design}" if design else "")
                 + "。"
             )
@@ -137,8 +167,17 @@ def answer_html(briefs: Sequence[Any], language: str) -> str:
         )
     see = f" ({regional})" if regional else ""
     if firm:
+        found = (
+            f": of {counts['total']} estimates in {counts['publications']} publications, "
+            f"{counts['higher']} find higher outcomes in firms with a party organization, "
+            f"{counts['lower']} lower and {counts['none']} no relationship; only "
+            f"{counts['output_or_tax']} are on output or tax, and {counts['cross_section']} "
+            "compare firms at one point in time"
+            if counts
+            else ""
+        )
         studies = (
-            "Published firm-level studies make that comparison; "
+            f"Published firm-level studies make that comparison{found}. "
             f"{firm} sets out what they report, how they were designed and where they fall short"
             + (f", and {design} a design to run on one's own firm data" if design else "")
             + "."
@@ -225,6 +264,14 @@ def write_front(
     """Write the index and the glossary in both languages, and the data download."""
     from markupsafe import Markup
 
+    from dangjian_analysis.package.estimates import has_published_estimates
+    from dangjian_analysis.package.loaders import load_estimates
+
+    estimates = (
+        load_estimates(package.folder, validate=False)
+        if has_published_estimates(package.folder)
+        else None
+    )
     download = write_data_download(package.folder, package.descriptor, folder)
     size = size_words((folder / download).stat().st_size)
     for language, sub in (("en", ""), ("zh", "zh/")):
@@ -248,7 +295,7 @@ def write_front(
             briefs=entries,
             build=build,
             heading=words["heading"],
-            answer=Markup(answer_html(briefs, language)),
+            answer=Markup(answer_html(briefs, language, estimates)),
             download={"href": ("../" if zh else "") + download, "text": text},
             twin="../index.html" if zh else "zh/index.html",
             T=words,
