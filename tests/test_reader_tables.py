@@ -175,3 +175,11 @@ def test_chinese_source_words(text, chinese) -> None:
     from dangjian_analysis.briefs.zh_sources import chinese_source_words
 
     assert chinese_source_words(text) == chinese
+
+
+def test_a_ratio_that_is_not_a_share_reads_per_100() -> None:
+    words = Vocabulary(per_hundred=frozenset({"orgs_per_enterprise"}))
+    assert words.value("orgs_per_enterprise", 0.000686, 0.000686, 0.000686, "ratio") == (
+        "0.0686 per 100"
+    )
+    assert words.value("coverage_rate", 0.725, 0.725, 0.725, "ratio") == "72.5%"

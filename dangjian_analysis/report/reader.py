@@ -130,6 +130,17 @@ class Vocabulary:
             return f"{self.measure(base)}: compound annual growth"
         return code
 
+    def value(
+        self, measure: str, value: float, lower: float, upper: float, unit_kind: str
+    ) -> str:
+        """Say a measure's value or range in words.
+
+        ``72.5%`` for a share; ``6.86 per 100`` for a ratio that is not a share
+        (organizations per enterprise), never a percentage of anything.
+        """
+        text = reader_interval(value, lower, upper, unit_kind)
+        return _per_hundred(text) if measure in self.per_hundred else text
+
     def words(self, text: str) -> str:
         """Replace every known code in ``text`` by its words."""
         names = {**self.others, **self.regions, **self.scopes, **self.indicators, **self.measures}
