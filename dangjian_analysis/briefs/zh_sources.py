@@ -148,6 +148,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _ADDRESS = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.I)
 _ADDRESS_IN = re.compile(r"\b(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?|\S*/\S*", re.I)
+_KEEP = ("\ue000", "\ue001")  # around English words kept as written
+_KEPT = re.compile("\ue000([^\ue000\ue001]*)\ue001")
 _CJK_RUNS = re.compile(r"[《“]?[0-9]*[\u3400-\u9fff][\u3400-\u9fff0-9（）《》“”、·:：]*[》”]?")
 
 
@@ -173,7 +175,8 @@ def _note(part: str) -> str:
     if said is not None:
         return said
     if PROVENANCE_WORDS.search(part):
-        return part  # a warning is never dropped: kept in English when not known here
+        # A warning is never dropped: kept in English, as written, when not known here.
+        return f"{_KEEP[0]}{part}{_KEEP[1]}"
     if not _LATIN_WORD.search(_ADDRESS_IN.sub("", part)):
         return part  # Chinese words
     if _CJK.search(part):
@@ -218,6 +221,8 @@ def chinese_source_words(text: str) -> str:
     they are, set apart from Chinese words by a space.
     """
     out = _BRACKETS.sub(_bracket, str(text or "").strip())
+    kept = _KEPT.findall(out)  # English caveats: no connector or phrase is applied to them
+    out = _KEPT.sub("\ue000", out)
     for pattern, words in _CONNECTORS:
         out = pattern.sub(words, out)
     parts = re.split(r"(\s*[;；,，]\s*)", out)
@@ -229,4 +234,6 @@ def chinese_source_words(text: str) -> str:
     out = re.sub(r"\s*,\s+|(?<=[\u3400-\u9fff）》”])\s*,\s*", "，", out)
     out = re.sub(r"\s*;\s*", "；", out)
     out = re.sub(r"\s*(（)", r"\1", out)
+    for words in kept:
+        out = out.replace("\ue000", words, 1)
     return _spaced(out).strip(" ，；")
