@@ -187,7 +187,8 @@ def test_a_source_without_address_or_chinese_title_is_found_by_what_is_shown() -
     lishui, tongcheng = rows["src_lishui"], rows["src_tongcheng"]
     assert not lishui["url"] and not lishui["title_zh"] and lishui["title_en"]
     items = source_items(zh_page([lishui, tongcheng]))
-    assert "无网址，本条未载中文标题，请按作者、媒体、发表时间查找" in items[0]
+    assert "；无网址，本条未载中文标题，请按作者、媒体、发表时间查找</span>" in items[0]
+    assert "作者：樓昕（记者）；封平，丁瀏凱（通讯员）；受访者潘林珠；媒体：" in items[0]
     assert "标题查找" not in items[0]
     assert "无网址，请按标题查找" in items[1]
 
