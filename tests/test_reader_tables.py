@@ -165,9 +165,12 @@ def test_derived_table_names_both_scopes_of_a_ratio_across_populations() -> None
         ("人民网 (People's Daily Online)", "人民网"),
         ("海峡网 (hxnews.com), from 福州日报", "海峡网（hxnews.com），转自福州日报"),
         ("海峡网 (hxnews.com), 福州新闻 channel", "海峡网（hxnews.com），福州新闻频道"),
-        ("wotuzz.cn (copy of a 山西新闻网 / 山西日报 report)", "wotuzz.cn（山西新闻网、山西日报）"),
+        (
+            "wotuzz.cn (copy of a 山西新闻网 / 山西日报 report)",
+            "wotuzz.cn（转抄山西新闻网 / 山西日报的报道）",
+        ),
         ("風傳媒 (Storm Media), citing 新華社", "風傳媒，援引新華社"),
-        ("China Daily (chinadaily.com.cn, English)", "China Daily（chinadaily.com.cn）"),
+        ("China Daily (chinadaily.com.cn, English)", "China Daily（chinadaily.com.cn，英文版）"),
         ("", ""),
     ],
 )

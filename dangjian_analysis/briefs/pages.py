@@ -36,6 +36,7 @@ __all__ = [
     "inline_svg",
     "limits_markdown",
     "markdown_html",
+    "no_address_words",
     "source_entries",
     "zh_fallback_html",
     "zh_key_findings_html",
@@ -190,6 +191,14 @@ def source_entries(
         outlet = str(source.row.get("outlet") or "")
         if language == "zh":
             authors, outlet = chinese_source_words(authors), chinese_source_words(outlet)
+        title_zh = str(source.row.get("title_zh") or "")
+        title_en = str(source.row.get("title_en") or "")
+        # A Chinese page shows the English title only when there is no Chinese one.
+        title_en_shown = title_en if language == "en" or not title_zh else ""
+        given = {
+            "by_authors": authors, "by_outlet": outlet, "by_date": published,
+            "by_words": figures,
+        }
         entries.append(
             {
                 "row": source.row,
@@ -197,9 +206,33 @@ def source_entries(
                 "outlet": outlet,
                 "published": published,
                 "figures": figures,
+                "title_en": title_en_shown,
+                "no_address": no_address_words(
+                    language,
+                    titled=bool(title_zh) if language == "zh" else bool(title_zh or title_en),
+                    given=[key for key, value in given.items() if value],
+                ),
             }
         )
     return entries
+
+
+def no_address_words(language: str, titled: bool, given: Sequence[str]) -> str:
+    """Say how to find a source that has no web address, by what its entry shows.
+
+    ``titled``: the entry shows a title in the page's language (on a Chinese page, a
+    Chinese title; an English title there may only translate it), so the reader is sent
+    to it. Otherwise the words name what the entry does give (``given``: keys
+    ``by_authors``, ``by_outlet``, ``by_date``, ``by_words`` of :data:`LABELS`); a title
+    the page does not show is never claimed.
+    """
+    words = LABELS[language]
+    if titled:
+        return words["no_address"]
+    clues = list(given)
+    if not clues:
+        return words["no_address_nothing"]
+    return words["no_address_by"].format(words["by_joiner"].join(words[c] for c in clues))
 
 
 #: Words of the brief pages, in each language.
@@ -230,6 +263,16 @@ LABELS: dict[str, dict[str, str]] = {
             "are listed in its annex."
         ),
         "no_address": "no web address; find it by its title",
+        "no_address_by": "no web address or title recorded; find it by its {}",
+        "no_address_nothing": "no web address or title recorded",
+        "by_joiner": ", ",
+        "english_title": "English title",
+        "colon": ": ",
+        "sep": "; ",
+        "by_authors": "authors",
+        "by_outlet": "outlet",
+        "by_date": "date",
+        "by_words": "figures with the words printed beside them",
         "cite": "Cite this brief",
         "version": "Version",
         "data": "Data",
@@ -266,6 +309,16 @@ LABELS: dict[str, dict[str, str]] = {
         "neither_named": "原文未载明作者和媒体",
         "no_sources": "本简报没有引用数据包中的数字；所依据的文献见附录。",
         "no_address": "无网址，请按标题查找",
+        "no_address_by": "无网址，本条未载中文标题，请按{}查找",
+        "no_address_nothing": "无网址，本条未载中文标题",
+        "by_joiner": "、",
+        "by_authors": "作者",
+        "by_outlet": "媒体",
+        "by_date": "发表时间",
+        "by_words": "数字及原文相邻词句",
+        "english_title": "英文标题",
+        "colon": "：",
+        "sep": "；",
         "cite": "引用本简报",
         "version": "版本",
         "data": "数据",
