@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Container
 from pathlib import Path
 
 import pytest
@@ -249,19 +250,29 @@ def _code_cells(notebook: Path) -> list[tuple[int, str]]:
     ]
 
 
-def test_no_indicator_region_or_scope_code_of_the_bundled_data_in_code_or_notebooks():
-    codes = _bundled_codes()
-    assert {"enterprises_with_party_org", "tongcheng", "park_enterprises"} <= set(codes)
+def _literals_in_code_and_notebooks(
+    values: Container[str], module_note: Callable[[str], str] = lambda value: ""
+) -> list[str]:
+    """Every string literal in ``values`` in the package's modules (``file:line``, with
+    ``module_note(value)`` after it) and in the notebooks' code cells (``name cell N:line``).
+    """
     found = []
     for path in _modules():
         for line, value in _string_constants(path.read_text(encoding="utf-8")):
-            if value in codes:
-                found.append(f"{path.relative_to(ROOT)}:{line}: {value!r} ({codes[value]})")
+            if value in values:
+                found.append(f"{path.relative_to(ROOT)}:{line}: {value!r}{module_note(value)}")
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for cell, source in _code_cells(notebook):
             for line, value in _string_constants(source):
-                if value in codes:
+                if value in values:
                     found.append(f"{notebook.name} cell {cell}:{line}: {value!r}")
+    return found
+
+
+def test_no_indicator_region_or_scope_code_of_the_bundled_data_in_code_or_notebooks():
+    codes = _bundled_codes()
+    assert {"enterprises_with_party_org", "tongcheng", "park_enterprises"} <= set(codes)
+    found = _literals_in_code_and_notebooks(codes, lambda value: f" ({codes[value]})")
     assert found == [], "codes of the bundled data belong in analysis.json:\n" + "\n".join(found)
 
 
@@ -273,16 +284,7 @@ def test_no_figure_id_of_the_bundled_data_in_code_or_notebooks():
     with (ROOT / "data" / "figures.csv").open(encoding="utf-8", newline="") as fh:
         ids = {row["figure_id"] for row in csv.DictReader(fh)}
     assert "tc-008" in ids
-    found = []
-    for path in _modules():
-        for line, value in _string_constants(path.read_text(encoding="utf-8")):
-            if value in ids:
-                found.append(f"{path.relative_to(ROOT)}:{line}: {value!r}")
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        for cell, source in _code_cells(notebook):
-            for line, value in _string_constants(source):
-                if value in ids:
-                    found.append(f"{notebook.name} cell {cell}:{line}: {value!r}")
+    found = _literals_in_code_and_notebooks(ids)
     assert found == [], "figure ids of the bundled data in code:\n" + "\n".join(found)
 
 
