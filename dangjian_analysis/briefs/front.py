@@ -109,24 +109,6 @@ def _link(briefs: Sequence[Any], prefix: str, text: str) -> str:
     return ""
 
 
-def _studies_counts(estimates: Any) -> dict[str, int] | None:
-    """Count the published estimates for the answer; None without any."""
-    if estimates is None or estimates.empty:
-        return None
-    from dangjian_analysis.analysis.published import count_estimates
-
-    overall = count_estimates(estimates, None).iloc[0]
-    return {
-        "total": int(overall["total"]),
-        "publications": int(overall["publications"]),
-        "higher": int(overall["positive"]),
-        "lower": int(overall["negative"]),
-        "none": int(overall["none"]),
-        "output_or_tax": int(estimates["outcome_family"].isin(["output_sales", "tax"]).sum()),
-        "cross_section": int((estimates["design"] == "cross_section").sum()),
-    }
-
-
 def answer_html(briefs: Sequence[Any], language: str, estimates: Any = None) -> str:
     """Return the index's answer paragraph (inner HTML) in ``language``.
 
@@ -135,7 +117,9 @@ def answer_html(briefs: Sequence[Any], language: str, estimates: Any = None) -> 
     rows of :func:`~dangjian_analysis.package.loaders.load_estimates`) it says in one
     clause what they report, counted from the rows.
     """
-    counts = _studies_counts(estimates)
+    from dangjian_analysis.report.published import firm_level_counts
+
+    counts = None if estimates is None else firm_level_counts(estimates)
     regional = _link(briefs, "03", "brief 03" if language == "en" else "简报03")
     firm = _link(briefs, "07", "brief 07" if language == "en" else "简报07")
     design = _link(briefs, "08", "brief 08" if language == "en" else "简报08")

@@ -44,6 +44,7 @@ __all__ = [
     "designs_table",
     "estimate_plot_table",
     "estimates_table",
+    "firm_level_counts",
     "publication_sources",
     "shared_samples_table",
 ]
@@ -383,15 +384,36 @@ def firm_level_summary(estimates: pd.DataFrame) -> str:
     rows of :func:`~dangjian_analysis.package.loaders.load_estimates` (the brief "What
     firm-level studies find" shows them). Empty when there are no estimates.
     """
+    counts = firm_level_counts(estimates)
+    if counts is None:
+        return ""
+    return (
+        "What firm-level studies report is set out in the brief “What firm-level studies "
+        f"find”: {counts['total']} published estimates from {counts['publications']} "
+        f"publications ({counts['higher']} higher, {counts['lower']} lower, "
+        f"{counts['none']} no relationship found), {counts['output_or_tax']} of them on "
+        "output or tax."
+    )
+
+
+def firm_level_counts(estimates: pd.DataFrame) -> dict[str, int] | None:
+    """Count the published estimates for a one-line summary; None when there are none.
+
+    Keys: ``total``, ``publications``, ``higher``, ``lower``, ``none`` (by direction),
+    ``output_or_tax`` (outcome family output/sales or tax) and ``cross_section`` (design).
+    Used by :func:`firm_level_summary` and by the answer on the briefs' index.
+    """
     from dangjian_analysis.analysis.published import count_estimates
 
     if estimates.empty:
-        return ""
+        return None
     overall = count_estimates(estimates, None).iloc[0]
-    on_output_or_tax = int(estimates["outcome_family"].isin(["output_sales", "tax"]).sum())
-    return (
-        "What firm-level studies report is set out in the brief “What firm-level studies "
-        f"find”: {overall['total']} published estimates from {overall['publications']} "
-        f"publications ({overall['positive']} higher, {overall['negative']} lower, "
-        f"{overall['none']} no relationship found), {on_output_or_tax} of them on output or tax."
-    )
+    return {
+        "total": int(overall["total"]),
+        "publications": int(overall["publications"]),
+        "higher": int(overall["positive"]),
+        "lower": int(overall["negative"]),
+        "none": int(overall["none"]),
+        "output_or_tax": int(estimates["outcome_family"].isin(["output_sales", "tax"]).sum()),
+        "cross_section": int((estimates["design"] == "cross_section").sum()),
+    }

@@ -415,8 +415,7 @@ def derived_table(
             "Region": [words.region(r) for r in rows["region_id"]],
             "Measure": [words.measure(m) for m in rows["measure"]],
             "Value": [
-                _per_hundred(reader_interval(v, lo, hi, k)) if m in words.per_hundred
-                else reader_interval(v, lo, hi, k)
+                words.value(m, v, lo, hi, k)
                 for v, lo, hi, k, m in zip(
                     rows["value"],
                     rows["lower"],
