@@ -24,7 +24,7 @@ from dangjian_analysis.analysis.sensitivity import (
     with_alternative,
 )
 
-from conftest import DATA, read_csv, write_csv
+from conftest import DATA, FLIPPED_FIGURE, read_csv, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +138,9 @@ def test_more_pinghu_organizations_flip_the_reported_sign(tmp_path, settings) ->
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     rows = read_csv(data / "figures.csv")
-    row = next(r for r in rows if r["figure_id"] == "ph-010")
+    row = next(r for r in rows if r["figure_id"] == FLIPPED_FIGURE["figure_id"])
     assert row["raw"] == "152个"
-    row.update(raw="1200个", value="1200", lower="1200", upper="1200")
+    row.update(FLIPPED_FIGURE)  # 1200 organizations, as in conftest.flipped_sign_run
     write_csv(data / "figures.csv", rows, list(rows[0]))
     figures, scopes = dj.load_figures(data), dj.load_scopes(data)
     pairs = preferred_pairs(cross_section(figures, scopes, "output_growth", settings=settings))
